@@ -1,0 +1,118 @@
+"""Split article text into sentences that keep their line numbers, and pack them into chunks."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.models import Span
+
+ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "sgt", "st", "no", "vs", "etc", "inc",
+    "ltd", "jr", "sr", "u.s", "u.k", "u.n", "e.g", "i.e", "jan", "feb", "mar", "apr", "jun",
+    "jul", "aug", "sep", "sept", "oct", "nov", "dec", "coop", "gov", "sen", "rep", "fig", "approx",
+}
+# A sentence ends at . ! ? (plus closing quotes/brackets) followed by space and a capital, digit or quote.
+BOUNDARY = re.compile(r"(?<=[.!?])([\"'”’)\]]*)\s+(?=[\"“‘(\[]?[A-Z0-9])")
+MAX_SENTENCE_CHARS = 600
+
+
+def paragraphs(lines: list[str], keep: list[bool]) -> list[list[tuple[int, str]]]:
+    """Runs of kept, non-blank lines, as (1-based line number, text)."""
+    result: list[list[tuple[int, str]]] = []
+    current: list[tuple[int, str]] = []
+    for number, (line, kept) in enumerate(zip(lines, keep), start=1):
+        if kept and line.strip():
+            current.append((number, line.strip()))
+        elif current:
+            result.append(current)
+            current = []
+    if current:
+        result.append(current)
+    return result
+
+
+def sentences(paragraph: list[tuple[int, str]]) -> list[Span]:
+    """The paragraph's sentences, each with the lines it spans; long ones split at spaces."""
+    text, line_at = _join(paragraph)
+    spans: list[Span] = []
+    start = 0
+    for end in [m.start() + len(m.group(1)) for m in BOUNDARY.finditer(text)] + [len(text)]:
+        if end <= start or _ends_with_abbreviation(text[start:end]):
+            continue
+        for piece_start, piece_end in _pieces(text, start, end):
+            spans.append(Span(text=text[piece_start:piece_end], start_line=line_at(piece_start),
+                              end_line=line_at(piece_end - 1)))
+        start = end
+        while start < len(text) and text[start] == " ":
+            start += 1
+    return spans
+
+
+def _join(paragraph: list[tuple[int, str]]):
+    offsets: list[tuple[int, int]] = []
+    parts: list[str] = []
+    position = 0
+    for number, line in paragraph:
+        offsets.append((position, number))
+        parts.append(line)
+        position += len(line) + 1
+    text = " ".join(parts)
+
+    def line_at(offset: int) -> int:
+        number = offsets[0][1]
+        for begin, line_number in offsets:
+            if begin > offset:
+                break
+            number = line_number
+        return number
+
+    return text, line_at
+
+
+def _ends_with_abbreviation(text: str) -> bool:
+    last = text.rstrip("\"'”’)] ").rsplit(None, 1)[-1].rstrip(".").lower() if text.strip() else ""
+    return last in ABBREVIATIONS or (len(last) == 1 and last.isalpha())
+
+
+def _pieces(text: str, start: int, end: int):
+    while end - start > MAX_SENTENCE_CHARS:
+        cut = text.rfind(" ", start, start + MAX_SENTENCE_CHARS)
+        cut = cut if cut > start else start + MAX_SENTENCE_CHARS
+        yield start, cut
+        start = cut + 1 if text[cut:cut + 1] == " " else cut
+    if end > start:
+        yield start, end
+
+
+def pack(paras: list[list[Span]], max_chars: int, overlap: int = 1) -> list[list[Span]]:
+    """Group sentences into chunks of at most max_chars (a longer sentence stands alone).
+
+    A chunk ends early at a paragraph break once it is half full, and the next chunk
+    repeats the last `overlap` sentences so that no fact is cut in half.
+    """
+    chunks: list[list[Span]] = []
+    current: list[Span] = []
+    fresh = 0  # sentences in `current` not already in the previous chunk
+    for para in paras:
+        if current and fresh and _size(current) >= max_chars // 2:
+            chunks.append(current)
+            current, fresh = current[-overlap:] if overlap else [], 0
+        for sentence in para:
+            if fresh and _size(current) + len(sentence.text) + 1 > max_chars:
+                chunks.append(current)
+                current, fresh = current[-overlap:] if overlap else [], 0
+            while not fresh and current and _size(current) + len(sentence.text) + 1 > max_chars:
+                current = current[1:]  # the overlap would overflow: drop it
+            current.append(sentence)
+            fresh += 1
+    if current and fresh:
+        chunks.append(current)
+    return chunks
+
+
+def _size(spans: list[Span]) -> int:
+    return sum(len(s.text) + 1 for s in spans)
+
+
+def chunk_spans(lines: list[str], keep: list[bool], max_chars: int) -> list[list[Span]]:
+    return pack([sentences(p) for p in paragraphs(lines, keep)], max_chars)

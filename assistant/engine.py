@@ -1,0 +1,65 @@
+"""The composition root: builds store, searcher and models from the settings, lazily, once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cached_property
+from pathlib import Path
+
+from assistant.config import Settings
+from assistant.ingest import Progress, ingest
+from assistant.models import Answer, IngestReport, Passage
+from assistant.providers import EmbeddingModel, chat_model, chat_model_name, embedding_model
+from assistant.retrieve import Filters, Searcher
+from assistant.store import Store, exclusive, wipe
+
+DEFAULT_CORPUS = Path("seeds")
+
+
+class Assistant:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+
+    @cached_property
+    def embedding(self) -> EmbeddingModel:
+        return embedding_model(self.settings)
+
+    @cached_property
+    def store(self) -> Store:
+        return Store(self.settings.store, self.embedding.embeddings, self.embedding.name, self.embedding.dimension,
+                     chroma_url=self.settings.chroma_url)
+
+    @cached_property
+    def searcher(self) -> Searcher:
+        return Searcher(self.store, self.embedding.embeddings.embed_query)
+
+    @cached_property
+    def chat(self):
+        return chat_model(self.settings)
+
+    def ingest(self, paths: list[Path], rebuild: bool = False, progress: Progress | None = None) -> IngestReport:
+        with exclusive(self.settings.store):
+            if rebuild:
+                self._rebuild()
+            return ingest(self.store, self.embedding.embeddings.embed_documents, paths, progress)
+
+    def _rebuild(self) -> None:
+        """Start over: works even when the store cannot be opened as it is."""
+        self.__dict__.pop("searcher", None)
+        if store := self.__dict__.pop("store", None):
+            store.close()
+        wipe(self.settings.store, self.settings.chroma_url)
+
+    def is_empty(self) -> bool:
+        return self.store.chunk_count() == 0
+
+    def search(self, query: str, k: int | None = None, filters: Filters = Filters()) -> list[Passage]:
+        return self.searcher.search(query, k or self.settings.top_k, filters)
+
+    def ask(self, question: str, mode: str = "grounded", filters: Filters = Filters(),
+            on_token: Callable[[str], None] | None = None) -> Answer:
+        from assistant.answer import Answerer
+
+        answerer = Answerer(self.searcher, self.embedding.embeddings, lambda: self.chat,
+                            chat_model_name(self.settings), self.settings.top_k)
+        return answerer.answer(question, mode=mode, filters=filters, on_token=on_token)

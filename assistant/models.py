@@ -1,0 +1,104 @@
+"""The data that flows between modules: documents, chunks, passages, evidence, answers."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class DocumentInfo(BaseModel):
+    """What we know about one source file."""
+
+    source: str
+    content_hash: str
+    title: str | None = None
+    date: str | None = None  # ISO yyyy-mm-dd, when the document states one
+    outlet: str | None = None
+
+
+class Span(BaseModel):
+    """A piece of a file's text with the 1-based lines it came from."""
+
+    text: str
+    start_line: int
+    end_line: int
+
+
+class Chunk(Span):
+    id: str
+    source: str
+    index: int
+
+
+class Passage(Span):
+    """A retrieved chunk: `score` ranks (fused, higher is better), `similarity` is its cosine to the query."""
+
+    source: str
+    score: float
+    similarity: float = 0.0
+    title: str | None = None
+    date: str | None = None
+    chunk_id: str = ""
+
+
+class Evidence(Span):
+    """One numbered sentence the answer may cite."""
+
+    id: int
+    source: str
+    score: float
+
+
+class Citation(BaseModel):
+    id: int
+    source: str
+    start_line: int
+    end_line: int
+    quote: str
+
+
+class SentenceCheck(BaseModel):
+    """How one sentence of the model's answer fared against its evidence."""
+
+    text: str
+    cited: list[int]
+    supported: bool
+    reason: str
+
+
+class Timings(BaseModel):
+    retrieve_ms: float = 0.0
+    generate_ms: float = 0.0
+    total_ms: float = 0.0
+
+
+class Answer(BaseModel):
+    question: str
+    answer: str
+    abstained: bool
+    mode: str
+    citations: list[Citation] = Field(default_factory=list)
+    retrieved: list[Passage] = Field(default_factory=list)
+    sentences: list[SentenceCheck] = Field(default_factory=list)
+    timings: Timings = Field(default_factory=Timings)
+    model: dict[str, str] = Field(default_factory=dict)
+
+
+class Problem(BaseModel):
+    """A file that could not be used, and why, in one line."""
+
+    path: str
+    reason: str
+
+
+class IngestReport(BaseModel):
+    added: list[str] = Field(default_factory=list)
+    updated: list[str] = Field(default_factory=list)
+    unchanged: list[str] = Field(default_factory=list)
+    removed: list[str] = Field(default_factory=list)
+    problems: list[Problem] = Field(default_factory=list)
+    chunks_embedded: int = 0
+    seconds: float = 0.0
+
+    @property
+    def usable(self) -> int:
+        return len(self.added) + len(self.updated) + len(self.unchanged)

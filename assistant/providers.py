@@ -1,0 +1,76 @@
+"""The one factory for chat models and embeddings, chosen by the settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from langchain_core.embeddings import Embeddings
+from langchain_core.language_models.chat_models import BaseChatModel
+
+from assistant.config import Settings
+
+DEFAULT_OPENAI_CHAT = "gpt-4o-mini"
+DEFAULT_OPENAI_EMBEDDINGS = "text-embedding-3-small"
+OPENAI_EMBEDDING_DIMENSIONS = {"text-embedding-3-small": 1536, "text-embedding-3-large": 3072,
+                               "text-embedding-ada-002": 1536}
+
+
+class ProviderError(Exception):
+    """A model provider is misconfigured or failed; the message is one line for people."""
+
+
+@dataclass(frozen=True)
+class EmbeddingModel:
+    embeddings: Embeddings
+    name: str
+    dimension: int
+
+
+def chat_model(settings: Settings) -> BaseChatModel:
+    if settings.provider == "openai":
+        from langchain_openai import ChatOpenAI
+
+        return ChatOpenAI(model=settings.model or DEFAULT_OPENAI_CHAT, base_url=settings.openai_base_url,
+                          api_key=_api_key(settings), temperature=settings.temperature,
+                          max_completion_tokens=settings.max_tokens, timeout=settings.timeout,
+                          max_retries=settings.max_retries)
+    from assistant.llamacpp import LlamaCppChat, default_gguf
+
+    path = Path(settings.model).expanduser() if settings.model else default_gguf()
+    if not path.is_file():
+        raise ProviderError(f"model file not found: {path} (ASSISTANT_MODEL must name a .gguf file)")
+    return LlamaCppChat(model_path=str(path), context_window=settings.context_window, threads=settings.threads,
+                        temperature=settings.temperature, max_tokens=settings.max_tokens)
+
+
+def chat_model_name(settings: Settings) -> dict[str, str]:
+    if settings.provider == "openai":
+        return {"provider": "openai", "name": settings.model or DEFAULT_OPENAI_CHAT}
+    from assistant.llamacpp import default_gguf
+
+    return {"provider": "local", "name": Path(settings.model).name if settings.model else default_gguf().name}
+
+
+def embedding_model(settings: Settings) -> EmbeddingModel:
+    if settings.embeddings == "openai":
+        from langchain_openai import OpenAIEmbeddings
+
+        name = settings.embedding_model or DEFAULT_OPENAI_EMBEDDINGS
+        embeddings = OpenAIEmbeddings(model=name, base_url=settings.openai_base_url, api_key=_api_key(settings),
+                                      check_embedding_ctx_length=False, timeout=settings.timeout,
+                                      max_retries=settings.max_retries)
+        dimension = OPENAI_EMBEDDING_DIMENSIONS.get(name) or len(embeddings.embed_query("dimension probe"))
+        return EmbeddingModel(embeddings, f"openai:{name}", dimension)
+    from assistant.embeddings import LocalEmbeddings
+
+    local = LocalEmbeddings(threads=settings.threads)
+    return EmbeddingModel(local, local.name, local.dimension)
+
+
+def _api_key(settings: Settings) -> str:
+    if settings.openai_api_key:
+        return settings.openai_api_key.get_secret_value()
+    if settings.openai_base_url:
+        return "not-needed"  # local OpenAI-compatible servers accept any key
+    raise ProviderError("the openai provider needs OPENAI_API_KEY (or OPENAI_BASE_URL for a local server)")

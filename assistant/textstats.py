@@ -1,0 +1,45 @@
+"""Word-level facts about text: content words, numbers and proper names, for matching and checking."""
+
+from __future__ import annotations
+
+import re
+
+STOPWORDS = frozenset("""
+a about above after again against all also am an and any are as at be because been before being below
+between both but by can could did do does doing down during each few for from further had has have having
+he her here hers herself him himself his how i if in into is it its itself just me more most my myself no
+nor not now of off on once only or other our ours ourselves out over own same she should so some such than
+that the their theirs them themselves then there these they this those through to too under until up very
+was we were what when where which while who whom why will with would you your yours yourself yourselves
+said says say according told tell did does do what which who whom whose how many much yet still ever
+""".split())
+WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*\d|\d")
+NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+
+
+def stem(word: str) -> str:
+    """A crude stem: enough to match 'agreed'/'agree' and 'countries'/'country'."""
+    word = word.lower().strip("'’-")
+    for suffix, replacement in (("ies", "y"), ("ied", "y"), ("eed", "ee"), ("ees", "ee"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + replacement
+    return word
+
+
+def content_words(text: str) -> list[str]:
+    return [stem(w) for w in WORD.findall(text) if w.lower() not in STOPWORDS and len(w) > 1]
+
+
+def numbers(text: str) -> set[str]:
+    return {n.replace(",", "").rstrip(".") for n in NUMBER.findall(text)}
+
+
+def names(text: str) -> set[str]:
+    """Capitalised words that are not merely sentence-initial, lower-cased."""
+    found = set()
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        tokens = re.findall(r"[A-Za-z][A-Za-z’'-]*", sentence)
+        for position, token in enumerate(tokens):
+            if token[0].isupper() and (position > 0 or token.lower() not in STOPWORDS) and token.lower() not in STOPWORDS:
+                found.add(token.lower().replace("’", "'"))
+    return found
