@@ -17,11 +17,14 @@ MAX_SENTENCE_CHARS = 600
 
 
 def paragraphs(lines: list[str], keep: list[bool]) -> list[list[tuple[int, str]]]:
-    """Runs of kept, non-blank lines, as (1-based line number, text)."""
+    """Runs of kept, non-blank lines, as (1-based line number, text); a headline line stands alone."""
     result: list[list[tuple[int, str]]] = []
     current: list[tuple[int, str]] = []
     for number, (line, kept) in enumerate(zip(lines, keep), start=1):
         if kept and line.strip():
+            if current and _is_heading(current[-1][1]):
+                result.append(current)
+                current = []
             current.append((number, line.strip()))
         elif current:
             result.append(current)
@@ -29,6 +32,12 @@ def paragraphs(lines: list[str], keep: list[bool]) -> list[list[tuple[int, str]]
     if current:
         result.append(current)
     return result
+
+
+def _is_heading(line: str) -> bool:
+    """A line with no closing punctuation that ends on a capitalised word: a title, not wrapped prose."""
+    words = line.split()
+    return bool(words) and not re.search(r"[.!?,;:\"'”’)\]]$", line) and (words[-1][:1].isupper() or len(words) <= 6)
 
 
 def sentences(paragraph: list[tuple[int, str]]) -> list[Span]:

@@ -38,6 +38,7 @@ class Passage(Span):
     title: str | None = None
     date: str | None = None
     chunk_id: str = ""
+    spans: list[list[int]] = Field(default_factory=list, exclude=True)  # sentence offsets and lines
 
 
 class Evidence(Span):
@@ -46,6 +47,8 @@ class Evidence(Span):
     id: int
     source: str
     score: float
+    similarity: float = 0.0
+    title: str | None = Field(None, exclude=True)  # the document's, for name checks
 
 
 class Citation(BaseModel):
@@ -57,12 +60,16 @@ class Citation(BaseModel):
 
 
 class SentenceCheck(BaseModel):
-    """How one sentence of the model's answer fared against its evidence."""
+    """One sentence of the answer: checked and kept, dropped, taken verbatim, or (free mode) unchecked."""
 
     text: str
     cited: list[int]
-    supported: bool
-    reason: str
+    status: str  # "supported" | "dropped" | "extractive" | "unchecked"
+    reason: str = ""
+
+    @property
+    def supported(self) -> bool:
+        return self.status != "dropped"
 
 
 class Timings(BaseModel):

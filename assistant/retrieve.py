@@ -54,7 +54,7 @@ class Searcher:
         similarity = self._similarity(query_vector, [c.id for c in chosen])
         return [Passage(text=c.text, source=c.source, start_line=c.start_line, end_line=c.end_line,
                         score=round(fused[c.id], 5), similarity=round(similarity.get(c.id, 0.0), 4),
-                        title=c.title, date=c.date, chunk_id=c.id) for c in chosen]
+                        title=c.title, date=c.date, chunk_id=c.id, spans=c.spans) for c in chosen]
 
     def _dense(self, vector: np.ndarray, filters: Filters, paths: list[str] | None) -> list[str]:
         where = _chroma_where(filters, paths)

@@ -1,0 +1,114 @@
+"""Question → passages → evidence → model → checked, cited answer (or an honest abstention)."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+
+from langchain_core.output_parsers import StrOutputParser
+
+from assistant import evidence as evidence_selection
+from assistant.grounding import check, markers, split_sentences, strip_markers
+from assistant.models import Answer, Citation, Evidence, Passage, SentenceCheck, Timings
+from assistant.prompts import chat_prompt
+from assistant.retrieve import Filters, Searcher
+
+ABSTENTION = "The documents don't say."
+EXTRACTIVE_SENTENCES = 2
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 1)
+
+
+class Answerer:
+    def __init__(self, searcher: Searcher, embeddings, chat: Callable, model: dict[str, str], k: int = 5):
+        self.searcher = searcher
+        self.embed = embeddings.embed_documents
+        self.chat = chat  # called only when a model is needed: extractive mode never loads one
+        self.model = model
+        self.k = k
+
+    def answer(self, question: str, mode: str = "grounded", filters: Filters = Filters(),
+               on_token: Callable[[str], None] | None = None) -> Answer:
+        started = time.perf_counter()
+        passages = self.searcher.search(question, self.k, filters)
+        evidence = evidence_selection.select(question, passages, self.embed)
+        timings = Timings(retrieve_ms=_ms(started))
+        result = Answer(question=question, answer=ABSTENTION, abstained=True, mode=mode, retrieved=passages,
+                        timings=timings, model=self.model if mode != "extractive" else {"provider": "none", "name": "extractive"})
+        if evidence_selection.should_abstain(question, evidence):
+            return self._finish(result, started)
+        if mode == "extractive":
+            return self._finish(_extractive(result, evidence), started)
+        generating = time.perf_counter()
+        draft = self._draft(question, evidence, on_token)
+        timings.generate_ms = _ms(generating)
+        if mode == "free":
+            return self._finish(_free(result, draft, evidence), started)
+        return self._finish(_grounded(result, draft, evidence, self.embed), started)
+
+    def _draft(self, question: str, evidence: list[Evidence], on_token) -> str:
+        chain = chat_prompt("answer") | self.chat() | StrOutputParser()
+        inputs = {"question": question, "evidence": format_evidence(evidence)}
+        if on_token is None:
+            return chain.invoke(inputs)
+        parts = []
+        for token in chain.stream(inputs):
+            parts.append(token)
+            on_token(token)
+        return "".join(parts)
+
+    @staticmethod
+    def _finish(result: Answer, started: float) -> Answer:
+        result.timings.total_ms = _ms(started)
+        return result
+
+
+def format_evidence(evidence: list[Evidence]) -> str:
+    return "\n".join(f"[{e.id}] {e.text}" for e in evidence)
+
+
+def _grounded(result: Answer, draft: str, evidence: list[Evidence], embed) -> Answer:
+    checks = check(result.question, draft, evidence, embed)
+    kept = [c for c in checks if c.status == "supported"]
+    if not kept:
+        fallback = _extractive(result, evidence)
+        fallback.sentences = checks + fallback.sentences
+        return fallback
+    return _compose(result, kept, checks, evidence)
+
+
+def _free(result: Answer, draft: str, evidence: list[Evidence]) -> Answer:
+    if re.search(r"documents? (don't|do not) say", draft, re.I):
+        return result
+    ids = {e.id for e in evidence}
+    sentences = [SentenceCheck(text=strip_markers(s), cited=[i for i in markers(s) if i in ids], status="unchecked")
+                 for s in split_sentences(draft) if strip_markers(s)]
+    return _compose(result, sentences, sentences, evidence)
+
+
+def _extractive(result: Answer, evidence: list[Evidence]) -> Answer:
+    best = evidence[:EXTRACTIVE_SENTENCES]
+    sentences = [SentenceCheck(text=f"\u201c{e.text}\u201d", cited=[e.id], status="extractive") for e in best]
+    return _compose(result, sentences, sentences, evidence)
+
+
+def _compose(result: Answer, kept: list[SentenceCheck], checks: list[SentenceCheck],
+             evidence: list[Evidence]) -> Answer:
+    """Renumber the cited evidence 1..n in order of use and build the citations from it."""
+    by_id = {e.id: e for e in evidence}
+    renumber: dict[int, int] = {}
+    for sentence in kept:
+        for old in sentence.cited:
+            renumber.setdefault(old, len(renumber) + 1)
+    text = " ".join(s.text + "".join(f" [{renumber[i]}]" for i in s.cited) for s in kept)
+    result.answer = text.strip()
+    result.abstained = False
+    result.citations = [Citation(id=new, source=by_id[old].source, start_line=by_id[old].start_line,
+                                 end_line=by_id[old].end_line, quote=by_id[old].text)
+                        for old, new in renumber.items()]
+    result.sentences = [s.model_copy(update={"cited": [renumber[i] for i in s.cited if i in renumber]})
+                        for s in checks]
+    return result

@@ -1,0 +1,102 @@
+"""Check each sentence of a draft answer against the evidence it cites; keep only what is supported."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from assistant.chunking import BOUNDARY
+from assistant.evidence import name_matches
+from assistant.models import Evidence, SentenceCheck
+from assistant.textstats import content_words, names, numbers
+
+MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+MIN_OVERLAP = 0.5  # share of the sentence's content words found in its evidence
+MIN_SIMILARITY = 0.70  # or: this close in meaning, with at least MIN_OVERLAP_WITH_SIMILARITY overlap
+MIN_OVERLAP_WITH_SIMILARITY = 0.25
+
+
+def split_sentences(text: str) -> list[str]:
+    text = " ".join(text.split())
+    pieces, start = [], 0
+    for match in BOUNDARY.finditer(text):
+        end = match.start() + len(match.group(1))
+        pieces.append(text[start:end])
+        start = match.end()
+    pieces.append(text[start:])
+    # A marker written after the full stop ("... Gaza. [2]") belongs to the sentence before it.
+    merged: list[str] = []
+    for piece in (p.strip() for p in pieces if p.strip()):
+        if merged and MARKER.fullmatch(" " + piece):
+            merged[-1] += " " + piece
+        else:
+            merged.append(piece)
+    return merged
+
+
+def markers(sentence: str) -> list[int]:
+    return [int(n) for group in MARKER.findall(sentence) for n in re.split(r"[,;]\s*", group)]
+
+
+def strip_markers(sentence: str) -> str:
+    return MARKER.sub("", sentence).strip()
+
+
+def support(sentence: str, evidence: list[Evidence], similarity: float) -> tuple[bool, str]:
+    """Is the sentence backed by this evidence? Every number and name must appear in it."""
+    joined = " ".join(e.text for e in evidence)
+    missing_numbers = numbers(sentence) - numbers(joined)
+    if missing_numbers:
+        return False, f"number not in evidence: {', '.join(sorted(missing_numbers))}"
+    context = " ".join(filter(None, {e.title for e in evidence})) + " " + joined
+    known = names(context) | set(content_words(context))
+    missing = {n for n in names(sentence) if not any(name_matches(n, k) for k in known)}
+    if missing:
+        return False, f"name not in evidence: {', '.join(sorted(missing))}"
+    words = set(content_words(sentence))
+    if not words:
+        return False, "no content to check"
+    overlap = len(words & set(content_words(joined))) / len(words)
+    if overlap >= MIN_OVERLAP or (similarity >= MIN_SIMILARITY and overlap >= MIN_OVERLAP_WITH_SIMILARITY):
+        return True, f"overlap {overlap:.2f}, similarity {similarity:.2f}"
+    return False, f"weak support: overlap {overlap:.2f}, similarity {similarity:.2f}"
+
+
+def check(question: str, draft: str, evidence: list[Evidence], embed) -> list[SentenceCheck]:
+    """Check every sentence; an uncited or wrongly cited sentence is re-cited to evidence that supports it."""
+    by_id = {e.id: e for e in evidence}
+    sentences = [s for s in split_sentences(draft) if strip_markers(s)]
+    if not sentences or not evidence:
+        return [SentenceCheck(text=strip_markers(s), cited=[], status="dropped", reason="no evidence")
+                for s in sentences]
+    plain = [strip_markers(s) for s in sentences]
+    vectors = np.asarray(embed(plain + [e.text for e in evidence]), dtype=np.float32)
+    similarity = vectors[: len(plain)] @ vectors[len(plain):].T  # sentence x evidence
+    asked = set(content_words(question))
+    results = []
+    for row, (sentence, text) in enumerate(zip(sentences, plain)):
+        cited = [i for i in markers(sentence) if i in by_id]
+        if not set(content_words(text)) & asked:
+            results.append(SentenceCheck(text=text, cited=cited, status="dropped", reason="does not address the question"))
+            continue
+        results.append(_check_one(text, cited, evidence, similarity[row]))
+    return results
+
+
+def _check_one(text: str, cited: list[int], evidence: list[Evidence], similarity: np.ndarray) -> SentenceCheck:
+    position = {e.id: column for column, e in enumerate(evidence)}
+    if cited:
+        ok, reason = support(text, [e for e in evidence if e.id in cited],
+                             max(float(similarity[position[i]]) for i in cited))
+        if ok:
+            return SentenceCheck(text=text, cited=cited, status="supported", reason=reason)
+    # Try each piece of evidence on its own, closest in meaning first.
+    for column in np.argsort(-similarity):
+        candidate = evidence[int(column)]
+        ok, reason = support(text, [candidate], float(similarity[column]))
+        if ok:
+            return SentenceCheck(text=text, cited=[candidate.id], status="supported",
+                                 reason=f"re-cited to [{candidate.id}]: {reason}")
+    _, reason = support(text, [evidence[int(np.argmax(similarity))]], float(similarity.max()))
+    return SentenceCheck(text=text, cited=cited, status="dropped", reason=reason)
