@@ -20,7 +20,8 @@ CALENDAR_WORDS = {"january", "february", "march", "april", "may", "june", "july"
                   "saturday", "sunday"}
 INJECTION = re.compile(
     r"\b(ignore|disregard|forget)\b.{0,40}\b(instructions?|prompts?|rules)\b|\bsystem prompt\b|\byou are now\b"
-    r"|\b(reply|respond|answer|say)\s+(only\s+)?(with\s+)?[\"“']?[A-Z]{4,}\b",
+    r"|\b(the|this) (assistant|AI|model)\b.{0,30}\b(must|should|will)\b"
+    r"|\b(reply|respond|answer|say|output|print)\b.{0,40}\b[A-Z]{4,}\b",
     re.I,
 )
 

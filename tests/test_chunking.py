@@ -1,0 +1,42 @@
+from pathlib import Path
+
+from assistant.chunking import chunk_spans, pack, sentences
+from assistant.cleaning import content_mask
+from assistant.models import Span
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_every_sentence_is_verbatim_within_its_lines():
+    for path in sorted(SEEDS.iterdir()):
+        lines = path.read_text(encoding="utf-8").split("\n")
+        chunks = chunk_spans(lines, content_mask(lines), 700)
+        assert chunks, path
+        for chunk in chunks:
+            assert sum(len(s.text) + 1 for s in chunk) <= 700 + 1 or len(chunk) == 1
+            for sentence in chunk:
+                assert squash(sentence.text) in squash(" ".join(lines[sentence.start_line - 1:sentence.end_line]))
+
+
+def test_sentences_keep_line_numbers_across_wrapped_lines_and_abbreviations():
+    paragraph = [(3, "Mr. Lavrov met the U.S. envoy in"), (4, "Moscow on Friday. Talks went well!"), (5, "Next step?")]
+    spans = sentences(paragraph)
+    assert [(s.text, s.start_line, s.end_line) for s in spans] == [
+        ("Mr. Lavrov met the U.S. envoy in Moscow on Friday.", 3, 4),
+        ("Talks went well!", 4, 4),
+        ("Next step?", 5, 5),
+    ]
+
+
+def test_chunks_overlap_by_one_sentence_and_long_sentences_are_split():
+    para = [Span(text=f"Sentence number {i} " + "word " * 20 + ".", start_line=i, end_line=i) for i in range(1, 9)]
+    chunks = pack([para], max_chars=300)
+    assert len(chunks) > 2
+    for previous, current in zip(chunks, chunks[1:]):
+        assert previous[-1] == current[0]
+    long = sentences([(1, "word " * 400 + "end.")])
+    assert len(long) > 1 and all(len(s.text) <= 600 for s in long)

@@ -1,0 +1,46 @@
+from pathlib import Path
+
+import pytest
+
+from assistant.cleaning import content_mask, describe
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def kept_text(name: str) -> tuple[list[str], list[bool]]:
+    lines = (SEEDS / name).read_text(encoding="utf-8").split("\n")
+    return lines, content_mask(lines)
+
+
+def test_web_page_debris_is_dropped_and_article_text_kept():
+    lines, keep = kept_text("003_d74d3e3d1cd4878b.txt")
+    kept = "\n".join(line for line, k in zip(lines, keep) if k)
+    for debris in ("Arts&Culture", "BREAKING", "Araghchi", "Most Read", "Gold slips below", "Privacy Policy",
+                   "Trump cut off contact", "pic.twitter.com", "Read next:"):
+        assert debris not in kept, debris
+    for article in ("Northern Sea Route", "Bolshoy Ussuriysky Island", "75th anniversary", "$7.6 billion"):
+        assert article in kept, article
+
+
+def test_link_list_and_reply_boxes_are_dropped():
+    lines, keep = kept_text("004_3bfae2fcf57e684b.txt")
+    dropped = {line.strip() for line, k in zip(lines, keep) if line.strip() and not k}
+    assert {"Read more", "Leave a Reply", "Back to top button", "Source"} <= dropped
+    assert "WATCH Putin and Russian delegation arrive in Saudi Arabia" in dropped
+    assert keep[19]  # line 20: "On Wednesday, Putin visited Abu Dhabi and Riyadh ..."
+
+
+@pytest.mark.parametrize("name, title, date, outlet", [
+    ("000_20c881c048cd9072.txt", "Russia and Saudi Arabia Agree to Boost Defense Cooperation", "2023-12-07", None),
+    ("001_352e889539e42c71.txt", "Presidents al-Assad and Putin discuss cooperation, latest regional and international developments", None, "SANA"),
+    ("002_8a35e8dbf3f4f508.txt", None, "2023-11-03", "Kuwait News Agency (KUNA)"),
+    ("003_d74d3e3d1cd4878b.txt", "Russia, China defense coop. effectively strengthens global security", "2024-05-16", "Al Mayadeen English"),
+    ("004_3bfae2fcf57e684b.txt", "Putin and Iran’s Raisi talk for five hours – Kremlin", "2023-12-07", None),
+])
+def test_metadata_from_the_seeds(name, title, date, outlet):
+    meta = describe(*kept_text(name))
+    if title:
+        assert meta.title == title
+    else:
+        assert meta.title.startswith("Kuwait Minister of Foreign Affairs")
+    assert (meta.date, meta.outlet) == (date, outlet)
