@@ -76,10 +76,15 @@ def filters_from(since: str | None, until: str | None, source: str | None) -> Fi
 
 
 def _ensure_indexed(assistant: Assistant) -> None:
+    if not assistant.is_empty():
+        return
+    if not DEFAULT_CORPUS.is_dir():
+        fail(f"the store is empty and there is no {DEFAULT_CORPUS}/ folder here; run: assistant ingest PATH")
+    err.print(f"The store is empty: indexing {DEFAULT_CORPUS}/ first.")
+    report = assistant.ingest([DEFAULT_CORPUS], progress=render.progress_bar(err))
+    err.print(render.ingest_summary(report))
     if assistant.is_empty():
-        err.print(f"The store is empty: indexing {DEFAULT_CORPUS}/ first.")
-        report = assistant.ingest([DEFAULT_CORPUS], progress=render.progress_bar(err))
-        err.print(render.ingest_summary(report))
+        fail(f"nothing in {DEFAULT_CORPUS}/ could be indexed; run: assistant ingest PATH")
 
 
 @app.command()

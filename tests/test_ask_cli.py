@@ -93,6 +93,14 @@ def test_human_output_lists_sources_after_the_answer(workdir, run, fake_model):
     assert '[1] seeds/002_8a35e8dbf3f4f508.txt:35 "He pointed out' in sources
 
 
+def test_an_empty_store_with_no_seeds_folder_says_what_to_do(workdir, run):
+    import shutil
+
+    shutil.rmtree(workdir / "seeds")
+    result = run("ask", "Anything about Gaza?")
+    assert result.exit_code == 1 and "assistant ingest PATH" in result.stderr
+
+
 def test_usage_errors_are_one_line_without_traceback(workdir, run):
     empty = run("ask", "  ")
     assert empty.exit_code == 2 and "the question is empty" in empty.output
@@ -119,3 +127,16 @@ def test_the_real_local_model_answers_with_valid_citations(workdir):
     kept = " ".join(s["text"] for s in answer["sentences"] if s["status"] != "dropped")
     assert kept and "Gaza" in kept + lines_of(workdir, answer["citations"][0]["source"],
                                               answer["citations"][0]["start_line"], answer["citations"][0]["end_line"])
+
+
+@pytest.mark.parametrize("question, declined", [
+    ("What did Xi Jinping say during his 2025 visit to Moscow?", True),  # no evidence mentions 2025
+    ("What did Russia and Japan agree about the Kuril Islands?", True),  # the names are nowhere
+    ("How many nuclear reactors will Russia build in Kuwait?", True),  # nothing close enough
+    ("Which Gulf leaders did Putin meet in December 2023?", False),
+    ("How many children were among the victims according to the Kuwaiti minister?", False),
+])
+def test_abstention_declines_what_is_not_covered_and_answers_what_is(workdir, run, question, declined):
+    answer = ask(run, question, "--mode", "extractive")
+    assert answer["abstained"] is declined
+    assert bool(answer["citations"]) is not declined
