@@ -10,7 +10,7 @@ from langchain_core.output_parsers import StrOutputParser
 
 from assistant import evidence as evidence_selection
 from assistant.grounding import check, markers, split_sentences, strip_markers
-from assistant.models import Answer, Citation, Evidence, Passage, SentenceCheck, Timings
+from assistant.models import Answer, Citation, Evidence, SentenceCheck, Timings
 from assistant.prompts import chat_prompt
 from assistant.retrieve import Filters, Searcher
 

@@ -146,7 +146,7 @@ def ask(
     if mode not in MODES:
         raise typer.BadParameter(f"choose one of {', '.join(MODES)}", param_hint="--mode")
     filters = filters_from(since, until, source)
-    stream = None if as_json or not sys.stdout.isatty() else render.token_stream(err)
+    stream = None if as_json or not sys.stdout.isatty() else render.TokenStream(err)
     with friendly_errors():
         assistant = engine(store)
         _ensure_indexed(assistant)
@@ -169,7 +169,3 @@ def status(store: StoreOption = None, as_json: JsonOption = False) -> None:
         print(json.dumps(facts, indent=2))
     else:
         out.print(render.status(facts))
-
-
-def main() -> None:  # pragma: no cover - console entry point
-    app()

@@ -15,7 +15,6 @@ from pydantic_settings import (
 
 PROJECT_CONFIG = Path("assistant.toml")
 USER_CONFIG = Path("~/.config/assistant/config.toml").expanduser()
-SECRET_FIELDS = {"openai_api_key"}
 
 
 def config_files() -> list[Path]:

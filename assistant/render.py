@@ -30,7 +30,7 @@ def progress_bar(console: Console):
     return update
 
 
-class token_stream:
+class TokenStream:
     """Writes the model's draft as it is produced, dimmed: the checked answer follows it."""
 
     def __init__(self, console: Console):

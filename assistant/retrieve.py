@@ -6,10 +6,6 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document
-from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
 
 from assistant.models import Passage
 from assistant.store import Store, StoredChunk
@@ -138,15 +134,3 @@ def _diverse(chunks: list[StoredChunk], k: int) -> list[StoredChunk]:
             break
     return (chosen + held_back)[:k]
 
-
-class HybridRetriever(BaseRetriever):
-    """The searcher as a LangChain retriever, for use in chains."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-    searcher: Searcher
-    k: int = 5
-    filters: Filters = Filters()
-
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        return [Document(page_content=p.text, metadata=p.model_dump(exclude={"text"}))
-                for p in self.searcher.search(query, self.k, self.filters)]

@@ -1,4 +1,3 @@
-import json
 import stat
 
 from assistant.config import load_settings
