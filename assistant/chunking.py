@@ -40,21 +40,25 @@ def _is_heading(line: str) -> bool:
     return bool(words) and not re.search(r"[.!?,;:\"'”’)\]]$", line) and (words[-1][:1].isupper() or len(words) <= 6)
 
 
-def sentences(paragraph: list[tuple[int, str]]) -> list[Span]:
-    """The paragraph's sentences, each with the lines it spans; long ones split at spaces."""
-    text, line_at = _join(paragraph)
-    spans: list[Span] = []
+def sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence in `text`; a full stop after an abbreviation is no boundary."""
+    bounds: list[tuple[int, int]] = []
     start = 0
     for end in [m.start() + len(m.group(1)) for m in BOUNDARY.finditer(text)] + [len(text)]:
         if end <= start or _ends_with_abbreviation(text[start:end]):
             continue
-        for piece_start, piece_end in _pieces(text, start, end):
-            spans.append(Span(text=text[piece_start:piece_end], start_line=line_at(piece_start),
-                              end_line=line_at(piece_end - 1)))
+        bounds.append((start, end))
         start = end
         while start < len(text) and text[start] == " ":
             start += 1
-    return spans
+    return bounds
+
+
+def sentences(paragraph: list[tuple[int, str]]) -> list[Span]:
+    """The paragraph's sentences, each with the lines it spans; long ones split at spaces."""
+    text, line_at = _join(paragraph)
+    return [Span(text=text[piece_start:piece_end], start_line=line_at(piece_start), end_line=line_at(piece_end - 1))
+            for start, end in sentence_bounds(text) for piece_start, piece_end in _pieces(text, start, end)]
 
 
 def _join(paragraph: list[tuple[int, str]]):

@@ -72,7 +72,7 @@ def should_abstain(question: str, evidence: list[Evidence]) -> bool:
     if numbers(question) - numbers(" ".join(e.text for e in evidence)):
         return True  # "in 2025" when no evidence mentions 2025
     asked = question_names(question)
-    missing = missing_names(question, evidence)
+    missing = missing_names(asked, evidence)
     return bool(asked) and len(missing) / len(asked) >= 0.5 and best < ABSTAIN_SIMILARITY_MISSING_NAME
 
 
@@ -80,11 +80,11 @@ def question_names(question: str) -> set[str]:
     return {n for n in names(question) if n not in CALENDAR_WORDS}
 
 
-def missing_names(question: str, evidence: list[Evidence]) -> set[str]:
-    """Proper names in the question that no evidence sentence mentions (Russia matches Russian)."""
+def missing_names(asked: set[str], evidence: list[Evidence]) -> set[str]:
+    """The names asked about that no evidence sentence or its title mentions (Russia matches Russian)."""
     context = " ".join(f"{e.title or ''}. {e.text}" for e in evidence)
     mentioned = set(content_words(context)) | names(context)
-    return {n for n in question_names(question) if not any(name_matches(n, m) for m in mentioned)}
+    return {n for n in asked if not any(name_matches(n, m) for m in mentioned)}
 
 
 def name_matches(name: str, word: str) -> bool:

@@ -35,11 +35,6 @@ def numbers(text: str) -> set[str]:
 
 
 def names(text: str) -> set[str]:
-    """Capitalised words that are not merely sentence-initial, lower-cased."""
-    found = set()
-    for sentence in re.split(r"(?<=[.!?])\s+", text):
-        tokens = re.findall(r"[A-Za-z][A-Za-z’'-]*", sentence)
-        for position, token in enumerate(tokens):
-            if token[0].isupper() and (position > 0 or token.lower() not in STOPWORDS) and token.lower() not in STOPWORDS:
-                found.add(token.lower().replace("’", "'"))
-    return found
+    """Capitalised words other than stop-words ("The", "What"), lower-cased, curly apostrophes made straight."""
+    return {token.lower().replace("’", "'") for token in re.findall(r"[A-Za-z][A-Za-z’'-]*", text)
+            if token[0].isupper() and token.lower() not in STOPWORDS}
