@@ -6,12 +6,13 @@ import re
 
 import numpy as np
 
-from assistant.chunking import BOUNDARY
+from assistant.chunking import sentence_bounds
 from assistant.evidence import name_matches
 from assistant.models import Evidence, SentenceCheck
 from assistant.textstats import content_words, names, numbers
 
 MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+LEADING_MARKERS = re.compile(r"(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])*\s*")
 MIN_OVERLAP = 0.5  # share of the sentence's content words found in its evidence
 MIN_SIMILARITY = 0.70  # or: this close in meaning, with at least MIN_OVERLAP_WITH_SIMILARITY overlap
 MIN_OVERLAP_WITH_SIMILARITY = 0.25
@@ -19,19 +20,16 @@ MIN_OVERLAP_WITH_SIMILARITY = 0.25
 
 def split_sentences(text: str) -> list[str]:
     text = " ".join(text.split())
-    pieces, start = [], 0
-    for match in BOUNDARY.finditer(text):
-        end = match.start() + len(match.group(1))
-        pieces.append(text[start:end])
-        start = match.end()
-    pieces.append(text[start:])
-    # A marker written after the full stop ("... Gaza. [2]") belongs to the sentence before it.
+    pieces = [text[start:end] for start, end in sentence_bounds(text)]
+    # A marker written after the full stop ("... Gaza. [2] Then ...") belongs to the sentence before it.
     merged: list[str] = []
-    for piece in (p.strip() for p in pieces if p.strip()):
-        if merged and MARKER.fullmatch(" " + piece):
-            merged[-1] += " " + piece
-        else:
-            merged.append(piece)
+    for piece in pieces:
+        leading = LEADING_MARKERS.match(piece)
+        if merged and leading.group():
+            merged[-1] += " " + leading.group().strip()
+            piece = piece[leading.end():]
+        if piece.strip():
+            merged.append(piece.strip())
     return merged
 
 
@@ -92,11 +90,12 @@ def _check_one(text: str, cited: list[int], evidence: list[Evidence], similarity
         if ok:
             return SentenceCheck(text=text, cited=cited, status="supported", reason=reason)
     # Try each piece of evidence on its own, closest in meaning first.
+    closest_reason = None
     for column in np.argsort(-similarity):
         candidate = evidence[int(column)]
         ok, reason = support(text, [candidate], float(similarity[column]))
         if ok:
             return SentenceCheck(text=text, cited=[candidate.id], status="supported",
                                  reason=f"re-cited to [{candidate.id}]: {reason}")
-    _, reason = support(text, [evidence[int(np.argmax(similarity))]], float(similarity.max()))
-    return SentenceCheck(text=text, cited=cited, status="dropped", reason=reason)
+        closest_reason = closest_reason or reason
+    return SentenceCheck(text=text, cited=cited, status="dropped", reason=closest_reason)
