@@ -72,12 +72,18 @@ def format_evidence(evidence: list[Evidence]) -> str:
 
 def _grounded(result: Answer, draft: str, evidence: list[Evidence], embed) -> Answer:
     checks = check(result.question, draft, evidence, embed)
-    kept = [c for c in checks if c.status == "supported"]
+    kept = _unique([c for c in checks if c.status == "supported"])
     if not kept:
         fallback = _extractive(result, evidence)
         fallback.sentences = checks + fallback.sentences
         return fallback
     return _compose(result, kept, checks, evidence)
+
+
+def _unique(sentences: list[SentenceCheck]) -> list[SentenceCheck]:
+    """Small models repeat themselves: say each sentence once."""
+    seen: set[str] = set()
+    return [s for s in sentences if not (s.text.lower() in seen or seen.add(s.text.lower()))]
 
 
 def _free(result: Answer, draft: str, evidence: list[Evidence]) -> Answer:
@@ -107,7 +113,7 @@ def _compose(result: Answer, kept: list[SentenceCheck], checks: list[SentenceChe
     result.answer = text.strip()
     result.abstained = False
     result.citations = [Citation(id=new, source=by_id[old].source, start_line=by_id[old].start_line,
-                                 end_line=by_id[old].end_line, quote=by_id[old].text)
+                                 end_line=by_id[old].end_line, quote=by_id[old].text, title=by_id[old].title)
                         for old, new in renumber.items()]
     result.sentences = [s.model_copy(update={"cited": [renumber[i] for i in s.cited if i in renumber]})
                         for s in checks]

@@ -39,6 +39,7 @@ def fail(message: str, code: int = 1) -> None:
 @contextmanager
 def friendly_errors():
     """Expected failures become one line on stderr and a non-zero exit; bugs still show a traceback."""
+    from assistant.config import SettingsError
     from assistant.documents import UnreadableFile
     from assistant.embeddings import AssetMissing
     from assistant.providers import ProviderError
@@ -47,13 +48,15 @@ def friendly_errors():
 
     try:
         yield
-    except (StoreError, ProviderError, NoMatchingDocuments, AssetMissing, UnreadableFile) as error:
+    except (StoreError, ProviderError, NoMatchingDocuments, AssetMissing, UnreadableFile, SettingsError) as error:
         fail(str(error))
     except KeyboardInterrupt:
         err.print("interrupted")
         raise typer.Exit(130) from None
     except Exception as error:  # provider SDK errors: named so the user can act on them
-        if message := render.provider_error(error):
+        from assistant.providers import failure_message
+
+        if message := failure_message(error):
             fail(message)
         raise
 
@@ -159,6 +162,21 @@ def ask(
         out.print(render.answer(answer, verbose=verbose))
 
 
+@app.command("config")
+def show_config(store: StoreOption = None, as_json: JsonOption = False) -> None:
+    """Show the effective settings and where each came from (flag, env, file, default); secrets masked."""
+    from assistant.config import config_files, origins, shown
+
+    with friendly_errors():
+        settings = load_settings().with_overrides(store=store)
+        found = origins({"store": store})
+    rows = {name: {"value": shown(getattr(settings, name)), "source": found[name]} for name in found}
+    if as_json:
+        print(json.dumps({"settings": rows, "files": [str(p) for p in config_files()]}, indent=2))
+    else:
+        out.print(render.settings_table(rows, [str(p) for p in config_files()]))
+
+
 @app.command()
 def status(store: StoreOption = None, as_json: JsonOption = False) -> None:
     """Show what the store holds: documents, chunks, embedding model, last ingest."""
@@ -169,3 +187,100 @@ def status(store: StoreOption = None, as_json: JsonOption = False) -> None:
         print(json.dumps(facts, indent=2))
     else:
         out.print(render.status(facts))
+
+
+@app.command("eval")
+def eval_suite(
+    suite: Annotated[Path, typer.Argument(help="A suite file (YAML), e.g. evals/seeds.yaml.")],
+    mode: ModeOption = "grounded",
+    report: Annotated[Optional[Path], typer.Option("--report", help="Write the full results as JSON here.")] = None,
+    html: Annotated[Optional[Path], typer.Option("--html", help="Write a self-contained HTML page here.")] = None,
+    compare: Annotated[Optional[Path], typer.Option("--compare", help="An earlier --report: show the changes.")] = None,
+    minimum: Annotated[Optional[list[str]], typer.Option(
+        "--min", help="Gate on METRIC=VALUE (repeatable); a maximum for *_rate and latency_*.")] = None,
+    judge: Annotated[bool, typer.Option("--judge", help="Add LLM-judged faithfulness and relevancy.")] = False,
+    store: StoreOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Run an evaluation suite; exit 1 when a threshold is missed, 2 when the suite is invalid."""
+    from assistant.evaluate import ReportError, gate, load_metrics, parse_bounds
+    from assistant.report_html import html as html_page
+    from assistant.suite import SuiteError, load_suite
+
+    if mode not in MODES:
+        raise typer.BadParameter(f"choose one of {', '.join(MODES)}", param_hint="--mode")
+    try:
+        loaded = load_suite(suite)
+        bounds = {**loaded.thresholds, **parse_bounds(minimum or [])}
+        previous = load_metrics(compare) if compare else None
+    except (SuiteError, ReportError) as error:
+        fail(str(error), code=2)
+    with friendly_errors():
+        assistant = engine(store)
+        target, ingested = assistant.for_suite(loaded, progress=render.progress_bar(err))
+        if ingested and not ingested.usable:
+            fail(f"the suite's corpus ({', '.join(loaded.corpus)}) holds no readable documents", code=2)
+        _ensure_indexed(target)
+        result = target.evaluate(loaded, mode, judge, progress=render.progress_bar(err, "cases"))
+    result.thresholds, result.missed = bounds, gate(result, bounds)
+    if report:
+        _write(report, result.model_dump_json(indent=2))
+    if html:
+        _write(html, html_page(result))
+    if as_json:
+        print(result.model_dump_json(indent=2))
+    else:
+        out.print(render.eval_failures(result))
+        out.print(render.eval_table(result, previous))
+    for missed in result.missed:
+        err.print(f"[red]threshold missed:[/red] {missed}")
+    if result.missed:
+        raise typer.Exit(1)
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        fail(f"cannot write {path}: {error.strerror or error}")
+
+
+@app.command()
+def batch(
+    questions: Annotated[Path, typer.Argument(help="Questions: .txt (one a line), .jsonl, .json, .csv or .yaml.")],
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Answers: .jsonl, .csv or .md [default: FILE.answers.jsonl].")] = None,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, max=32, help="Questions answered at once.")] = 1,
+    mode: ModeOption = "grounded",
+    resume: Annotated[bool, typer.Option("--resume", help="Skip questions already in the output; append the rest.")] = False,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing output file.")] = False,
+    store: StoreOption = None,
+) -> None:
+    """Answer every question in a file; each answer is saved the moment it is done."""
+    from assistant.batch import run_batch
+    from assistant.batch_output import OutputError, default_output, open_output
+    from assistant.questions import QuestionFileError, read_questions
+
+    if mode not in MODES:
+        raise typer.BadParameter(f"choose one of {', '.join(MODES)}", param_hint="--mode")
+    target = output or default_output(questions)
+    try:
+        rows = read_questions(questions)
+        sink = open_output(target, resume=resume, overwrite=overwrite)
+    except (QuestionFileError, OutputError) as error:
+        fail(str(error))
+    try:
+        with friendly_errors():
+            assistant = engine(store)
+            _ensure_indexed(assistant)
+            assistant.warm(mode)
+            summary = run_batch(rows, sink, lambda text, filters: assistant.ask(text, mode, filters), render.answer_json,
+                                workers=workers, progress=render.progress_bar(err, "questions"),
+                                on_bad_row=lambda row: err.print(f"{questions}:{row.line}: {row.error}"))
+    except typer.Exit as stop:
+        if stop.exit_code == 130:
+            err.print(f"Answers so far are saved in {target}; run again with --resume to finish.")
+        raise
+    finally:
+        sink.close()
+    out.print(render.batch_summary(summary, target))

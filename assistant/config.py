@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -14,12 +16,12 @@ from pydantic_settings import (
 )
 
 PROJECT_CONFIG = Path("assistant.toml")
-USER_CONFIG = Path("~/.config/assistant/config.toml").expanduser()
+USER_CONFIG = Path("~/.config/assistant/config.toml")
 
 
 def config_files() -> list[Path]:
     """The config files read, lowest precedence first (the project file wins)."""
-    return [path for path in (USER_CONFIG, PROJECT_CONFIG) if path.is_file()]
+    return [path for path in (USER_CONFIG.expanduser(), PROJECT_CONFIG) if path.is_file()]
 
 
 class Settings(BaseSettings):
@@ -71,5 +73,53 @@ class Settings(BaseSettings):
         return self.store / "index.sqlite"
 
 
+class SettingsError(Exception):
+    """The settings cannot be read; the message names the file or variable to fix."""
+
+
 def load_settings() -> Settings:
-    return Settings()
+    try:
+        return Settings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = ".".join(str(part) for part in first["loc"])
+        raise SettingsError(f"setting {name}: {first['msg']} (got {first.get('input')!r}); "
+                            f"see `assistant config`") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise SettingsError(f"a config file is not valid TOML ({error}); files read: "
+                            f"{', '.join(map(str, config_files()))}") from None
+
+
+def env_names(field: str) -> list[str]:
+    alias = Settings.model_fields[field].validation_alias
+    if isinstance(alias, AliasChoices):
+        return [choice for choice in alias.choices if isinstance(choice, str) and choice.isupper()]
+    return [f"ASSISTANT_{field.upper()}"]
+
+
+def origins(flags: dict[str, Any]) -> dict[str, str]:
+    """Where each setting's effective value came from, mirroring the precedence above."""
+    environment = {key.upper() for key in os.environ}
+    files = {}
+    for path in config_files():
+        with path.open("rb") as handle:
+            files[path] = tomllib.load(handle)
+    found = {}
+    for field in Settings.model_fields:
+        if flags.get(field) is not None:
+            found[field] = "flag"
+        elif name := next((n for n in env_names(field) if n in environment), None):
+            found[field] = f"env {name}"
+        elif path := next((p for p in reversed(list(files)) if field in files[p]), None):
+            found[field] = f"file {path}"
+        else:
+            found[field] = "default"
+    return found
+
+
+def shown(value: Any) -> Any:
+    """A value safe to print: secrets keep only their last four characters."""
+    if isinstance(value, SecretStr):
+        secret = value.get_secret_value()
+        return "****" + secret[-4:] if len(secret) > 8 else "****"
+    return str(value) if isinstance(value, Path) else value

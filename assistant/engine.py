@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
@@ -12,6 +13,7 @@ from assistant.models import Answer, IngestReport, Passage
 from assistant.providers import EmbeddingModel, chat_model, chat_model_name, embedding_model
 from assistant.retrieve import Filters, Searcher
 from assistant.store import Store, exclusive, wipe
+from assistant.suite import Suite
 
 DEFAULT_CORPUS = Path("seeds")
 
@@ -63,3 +65,26 @@ class Assistant:
         answerer = Answerer(self.searcher, self.embedding.embeddings, lambda: self.chat,
                             chat_model_name(self.settings), self.settings.top_k)
         return answerer.answer(question, mode=mode, filters=filters, on_token=on_token)
+
+    def for_suite(self, suite: Suite, progress: Progress | None = None) -> tuple[Assistant, IngestReport | None]:
+        """A suite with a `corpus` gets its own store holding exactly that corpus, indexed (incrementally) now."""
+        if not suite.corpus:
+            return self, None
+        folder = self.settings.store / "eval" / re.sub(r"[^\w.-]", "_", suite.name)
+        target = Assistant(self.settings.with_overrides(store=folder))
+        return target, target.ingest([Path(p) for p in suite.corpus], progress=progress)
+
+    def evaluate(self, suite: Suite, mode: str = "grounded", judge: bool = False,
+                 progress: Callable[[int, int], None] | None = None):
+        from assistant import evaluate
+        from assistant.judge import Judge
+
+        model = chat_model_name(self.settings) if mode != "extractive" else {"provider": "none", "name": "extractive"}
+        return evaluate.run(lambda case: self.ask(case.question, mode, evaluate.filters_for(case)), suite, mode,
+                            model, Judge(self.chat) if judge else None, progress)
+
+    def warm(self, mode: str) -> None:
+        """Build the shared models before worker threads use them, so none is built twice."""
+        _ = self.searcher
+        if mode != "extractive":
+            _ = self.chat

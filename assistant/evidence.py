@@ -7,7 +7,7 @@ import re
 import numpy as np
 
 from assistant.models import Evidence, Passage
-from assistant.textstats import content_words, names, numbers
+from assistant.textstats import content_words, names, numbers, stem
 
 MAX_EVIDENCE = 5
 MIN_WORDS = 4
@@ -18,6 +18,16 @@ ABSTAIN_SIMILARITY_MISSING_NAME = 0.56
 CALENDAR_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
                   "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
                   "saturday", "sunday"}
+# Words that frame a question rather than name its topic ("What did X say/agree/discuss about Y?").
+DISCOURSE_WORDS = frozenset(stem(w) for w in """agree talk talks say said position view views discuss mention
+happen happened think want include describe express decide do make""".split())
+# What kind of answer a question wants; evidence of that kind ranks higher, and answers must contain it.
+ASKS_QUANTITY = re.compile(r"\bhow (much|many|long|old|far|large|big|high)\b|\bwhat (percentage|share|number)\b", re.I)
+ASKS_PERSON = re.compile(r"^\s*(who|whom)\b|\bwith whom\b", re.I)
+ASKS_TIME = re.compile(r"^\s*when\b|\bwhat (date|day|year|time)\b", re.I)
+TIME_WORDS = CALENDAR_WORDS | {"today", "yesterday", "tomorrow", "day", "days", "week", "month", "year", "weeks", "months", "years",
+                               "summer", "winter", "spring", "autumn"}
+ANSWER_TYPE_BONUS = 0.1
 INJECTION = re.compile(
     r"\b(ignore|disregard|forget)\b.{0,40}\b(instructions?|prompts?|rules)\b|\bsystem prompt\b|\byou are now\b"
     r"|\b(the|this) (assistant|AI|model)\b.{0,30}\b(must|should|will)\b"
@@ -57,10 +67,25 @@ def select(question: str, passages: list[Passage], embed, limit: int = MAX_EVIDE
     asked = set(content_words(question))
     for candidate, cosine in zip(candidates, similarity):
         overlap = len(asked & set(content_words(candidate.text))) / max(1, len(asked))
-        candidate.score = round(float(0.7 * cosine + 0.3 * overlap), 4)
+        candidate.score = round(float(0.7 * cosine + 0.3 * overlap) + answer_type_bonus(question, candidate.text), 4)
         candidate.similarity = float(cosine)
     best = sorted(candidates, key=lambda c: c.score, reverse=True)[:limit]
     return [c.model_copy(update={"id": number}) for number, c in enumerate(best, start=1)]
+
+
+def mentions_time(text: str) -> bool:
+    return bool(numbers(text)) or bool(TIME_WORDS & {w.lower() for w in re.findall(r"[A-Za-z]+", text)})
+
+
+def answer_type_bonus(question: str, sentence: str) -> float:
+    """A sentence holding the kind of thing asked for (a number, a date, a new name) is more likely the answer."""
+    if ASKS_QUANTITY.search(question):
+        return ANSWER_TYPE_BONUS if numbers(sentence) - numbers(question) else 0.0
+    if ASKS_TIME.search(question):
+        return ANSWER_TYPE_BONUS if mentions_time(sentence) else 0.0
+    if ASKS_PERSON.search(question):
+        return ANSWER_TYPE_BONUS if names(sentence) - names(question) else 0.0
+    return 0.0
 
 
 def should_abstain(question: str, evidence: list[Evidence]) -> bool:
@@ -72,6 +97,9 @@ def should_abstain(question: str, evidence: list[Evidence]) -> bool:
     if numbers(question) - numbers(" ".join(e.text for e in evidence)):
         return True  # "in 2025" when no evidence mentions 2025
     asked = question_names(question)
+    topic = set(content_words(question)) - {stem(n) for n in asked} - DISCOURSE_WORDS - CALENDAR_WORDS
+    if topic and not topic & set(content_words(" ".join(e.text for e in evidence))):
+        return True  # "the mayor": no evidence sentence mentions anything the question is about
     missing = missing_names(asked, evidence)
     return bool(asked) and len(missing) / len(asked) >= 0.5 and best < ABSTAIN_SIMILARITY_MISSING_NAME
 

@@ -7,15 +7,18 @@ import re
 import numpy as np
 
 from assistant.chunking import sentence_bounds
-from assistant.evidence import name_matches
+from assistant.evidence import (ASKS_PERSON, ASKS_QUANTITY, ASKS_TIME, mentions_time, missing_names, name_matches,
+                                question_names)
 from assistant.models import Evidence, SentenceCheck
-from assistant.textstats import content_words, names, numbers
+from assistant.textstats import content_words, names, numbers, stem
 
 MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 LEADING_MARKERS = re.compile(r"(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])*\s*")
 MIN_OVERLAP = 0.5  # share of the sentence's content words found in its evidence
 MIN_SIMILARITY = 0.70  # or: this close in meaning, with at least MIN_OVERLAP_WITH_SIMILARITY overlap
 MIN_OVERLAP_WITH_SIMILARITY = 0.25
+HOW_MANY = re.compile(r"\bhow many ([A-Za-z]+)", re.I)
+NEGATION = re.compile(r"\b(not|no|never|neither|nor|without)\b|n't\b", re.I)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -52,6 +55,8 @@ def support(sentence: str, evidence: list[Evidence], similarity: float) -> tuple
     missing = {n for n in names(sentence) if not any(name_matches(n, k) for k in known)}
     if missing:
         return False, f"name not in evidence: {', '.join(sorted(missing))}"
+    if NEGATION.search(sentence) and not NEGATION.search(joined):
+        return False, "negates what the evidence states"
     words = set(content_words(sentence))
     if not words:
         return False, "no content to check"
@@ -71,29 +76,69 @@ def check(question: str, draft: str, evidence: list[Evidence], embed) -> list[Se
     plain = [strip_markers(s) for s in sentences]
     vectors = np.asarray(embed(plain + [e.text for e in evidence]), dtype=np.float32)
     similarity = vectors[: len(plain)] @ vectors[len(plain):].T  # sentence x evidence
-    asked = set(content_words(question))
     results = []
     for row, (sentence, text) in enumerate(zip(sentences, plain)):
         cited = [i for i in markers(sentence) if i in by_id]
-        if not set(content_words(text)) & asked:
-            results.append(SentenceCheck(text=text, cited=cited, status="dropped", reason="does not address the question"))
+        if reason := _off_target(question, text):
+            results.append(SentenceCheck(text=text, cited=cited, status="dropped", reason=reason))
             continue
-        results.append(_check_one(text, cited, evidence, similarity[row]))
+        results.append(_check_one(question, text, cited, evidence, similarity[row]))
     return results
 
 
-def _check_one(text: str, cited: list[int], evidence: list[Evidence], similarity: np.ndarray) -> SentenceCheck:
+def _off_target(question: str, sentence: str) -> str | None:
+    """Why a sentence cannot answer the question whatever it cites, or None."""
+    asked, said = set(content_words(question)), set(content_words(sentence))
+    if not said & asked:
+        return "does not address the question"
+    if not said - asked:
+        return "only restates the question"
+    if ASKS_QUANTITY.search(question) and not numbers(sentence):
+        return "gives no number, and the question asks for one"
+    if (counted := HOW_MANY.search(question)) and stem(counted.group(1)) not in said:
+        return f"does not say how many {counted.group(1)}"
+    if ASKS_PERSON.search(question) and not names(sentence) - names(question):
+        return "names no one, and the question asks who"
+    if ASKS_TIME.search(question) and not mentions_time(sentence):
+        return "gives no date or time, and the question asks when"
+    return None
+
+
+def on_topic(question: str, sentence: str, evidence: list[Evidence]) -> tuple[bool, str]:
+    """Is the evidence about what the sentence says about the question? Catches "the clinic cost 9 million"
+    cited to a sentence about flood damage: right number, wrong subject."""
+    context = " ".join(f"{e.title or ''}. {e.text}" for e in evidence)
+    shared = set(content_words(sentence)) & set(content_words(question))
+    if shared and len(shared & set(content_words(context))) / len(shared) < 0.5:
+        return False, "the evidence is about something else"
+    asked = question_names(question)
+    if asked and missing_names(asked, evidence) == asked:
+        return False, f"the evidence does not mention {', '.join(sorted(asked))}"
+    return True, ""
+
+
+def _supports(question: str, text: str, evidence: list[Evidence], similarity: float) -> tuple[bool, str]:
+    ok, reason = support(text, evidence, similarity)
+    if ok:
+        relevant, why = on_topic(question, text, evidence)
+        if not relevant:
+            return False, why
+    return ok, reason
+
+
+def _check_one(question: str, text: str, cited: list[int], evidence: list[Evidence],
+               similarity: np.ndarray) -> SentenceCheck:
     position = {e.id: column for column, e in enumerate(evidence)}
+    closest_reason = None  # why the sentence failed: against what it cited, else against the closest evidence
     if cited:
-        ok, reason = support(text, [e for e in evidence if e.id in cited],
-                             max(float(similarity[position[i]]) for i in cited))
+        ok, closest_reason = _supports(question, text, [e for e in evidence if e.id in cited],
+                                       max(float(similarity[position[i]]) for i in cited))
         if ok:
-            return SentenceCheck(text=text, cited=cited, status="supported", reason=reason)
+            return SentenceCheck(text=text, cited=cited, status="supported", reason=closest_reason)
     # Try each piece of evidence on its own, closest in meaning first.
-    closest_reason = None
     for column in np.argsort(-similarity):
         candidate = evidence[int(column)]
-        ok, reason = support(text, [candidate], float(similarity[column]))
+        ok, reason = _supports(question, text, [candidate], float(similarity[column]))
         if ok:
             return SentenceCheck(text=text, cited=[candidate.id], status="supported",
                                  reason=f"re-cited to [{candidate.id}]: {reason}")

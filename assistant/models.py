@@ -57,6 +57,7 @@ class Citation(BaseModel):
     start_line: int
     end_line: int
     quote: str
+    title: str | None = None  # the cited document's title: names in it count as cited
 
 
 class SentenceCheck(BaseModel):

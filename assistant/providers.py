@@ -74,3 +74,25 @@ def _api_key(settings: Settings) -> str:
     if settings.openai_base_url:
         return "not-needed"  # local OpenAI-compatible servers accept any key
     raise ProviderError("the openai provider needs OPENAI_API_KEY (or OPENAI_BASE_URL for a local server)")
+
+
+def failure_message(error: Exception) -> str | None:
+    """One line for a model provider's failure, or None if it is not one."""
+    import openai
+
+    if isinstance(error, openai.APITimeoutError):
+        return "the model server did not answer in time (raise ASSISTANT_TIMEOUT?)"
+    if isinstance(error, openai.APIConnectionError):
+        return f"cannot reach the model server ({error.__cause__ or error}); is it running, and is OPENAI_BASE_URL right?"
+    if isinstance(error, openai.AuthenticationError):
+        return "the model server rejected the API key (401); check OPENAI_API_KEY"
+    if isinstance(error, openai.NotFoundError):
+        return "the model server does not know that model (404); check ASSISTANT_MODEL"
+    if isinstance(error, openai.RateLimitError):
+        return "the model server is rate limiting (429) and retries ran out; try again later"
+    if isinstance(error, openai.InternalServerError):
+        return f"the model server failed ({error.status_code}) and retries ran out"
+    if isinstance(error, openai.APIStatusError):
+        detail = " ".join(str(error.message).split())[:200]
+        return f"the model server answered {error.status_code}: {detail}"
+    return None

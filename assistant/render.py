@@ -7,19 +7,21 @@ from datetime import datetime
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
 
+from assistant.evaluate import Report, better
 from assistant.models import Answer, IngestReport, Passage
 
 QUOTE_WIDTH = 160
 
 
-def progress_bar(console: Console):
-    """A callback (done, total) drawing an embedding progress bar on `console`."""
+def progress_bar(console: Console, label: str = "embedding"):
+    """A callback (done, total) drawing a progress bar with an ETA on `console`."""
     state: dict = {}
 
     def update(done: int, total: int) -> None:
         if "bar" not in state:
-            bar = Progress(TextColumn("embedding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+            bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                            console=console, transient=True)
             bar.start()
             state["bar"], state["task"] = bar, bar.add_task("embed", total=total)
@@ -126,22 +128,55 @@ def status(facts: dict) -> str:
     return "\n".join([head, *rows])
 
 
-def provider_error(error: Exception) -> str | None:
-    """One line for a model provider's failure, or None if it is not one."""
-    import openai
+def settings_table(rows: dict[str, dict], files: list[str]) -> Table:
+    table = Table(title="Settings: flag > env > ./assistant.toml > ~/.config/assistant/config.toml > default",
+                  title_justify="left", caption=f"config files read: {', '.join(files) or 'none'}",
+                  caption_justify="left")
+    for column in ("setting", "value", "from"):
+        table.add_column(column)
+    for name, row in rows.items():
+        value = "" if row["value"] is None else str(row["value"])
+        table.add_row(name, escape(value), escape(row["source"]))
+    return table
 
-    if isinstance(error, openai.APITimeoutError):
-        return "the model server did not answer in time (raise ASSISTANT_TIMEOUT?)"
-    if isinstance(error, openai.APIConnectionError):
-        return f"cannot reach the model server ({error.__cause__ or error}); is it running, and is OPENAI_BASE_URL right?"
-    if isinstance(error, openai.AuthenticationError):
-        return "the model server rejected the API key (401); check OPENAI_API_KEY"
-    if isinstance(error, openai.NotFoundError):
-        return "the model server does not know that model (404); check ASSISTANT_MODEL"
-    if isinstance(error, openai.RateLimitError):
-        return "the model server is rate limiting (429) and retries ran out; try again later"
-    if isinstance(error, openai.InternalServerError):
-        return f"the model server failed ({error.status_code}) and retries ran out"
-    if isinstance(error, openai.APIStatusError):
-        return f"the model server answered {error.status_code}: {_short(str(error.message), 200)}"
-    return None
+
+def eval_table(report: Report, previous: dict[str, float] | None = None) -> Table:
+    passed = sum(c.passed for c in report.cases)
+    table = Table(title=f"{report.suite} · {report.mode} · {passed}/{len(report.cases)} cases pass", title_justify="left")
+    for column in ("metric", "value", "threshold", *(["was", "change"] if previous else [])):
+        table.add_column(column, justify="left" if column == "metric" else "right")
+    missed = {m.split()[0].rstrip(":") for m in report.missed}
+    for name, value in report.metrics.items():
+        bound = report.thresholds.get(name)
+        mark = "" if bound is None else (" [red]✗[/red]" if name in missed else " [green]✓[/green]")
+        row = [name, f"{value:g}", f"{bound:g}{mark}" if bound is not None else ""]
+        if previous:
+            row += _delta(name, value, previous.get(name))
+        table.add_row(*row)
+    return table
+
+
+def _delta(name: str, value: float, old: float | None) -> list[str]:
+    if old is None:
+        return ["", "new"]
+    change = round(value - old, 4)
+    if not change:
+        return [f"{old:g}", "="]
+    colour = "green" if better(name, change) else "red"
+    return [f"{old:g}", f"[{colour}]{change:+g}[/{colour}]"]
+
+
+def eval_failures(report: Report) -> str:
+    lines = []
+    for case in report.cases:
+        if case.failures:
+            lines.append(f"[red]✗[/red] {escape(case.id)}: {escape(case.question)}")
+            lines += [f"    {escape(f)}" for f in case.failures]
+    return "\n".join(lines)
+
+
+def batch_summary(summary, target) -> str:
+    skipped = f", {summary.skipped} already done" if summary.skipped else ""
+    bad = f", {summary.bad_rows} bad rows" if summary.bad_rows else ""
+    return (f"{summary.answered} answered ({summary.abstained} abstained), {summary.failed} failed{bad}{skipped}; "
+            f"latency p50 {summary.percentile(50) / 1000:.1f} s, p95 {summary.percentile(95) / 1000:.1f} s → {target}")

@@ -75,7 +75,8 @@ def chroma_client(store: Path, chroma_url: str | None):
         url = urlparse(chroma_url if "://" in chroma_url else f"http://{chroma_url}")
         return chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
                                    ssl=url.scheme == "https", settings=settings)
-    return chromadb.PersistentClient(path=str(store / "chroma"), settings=settings)
+    # Absolute: chromadb shares one client per path string, so ".assistant" would follow the first cwd.
+    return chromadb.PersistentClient(path=str((store / "chroma").resolve()), settings=settings)
 
 
 class Store:

@@ -18,12 +18,13 @@ NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 
 
 def stem(word: str) -> str:
-    """A crude stem: enough to match 'agreed'/'agree' and 'countries'/'country'."""
-    word = word.lower().strip("'’-")
+    """A crude stem: enough to match 'agreed'/'agree', 'doubled'/'double' and 'countries'/'country'."""
+    word = re.sub(r"['’]s$", "", word.lower()).strip("'’-")  # "Putin's" is about Putin
     for suffix, replacement in (("ies", "y"), ("ied", "y"), ("eed", "ee"), ("ees", "ee"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)] + replacement
-    return word
+            word = word[: -len(suffix)] + replacement
+            break
+    return word[:-1] if word.endswith("e") and len(word) >= 4 else word  # "double" and "doubled" meet at "doubl"
 
 
 def content_words(text: str) -> list[str]:
@@ -35,6 +36,9 @@ def numbers(text: str) -> set[str]:
 
 
 def names(text: str) -> set[str]:
-    """Capitalised words other than stop-words ("The", "What"), lower-cased, curly apostrophes made straight."""
-    return {token.lower().replace("’", "'") for token in re.findall(r"[A-Za-z][A-Za-z’'-]*", text)
+    """Capitalised words other than stop-words ("The", "What"), lower-cased, curly apostrophes made straight.
+
+    Hyphenated names count part by part: "Russia-China" names Russia and China.
+    """
+    return {token.lower().replace("’", "'") for token in re.findall(r"[A-Za-z][A-Za-z’']*", text)
             if token[0].isupper() and token.lower() not in STOPWORDS}

@@ -1,4 +1,5 @@
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -16,9 +17,11 @@ def workdir(tmp_path, monkeypatch):
     """A working directory holding a copy of the seeds, with the store inside it."""
     shutil.copytree(SEEDS, tmp_path / "seeds")
     monkeypatch.chdir(tmp_path)
+    for name in list(os.environ):
+        if name.startswith(("ASSISTANT_", "OPENAI_")):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))  # no ~/.config/assistant/config.toml of the developer's
     monkeypatch.setenv("ASSISTANT_STORE", str(tmp_path / "store"))
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ASSISTANT_PROVIDER", "ASSISTANT_MODEL", "ASSISTANT_CHROMA_URL"):
-        monkeypatch.delenv(name, raising=False)
     return tmp_path
 
 

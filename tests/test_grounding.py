@@ -1,4 +1,6 @@
-from assistant.grounding import markers, split_sentences, strip_markers
+import pytest
+
+from assistant.grounding import check, markers, split_sentences, strip_markers
 
 
 def test_answer_sentences_split_like_document_sentences_and_keep_trailing_markers():
@@ -8,3 +10,41 @@ def test_answer_sentences_split_like_document_sentences_and_keep_trailing_marker
                      "They ended late [1, 3]."]
     assert [markers(p) for p in parts] == [[1], [2], [1, 3]]
     assert strip_markers(parts[0]) == "Mr. Lavrov met the U.S. envoy in Moscow."
+
+
+def _evidence(*texts):
+    from assistant.models import Evidence
+
+    return [Evidence(id=i, text=t, source="doc.txt", start_line=i, end_line=i, score=1.0)
+            for i, t in enumerate(texts, start=1)]
+
+
+def _no_similarity(texts):
+    """Orthogonal vectors: only word overlap, numbers and names can support a sentence."""
+    import numpy as np
+
+    return np.eye(len(texts), dtype=np.float32).tolist()
+
+
+@pytest.mark.parametrize("question, draft, reason", [
+    ("Why did the number of tourists double?", "The number of tourists doubled [1].", "only restates the question"),
+    ("How much aid did Kuwait send?", "Kuwait sent aid to Gaza by plane [1].", "gives no number"),
+    ("Whom did Putin meet in Riyadh?", "Putin met in Riyadh [1].", "names no one"),
+    ("Which decision did Moscow welcome?", "Moscow did not welcome the decision on Syria [1].", "negates"),
+    ("How many doctors does the clinic have?", "The clinic has 12,000 patients [1].", "does not say how many doctors"),
+    ("How much did the Lowfield clinic cost?", "The Lowfield clinic cost 9 million dollars [5].", "about something else"),
+    ("How much aid did SunField send?", "The aid sent was 400 tons [3].", "does not mention sunfield"),
+])
+def test_sentences_that_cannot_answer_are_dropped(question, draft, reason):
+    evidence = _evidence("Moscow welcomed the decision on Syria.", "Putin met Crown Prince Mohammed bin Salman in Riyadh.",
+                         "Kuwait sent 400 tons of aid to Gaza by plane.", "The number of tourists doubled after a new airline route.",
+                         "Insurers estimate the damage in Lowfield at around 9 million dollars.",
+                         "The clinic serves 12,000 patients.")
+    [result] = check(question, draft, evidence, _no_similarity)
+    assert result.status == "dropped" and reason in result.reason
+
+
+def test_a_sentence_that_adds_a_supported_fact_is_kept():
+    evidence = _evidence("The number of tourists doubled after a new airline route opened.")
+    [result] = check("Why did the number of tourists double?", "Tourists doubled because a new airline route opened [1].", evidence, _no_similarity)
+    assert result.status == "supported" and result.cited == [1]

@@ -1,0 +1,152 @@
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from assistant.questions import BadRow, Question, read_questions
+from tests.conftest import assert_citations_valid
+from tests.test_providers import free_port
+
+PLANES = "How much aid had Kuwait sent by plane?"
+SUEZ = "What did Russia and Egypt agree on the Suez Canal?"
+
+
+def records(path):
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+@pytest.mark.parametrize("name, text", [
+    ("q.txt", f"# a comment\n{PLANES}\n\n{SUEZ}\n"),
+    ("q.jsonl", json.dumps({"id": "p", "question": PLANES}) + "\n" + json.dumps({"question": SUEZ}) + "\n"),
+    ("q.json", json.dumps([{"id": "p", "question": PLANES}, SUEZ])),
+    ("q.csv", f"id,question\np,{PLANES}\n,\"{SUEZ}\"\n"),
+    ("q.yaml", f"questions:\n  - id: p\n    question: {PLANES}\n  - {SUEZ}\n"),
+])
+def test_every_input_format_is_answered_in_order_into_jsonl(workdir, run, name, text):
+    (workdir / name).write_text(text)
+    result = run("batch", name, "--mode", "extractive")
+    assert result.exit_code == 0, result.output
+    assert "2 answered (1 abstained), 0 failed" in result.stdout
+    answers = records(workdir / f"q.answers.jsonl")
+    assert sorted(a["question"] for a in answers) == sorted([PLANES, SUEZ])
+    planes = next(a for a in answers if a["question"] == PLANES)
+    assert planes["abstained"] is False and "400 tons" in planes["answer"]
+    assert_citations_valid(workdir, planes)
+    assert next(a for a in answers if a["question"] == SUEZ)["abstained"] is True
+
+
+def test_bad_rows_are_reported_with_their_lines_recorded_and_the_rest_runs(workdir, run):
+    (workdir / "q.jsonl").write_text(
+        f'{{"id": "a", "question": "{PLANES}"}}\n{{"question": ""}}\nnot json\n\n'
+        f'{{"id": "d", "question": "{PLANES}", "until": "soon"}}\n')
+    result = run("batch", "q.jsonl", "--mode", "extractive", "-o", "out.jsonl")
+    assert result.exit_code == 0
+    for line, reason in [(2, "missing `question`"), (3, "invalid JSON"), (4, "empty line"), (5, "`until` is not a date")]:
+        assert f"q.jsonl:{line}: {reason}" in result.stderr
+    answers = records(workdir / "out.jsonl")
+    assert {a["line"]: bool(a.get("error")) for a in answers} == {1: False, 2: True, 3: True, 4: True, 5: True}
+    assert "1 answered (0 abstained), 0 failed, 4 bad rows" in result.stdout
+
+
+def test_csv_and_markdown_outputs_hold_answers_and_sources(workdir, run):
+    (workdir / "q.txt").write_text(f"{PLANES}\n{SUEZ}\n")
+    assert run("batch", "q.txt", "--mode", "extractive", "-o", "out.csv").exit_code == 0
+    with (workdir / "out.csv").open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["question"] for r in rows] == [PLANES, SUEZ]
+    assert rows[0]["sources"].startswith("[1] seeds/002_8a35e8dbf3f4f508.txt:") and rows[1]["abstained"] == "True"
+    assert run("batch", "q.txt", "--mode", "extractive", "-o", "out.md").exit_code == 0
+    page = (workdir / "out.md").read_text()
+    assert page.startswith("# Answers") and f"## line-1: {PLANES}" in page and "Sources:" in page
+    assert "The documents don't say." in page
+
+
+def test_an_existing_output_is_never_overwritten_by_accident(workdir, run):
+    (workdir / "q.txt").write_text(f"{PLANES}\n")
+    (workdir / "out.jsonl").write_text('{"id": "x", "question": "kept"}\n')
+    result = run("batch", "q.txt", "-o", "out.jsonl")
+    assert result.exit_code == 1 and "--resume" in result.stderr
+    assert (workdir / "out.jsonl").read_text() == '{"id": "x", "question": "kept"}\n'
+
+
+def test_resume_skips_what_is_done_cuts_a_torn_tail_and_writes_no_duplicate(workdir, run):
+    (workdir / "q.jsonl").write_text("".join(json.dumps({"id": f"q{i}", "question": PLANES}) + "\n" for i in range(3)))
+    (workdir / "out.jsonl").write_text(json.dumps({"id": "q0", "line": 1, "question": PLANES, "answer": "earlier"})
+                                       + '\n{"id": "q1", "line": 2, "quest')
+    result = run("batch", "q.jsonl", "-o", "out.jsonl", "--resume", "--mode", "extractive")
+    assert result.exit_code == 0 and "1 already done" in result.stdout
+    answers = records(workdir / "out.jsonl")
+    assert sorted(a["id"] for a in answers) == ["q0", "q1", "q2"]
+    assert answers[0]["answer"] == "earlier"
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("missing.txt", None, "missing.txt: no such file"),
+    ("q.pdf", b"%PDF", "unknown question file type .pdf"),
+    ("q.txt", b"\x00\x01binary", "binary file"),
+    ("q.json", b"{not json", "invalid JSON at line 1"),
+    ("q.csv", b"text\nhello\n", "needs a `question` column"),
+])
+def test_an_unreadable_question_file_is_one_line_and_exit_1(workdir, run, name, content, message):
+    if content is not None:
+        (workdir / name).write_bytes(content)
+    result = run("batch", name)
+    assert result.exit_code == 1 and message in result.stderr and "Traceback" not in result.output
+
+
+def test_a_failing_model_server_is_recorded_per_question_and_the_run_goes_on(workdir, run, monkeypatch):
+    monkeypatch.setenv("ASSISTANT_PROVIDER", "openai")
+    monkeypatch.setenv("OPENAI_BASE_URL", f"http://127.0.0.1:{free_port()}/v1")
+    monkeypatch.setenv("ASSISTANT_MAX_RETRIES", "0")
+    (workdir / "q.txt").write_text(f"{PLANES}\n{SUEZ}\n")
+    result = run("batch", "q.txt", "-o", "out.jsonl")
+    assert result.exit_code == 0
+    answers = records(workdir / "out.jsonl")
+    failed = [a for a in answers if a.get("error")]
+    assert len(failed) == 1 and "cannot reach the model server" in failed[0]["error"]
+    assert "1 answered (1 abstained), 1 failed" in result.stdout  # Suez abstains before any model call
+
+
+def test_parallel_workers_answer_each_question_once(workdir, run, fake_model):
+    fake_model.extend(["Kuwaiti planes delivered about 400 tons of medicine and aid supplies [1]."] * 12)
+    (workdir / "q.jsonl").write_text("".join(json.dumps({"id": str(i), "question": PLANES}) + "\n" for i in range(12)))
+    result = run("batch", "q.jsonl", "--workers", "4")
+    assert result.exit_code == 0, result.output
+    answers = records(workdir / "q.answers.jsonl")
+    assert sorted(int(a["id"]) for a in answers) == list(range(12))
+    assert all("400 tons" in a["answer"] for a in answers)
+
+
+def test_kill_9_mid_run_loses_only_questions_in_flight_and_resume_completes(workdir):
+    questions = [{"id": f"q{i}", "question": PLANES if i % 2 else SUEZ} for i in range(40)]
+    (workdir / "q.jsonl").write_text("".join(json.dumps(q) + "\n" for q in questions))
+    command = [sys.executable, "-m", "assistant", "batch", "q.jsonl", "-o", "out.jsonl", "--mode", "extractive"]
+    assert subprocess.run([sys.executable, "-m", "assistant", "ingest"], capture_output=True).returncode == 0
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    out = workdir / "out.jsonl"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and (not out.exists() or out.read_text().count("\n") < 5):
+        time.sleep(0.05)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    kept = out.read_text().count("\n")
+    assert 5 <= kept < 40, "the run should have been killed part-way"
+    records(out)  # every line written is whole JSON
+    finished = subprocess.run(command + ["--resume"], capture_output=True, text=True)
+    assert finished.returncode == 0, finished.stderr
+    assert f"{kept} already done" in finished.stdout
+    assert sorted(a["id"] for a in records(out)) == sorted(q["id"] for q in questions)
+
+
+def test_reader_keeps_ids_filters_and_line_numbers(tmp_path):
+    path = tmp_path / "q.yaml"
+    path.write_text("- id: 7\n  question: Who?\n  source: 'seeds/00*'\n- {question: ''}\n- 42\n")
+    rows = read_questions(path)
+    assert rows[0] == Question(line=1, question="Who?", id="7", source="seeds/00*")
+    assert rows[1] == BadRow(line=2, error="missing `question`")
+    assert rows[2] == BadRow(line=3, error="expected an object with a `question`")

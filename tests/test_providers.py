@@ -1,0 +1,234 @@
+"""The openai provider against real servers on 127.0.0.1: llama.cpp's OpenAI-compatible server, and a
+tiny HTTP server that fails on purpose (401, 404, 429, 500, slow)."""
+
+import json
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from assistant.llamacpp import default_gguf
+from tests.conftest import assert_citations_valid
+
+QUESTION = "How much aid had Kuwait sent by plane?"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with status {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"server at {url} did not come up")
+
+
+def start_llama_server(*extra: str):
+    """llama.cpp's OpenAI-compatible server with the packaged GGUF; its log goes to a temp file (a pipe fills up)."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "llama_cpp.server", "--model", str(default_gguf()), "--model_alias", "smollm2",
+         "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048", "--n_threads", "2", *extra],
+        stdout=subprocess.DEVNULL, stderr=tempfile.TemporaryFile())
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/v1/models", process)
+    except RuntimeError:
+        process.kill()
+        raise
+    return process, f"http://127.0.0.1:{port}/v1"
+
+
+@pytest.fixture(scope="module")
+def llama_server():
+    process, url = start_llama_server()
+    yield url
+    process.terminate()
+    process.wait(timeout=30)
+
+
+@pytest.fixture
+def openai_env(workdir, monkeypatch):
+    def configure(base_url: str, **extra: str):
+        monkeypatch.setenv("ASSISTANT_PROVIDER", "openai")
+        monkeypatch.setenv("OPENAI_BASE_URL", base_url)
+        monkeypatch.setenv("ASSISTANT_MODEL", "smollm2")
+        for name, value in extra.items():
+            monkeypatch.setenv(name, value)
+
+    return configure
+
+
+@pytest.mark.slow
+def test_ask_through_the_openai_provider_against_llama_cpp_server(workdir, run, llama_server, openai_env):
+    openai_env(llama_server, OPENAI_API_KEY="sk-test-never-printed-1234")
+    result = run("ask", QUESTION, "--json")
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    assert answer["model"] == {"provider": "openai", "name": "smollm2"}
+    assert answer["abstained"] is False and answer["citations"]
+    assert answer["timings"]["generate_ms"] > 0  # the server was really asked
+    assert_citations_valid(workdir, answer)
+    assert "sk-test-never-printed" not in result.output
+    for path in (workdir / "store").rglob("*"):
+        if path.is_file():
+            assert b"sk-test-never-printed" not in path.read_bytes(), path
+
+
+class EmbeddingServer:
+    """A real OpenAI-compatible /v1/embeddings endpoint serving MiniLM vectors. (llama.cpp's server cannot
+    pool the packaged chat model's token vectors into one vector per text, so it cannot play this part.)"""
+
+    def __init__(self):
+        from assistant.embeddings import LocalEmbeddings
+
+        model = LocalEmbeddings()
+        self.requests = 0
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                owner.requests += 1
+                asked = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                texts = [asked["input"]] if isinstance(asked["input"], str) else asked["input"]
+                vectors = model.embed_documents(texts)
+                body = json.dumps({"object": "list", "model": asked["model"], "usage": {"prompt_tokens": 0, "total_tokens": 0},
+                                   "data": [{"object": "embedding", "index": i, "embedding": v}
+                                            for i, v in enumerate(vectors)]}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_openai_embeddings_are_recorded_and_a_different_model_is_refused(workdir, run, openai_env, monkeypatch):
+    server = EmbeddingServer()
+    try:
+        openai_env(server.url, ASSISTANT_EMBEDDINGS="openai", ASSISTANT_EMBEDDING_MODEL="minilm-served")
+        ingested = run("ingest", "--json")
+        assert ingested.exit_code == 0, ingested.output
+        status = json.loads(run("status", "--json").stdout)
+        assert status["embedding_model"] == "openai:minilm-served" and status["dimension"] == 384
+        found = json.loads(run("search", "How much aid had Kuwait sent by plane?", "--json").stdout)
+        assert found["results"][0]["source"] == "seeds/002_8a35e8dbf3f4f508.txt"
+        assert server.requests >= 2  # documents at ingest, the query at search
+    finally:
+        server.close()
+    monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "local")
+    refused = run("search", "Kuwait aid planes")
+    assert refused.exit_code == 1 and "assistant ingest --rebuild" in refused.stderr
+
+
+class FailingServer:
+    """Answers every request with one status (and counts them), or sleeps past the client's timeout."""
+
+    def __init__(self, status: int, delay: float = 0.0):
+        self.requests = 0
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                owner.requests += 1
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                time.sleep(delay)
+                body = json.dumps({"error": {"message": f"failing on purpose ({status})", "type": "test"}}).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Retry-After", "0")
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.parametrize("status, message, attempts", [
+    (401, "rejected the API key (401)", 1),
+    (404, "does not know that model (404)", 1),
+    (429, "rate limiting (429) and retries ran out", 3),
+    (500, "failed (500) and retries ran out", 3),
+])
+def test_server_failures_are_one_line_and_retried_when_worth_it(workdir, run, openai_env, status, message, attempts):
+    server = FailingServer(status)
+    try:
+        openai_env(server.url, ASSISTANT_MAX_RETRIES="2")
+        result = run("ask", QUESTION)
+    finally:
+        server.close()
+    assert result.exit_code == 1
+    [error] = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert message in error and "Traceback" not in result.output
+    assert server.requests == attempts
+
+
+def test_an_unreachable_server_and_a_slow_one_fail_clearly(workdir, run, openai_env):
+    openai_env(f"http://127.0.0.1:{free_port()}/v1", ASSISTANT_MAX_RETRIES="0")
+    closed = run("ask", QUESTION)
+    assert closed.exit_code == 1 and "cannot reach the model server" in closed.stderr
+
+    slow = FailingServer(200, delay=3)
+    try:
+        openai_env(slow.url, ASSISTANT_TIMEOUT="0.5", ASSISTANT_MAX_RETRIES="0")
+        result = run("ask", QUESTION)
+    finally:
+        slow.close()
+    assert result.exit_code == 1 and "did not answer in time" in result.stderr
+
+
+def test_config_shows_where_each_setting_came_from_with_secrets_masked(workdir, run, monkeypatch):
+    (workdir / "assistant.toml").write_text('top_k = 7\nmodel = "other.gguf"\n')
+    monkeypatch.setenv("ASSISTANT_MODEL", "env.gguf")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-abcdefghijklmnop9876")
+    shown = json.loads(run("config", "--store", "flagged", "--json").stdout)
+    settings = shown["settings"]
+    assert settings["store"] == {"value": "flagged", "source": "flag"}
+    assert settings["model"] == {"value": "env.gguf", "source": "env ASSISTANT_MODEL"}
+    assert settings["top_k"] == {"value": 7, "source": "file assistant.toml"}
+    assert settings["max_tokens"] == {"value": 160, "source": "default"}
+    assert settings["openai_api_key"] == {"value": "****9876", "source": "env OPENAI_API_KEY"}
+    assert "abcdefgh" not in run("config").stdout
+
+
+def test_bad_settings_are_one_line_errors(workdir, run, monkeypatch):
+    monkeypatch.setenv("ASSISTANT_TOP_K", "many")
+    result = run("status")
+    assert result.exit_code == 1 and "setting top_k" in result.stderr
+    monkeypatch.delenv("ASSISTANT_TOP_K")
+    monkeypatch.setenv("ASSISTANT_PROVIDER", "openai")
+    result = run("ask", QUESTION)
+    assert result.exit_code == 1 and "needs OPENAI_API_KEY" in result.stderr
