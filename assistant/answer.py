@@ -10,7 +10,8 @@ from langchain_core.output_parsers import StrOutputParser
 
 from assistant import evidence as evidence_selection
 from assistant.grounding import check, markers, split_sentences, strip_markers
-from assistant.models import Answer, Citation, Evidence, SentenceCheck, Timings
+from assistant.citing import cite
+from assistant.models import Answer, Evidence, SentenceCheck, Timings
 from assistant.prompts import chat_prompt
 from assistant.retrieve import Filters, Searcher
 
@@ -103,18 +104,6 @@ def _extractive(result: Answer, evidence: list[Evidence]) -> Answer:
 
 def _compose(result: Answer, kept: list[SentenceCheck], checks: list[SentenceCheck],
              evidence: list[Evidence]) -> Answer:
-    """Renumber the cited evidence 1..n in order of use and build the citations from it."""
-    by_id = {e.id: e for e in evidence}
-    renumber: dict[int, int] = {}
-    for sentence in kept:
-        for old in sentence.cited:
-            renumber.setdefault(old, len(renumber) + 1)
-    text = " ".join(s.text + "".join(f" [{renumber[i]}]" for i in s.cited) for s in kept)
-    result.answer = text.strip()
+    result.answer, result.citations, result.sentences = cite(kept, checks, evidence)
     result.abstained = False
-    result.citations = [Citation(id=new, source=by_id[old].source, start_line=by_id[old].start_line,
-                                 end_line=by_id[old].end_line, quote=by_id[old].text, title=by_id[old].title)
-                        for old, new in renumber.items()]
-    result.sentences = [s.model_copy(update={"cited": [renumber[i] for i in s.cited if i in renumber]})
-                        for s in checks]
     return result

@@ -45,10 +45,12 @@ def friendly_errors():
     from assistant.providers import ProviderError
     from assistant.retrieve import NoMatchingDocuments
     from assistant.store import StoreError
+    from assistant.summarize import SummaryError
 
     try:
         yield
-    except (StoreError, ProviderError, NoMatchingDocuments, AssetMissing, UnreadableFile, SettingsError) as error:
+    except (StoreError, ProviderError, NoMatchingDocuments, AssetMissing, UnreadableFile, SettingsError,
+            SummaryError) as error:
         fail(str(error))
     except KeyboardInterrupt:
         err.print("interrupted")
@@ -284,3 +286,54 @@ def batch(
     finally:
         sink.close()
     out.print(render.batch_summary(summary, target))
+
+
+@app.command()
+def summarize(
+    path: Annotated[Optional[str], typer.Argument(help="An ingested document to summarize.")] = None,
+    topic: Annotated[Optional[str], typer.Option("--topic", help="Summarize what the documents say on this topic.")] = None,
+    everything: Annotated[bool, typer.Option("--all", help="An overview of the whole corpus.")] = False,
+    length: Annotated[str, typer.Option("--length", help="short, medium or long.")] = "medium",
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Make a fresh summary even if one is cached.")] = False,
+    since: SinceOption = None, until: UntilOption = None, source: SourceOption = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show dropped sentences.")] = False,
+    store: StoreOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Summarize one document, a topic across documents (--topic), or the corpus (--all); every sentence cited."""
+    from assistant.summarize import LENGTHS
+
+    if sum(map(bool, (path, topic, everything))) != 1:
+        raise typer.BadParameter("give exactly one of PATH, --topic TOPIC or --all")
+    if length not in LENGTHS:
+        raise typer.BadParameter(f"choose one of {', '.join(LENGTHS)}", param_hint="--length")
+    filters = filters_from(since, until, source)
+    with friendly_errors():
+        assistant = engine(store)
+        _ensure_indexed(assistant)
+        result = assistant.summarize(path=path, topic=topic, length=length, filters=filters, use_cache=not no_cache)
+    if as_json:
+        print(result.model_dump_json(indent=2))
+    else:
+        out.print(render.answer(result, verbose=verbose))
+
+
+@app.command()
+def chat(
+    mode: ModeOption = "grounded",
+    since: SinceOption = None, until: UntilOption = None, source: SourceOption = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show rewritten follow-ups and dropped sentences.")] = False,
+    store: StoreOption = None,
+) -> None:
+    """Talk with your documents: follow-up questions, /sources, /open N, /summarize; /help lists all."""
+    from assistant.chat_repl import ChatRepl
+    from assistant.conversation import Conversation
+
+    if mode not in MODES:
+        raise typer.BadParameter(f"choose one of {', '.join(MODES)}", param_hint="--mode")
+    with friendly_errors():
+        assistant = engine(store)
+        _ensure_indexed(assistant)
+        conversation = Conversation(mode=mode, filters=filters_from(since, until, source))
+        ChatRepl(assistant, conversation, out, err, verbose=verbose,
+                 history_file=assistant.settings.store / "chat_history").run()

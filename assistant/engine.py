@@ -9,7 +9,7 @@ from pathlib import Path
 
 from assistant.config import Settings
 from assistant.ingest import Progress, ingest
-from assistant.models import Answer, IngestReport, Passage
+from assistant.models import Answer, IngestReport, Passage, Summary
 from assistant.providers import EmbeddingModel, chat_model, chat_model_name, embedding_model
 from assistant.retrieve import Filters, Searcher
 from assistant.store import Store, exclusive, wipe
@@ -88,3 +88,29 @@ class Assistant:
         _ = self.searcher
         if mode != "extractive":
             _ = self.chat
+
+    @cached_property
+    def summarizer(self):
+        from assistant.summarize import Summarizer
+
+        return Summarizer(self.store, self.searcher, self.embedding.embeddings.embed_documents, lambda: self.chat,
+                          chat_model_name(self.settings), self.settings.context_window, self.settings.max_tokens,
+                          self.settings.store / "summaries")
+
+    def summarize(self, path: str | None = None, topic: str | None = None, length: str = "medium",
+                  filters: Filters = Filters(), use_cache: bool = True) -> Summary:
+        """One document (path), a topic across documents, or, with neither, the whole corpus."""
+        if path:
+            return self.summarizer.document(path, length, use_cache)
+        if topic:
+            return self.summarizer.topic(topic, length, filters, use_cache)
+        return self.summarizer.corpus(length, use_cache)
+
+    def summarize_target(self, argument: str, filters: Filters = Filters()) -> Summary:
+        """For chat's /summarize: a known document, else a topic, else (empty) the corpus."""
+        if not argument:
+            return self.summarize()
+        known = {d.source for d in self.store.documents()} | {d.path for d in self.store.documents()}
+        if argument in known or str(Path(argument).resolve()) in known:
+            return self.summarize(path=argument)
+        return self.summarize(topic=argument, filters=filters)

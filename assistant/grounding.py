@@ -66,8 +66,9 @@ def support(sentence: str, evidence: list[Evidence], similarity: float) -> tuple
     return False, f"weak support: overlap {overlap:.2f}, similarity {similarity:.2f}"
 
 
-def check(question: str, draft: str, evidence: list[Evidence], embed) -> list[SentenceCheck]:
-    """Check every sentence; an uncited or wrongly cited sentence is re-cited to evidence that supports it."""
+def check(question: str | None, draft: str, evidence: list[Evidence], embed) -> list[SentenceCheck]:
+    """Check every sentence; an uncited or wrongly cited sentence is re-cited to evidence that supports it.
+    With no question (a summary), only support is checked, not relevance to a question."""
     by_id = {e.id: e for e in evidence}
     sentences = [s for s in split_sentences(draft) if strip_markers(s)]
     if not sentences or not evidence:
@@ -79,7 +80,7 @@ def check(question: str, draft: str, evidence: list[Evidence], embed) -> list[Se
     results = []
     for row, (sentence, text) in enumerate(zip(sentences, plain)):
         cited = [i for i in markers(sentence) if i in by_id]
-        if reason := _off_target(question, text):
+        if question and (reason := _off_target(question, text)):
             results.append(SentenceCheck(text=text, cited=cited, status="dropped", reason=reason))
             continue
         results.append(_check_one(question, text, cited, evidence, similarity[row]))
@@ -117,16 +118,16 @@ def on_topic(question: str, sentence: str, evidence: list[Evidence]) -> tuple[bo
     return True, ""
 
 
-def _supports(question: str, text: str, evidence: list[Evidence], similarity: float) -> tuple[bool, str]:
+def _supports(question: str | None, text: str, evidence: list[Evidence], similarity: float) -> tuple[bool, str]:
     ok, reason = support(text, evidence, similarity)
-    if ok:
+    if ok and question:
         relevant, why = on_topic(question, text, evidence)
         if not relevant:
             return False, why
     return ok, reason
 
 
-def _check_one(question: str, text: str, cited: list[int], evidence: list[Evidence],
+def _check_one(question: str | None, text: str, cited: list[int], evidence: list[Evidence],
                similarity: np.ndarray) -> SentenceCheck:
     position = {e.id: column for column, e in enumerate(evidence)}
     closest_reason = None  # why the sentence failed: against what it cited, else against the closest evidence

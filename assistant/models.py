@@ -110,3 +110,18 @@ class IngestReport(BaseModel):
     @property
     def usable(self) -> int:
         return len(self.added) + len(self.updated) + len(self.unchanged)
+
+
+class Summary(BaseModel):
+    """A checked, cited summary of one document, of a topic across documents, or of the whole corpus."""
+
+    kind: str  # "document" | "topic" | "corpus"
+    target: str  # the document's source, the topic, or "all documents"
+    length: str
+    summary: str
+    abstained: bool = False
+    citations: list[Citation] = Field(default_factory=list)
+    sentences: list[SentenceCheck] = Field(default_factory=list)
+    model: dict[str, str] = Field(default_factory=dict)
+    cached: bool = False
+    seconds: float = 0.0

@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date
 from pathlib import Path
 
 import yaml
 from pydantic import BaseModel
 
 from assistant.documents import UnreadableFile, decode
+from assistant.retrieve import is_iso_date
 
 MAX_BYTES = 50 * 1024 * 1024
 FILTER_KEYS = ("since", "until", "source")
@@ -88,17 +88,9 @@ def from_record(line: int, record) -> Row:
         return BadRow(line=line, id=given_id, error="missing `question`")
     filters = {key: str(record[key]) for key in FILTER_KEYS if record.get(key) not in (None, "")}
     for key in ("since", "until"):
-        if key in filters and not _is_date(filters[key]):
+        if key in filters and not is_iso_date(filters[key]):
             return BadRow(line=line, id=given_id, error=f"`{key}` is not a date like 2023-12-07")
     return Question(line=line, question=question.strip(), id=given_id, **filters)
-
-
-def _is_date(value: str) -> bool:
-    try:
-        date.fromisoformat(value)
-        return True
-    except ValueError:
-        return False
 
 
 def _txt(text: str) -> list[Row]:

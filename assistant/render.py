@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from assistant.evaluate import Report, better
-from assistant.models import Answer, IngestReport, Passage
+from assistant.models import Answer, IngestReport, Passage, Summary
 
 QUOTE_WIDTH = 160
 
@@ -79,8 +79,12 @@ def passage_json(p: Passage) -> dict:
             "similarity": p.similarity, "title": p.title, "date": p.date, "text": p.text}
 
 
-def answer(result: Answer, verbose: bool = False) -> str:
-    lines = [escape(result.answer)]
+def answer(result: Answer | Summary, verbose: bool = False) -> str:
+    if isinstance(result, Summary):
+        lines = [f"[bold]Summary of {escape(result.target)}[/bold] [dim]({result.length}"
+                 f"{', cached' if result.cached else ''})[/dim]", escape(result.summary)]
+    else:
+        lines = [escape(result.answer)]
     if result.citations:
         lines.append("\n[bold]Sources[/bold]")
         lines += [f"[{c.id}] {escape(_location(c.source, c.start_line, c.end_line))} \"{escape(_short(c.quote))}\""
@@ -90,6 +94,7 @@ def answer(result: Answer, verbose: bool = False) -> str:
         if dropped:
             lines.append("\n[bold]Unsupported, dropped[/bold]")
             lines += [f"[dim]- {escape(s.text)} ({escape(s.reason)})[/dim]" for s in dropped]
+    if verbose and isinstance(result, Answer):
         lines.append(f"\n[dim]mode {result.mode} · retrieve {result.timings.retrieve_ms:.0f} ms · "
                      f"generate {result.timings.generate_ms:.0f} ms · {result.model.get('name', '')}[/dim]")
     return "\n".join(lines)

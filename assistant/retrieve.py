@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 
@@ -25,6 +26,14 @@ class Filters:
 
     def active(self) -> bool:
         return any((self.since, self.until, self.source))
+
+
+def is_iso_date(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+        return True
+    except ValueError:
+        return False
 
 
 class NoMatchingDocuments(Exception):

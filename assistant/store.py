@@ -196,6 +196,12 @@ class Store:
             (match, *params, limit)).fetchall()
         return [(row[0], row[1]) for row in rows]
 
+    def chunks_of(self, path: str) -> list[StoredChunk]:
+        """One document's chunks in order."""
+        rows = self.db.execute("SELECT id, source, start_line, end_line, text, spans, title, date FROM chunks "
+                               "WHERE path = ? ORDER BY idx", (path,)).fetchall()
+        return [StoredChunk(*row[:5], json.loads(row[5]), row[6], row[7]) for row in rows]
+
     def sources_matching(self, glob: str) -> list[str]:
         rows = self.db.execute("SELECT path FROM documents WHERE source GLOB ? OR path GLOB ?", (glob, glob))
         return [row[0] for row in rows]

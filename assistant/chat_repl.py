@@ -1,0 +1,177 @@
+"""`assistant chat`: the terminal loop (prompt, slash commands, streaming, Ctrl-C) around a Conversation."""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import replace
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+
+from assistant import render
+from assistant.conversation import Conversation, standalone
+from assistant.retrieve import Filters, is_iso_date
+
+MODES = ("grounded", "extractive", "free")
+CONTEXT_LINES = 3
+HELP = """[bold]Ask a question[/bold], or:
+  /sources            full quotes of the last answer's citations
+  /open N             the passage cited as [N], with the lines around it
+  /summarize [FILE|TOPIC]  summarize a document, or what the documents say on a topic
+  /filter [since=YYYY-MM-DD] [until=YYYY-MM-DD] [source=GLOB] | /filter clear
+  /mode [grounded|extractive|free]
+  /reset              forget the conversation
+  /exit               leave (or Ctrl-D); Ctrl-C cancels an answer in progress"""
+
+
+class ChatRepl:
+    def __init__(self, assistant, conversation: Conversation, out: Console, err: Console, verbose: bool = False,
+                 history_file: Path | None = None):
+        self.assistant = assistant
+        self.conversation = conversation
+        self.out, self.err = out, err
+        self.verbose = verbose
+        self.interactive = sys.stdin.isatty()
+        self.history_file = history_file
+
+    def run(self) -> None:
+        if self.interactive:
+            self.out.print("[dim]Ask about your documents. /help for commands, Ctrl-D to leave.[/dim]")
+        for line in self._lines():
+            line = line.strip()
+            if not line:
+                continue
+            if line.startswith("/"):
+                if self._command(line) == "exit":
+                    return
+            else:
+                self._ask(line)
+
+    def _lines(self):
+        if not self.interactive:
+            yield from sys.stdin
+            return
+        from prompt_toolkit import PromptSession
+        from prompt_toolkit.history import FileHistory, InMemoryHistory
+
+        history = InMemoryHistory()
+        if self.history_file:
+            self.history_file.touch(mode=0o600, exist_ok=True)
+            history = FileHistory(str(self.history_file))
+        session = PromptSession(history=history)
+        while True:
+            try:
+                yield session.prompt("› ")
+            except KeyboardInterrupt:
+                continue  # Ctrl-C at the prompt clears the line
+            except EOFError:
+                return
+
+    # --- questions ------------------------------------------------------------------------
+    def _ask(self, question: str) -> None:
+        conversation = self.conversation
+        stream = render.TokenStream(self.err) if self.interactive else None
+        try:
+            chat = self.assistant.chat if conversation.questions and conversation.mode != "extractive" else None
+            rewritten = standalone(question, conversation.questions, chat)
+            if self.verbose and rewritten != question:
+                self.err.print(f"[dim]rewritten: {escape(rewritten)}[/dim]")
+            answer = self.assistant.ask(rewritten, mode=conversation.mode, filters=conversation.filters,
+                                        on_token=stream)
+        except KeyboardInterrupt:
+            if stream:
+                stream.done()
+            self.err.print("[yellow]cancelled[/yellow]")
+            return
+        if stream:
+            stream.done()
+        conversation.remember(rewritten, answer)
+        self.out.print(render.answer(answer, verbose=self.verbose))
+        self.out.print()
+
+    # --- slash commands -------------------------------------------------------------------
+    def _command(self, line: str) -> str | None:
+        name, _, argument = line[1:].partition(" ")
+        argument = argument.strip()
+        handlers = {"help": self._help, "sources": self._sources, "open": self._open, "filter": self._filter,
+                    "mode": self._mode, "reset": self._reset, "summarize": self._summarize}
+        if name in ("exit", "quit"):
+            return "exit"
+        handler = handlers.get(name)
+        if handler is None:
+            self.err.print(f"unknown command /{escape(name)}; /help lists them")
+            return None
+        try:
+            handler(argument)
+        except KeyboardInterrupt:
+            self.err.print("[yellow]cancelled[/yellow]")
+        return None
+
+    def _help(self, _: str) -> None:
+        self.out.print(HELP)
+
+    def _sources(self, _: str) -> None:
+        last = self.conversation.last
+        if not last or not last.citations:
+            self.out.print("No sources yet: the last answer cited nothing.")
+            return
+        for c in last.citations:
+            self.out.print(f"[bold][{c.id}][/bold] {escape(c.source)}:{c.start_line}-{c.end_line}\n    "
+                           f"\u201c{escape(c.quote)}\u201d")
+
+    def _open(self, argument: str) -> None:
+        last = self.conversation.last
+        citations = {str(c.id): c for c in (last.citations if last else [])}
+        if argument not in citations:
+            self.err.print(f"/open N: N is one of {', '.join(citations) or '(no citations yet)'}")
+            return
+        c = citations[argument]
+        try:
+            lines = Path(c.source).read_text(encoding="utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError) as error:
+            self.err.print(f"cannot open {escape(c.source)}: {error.__class__.__name__}")
+            return
+        first, last_line = max(1, c.start_line - CONTEXT_LINES), min(len(lines), c.end_line + CONTEXT_LINES)
+        self.out.print(f"[bold]{escape(c.source)}[/bold] lines {first}-{last_line}")
+        for number in range(first, last_line + 1):
+            cited = c.start_line <= number <= c.end_line
+            text = escape(lines[number - 1])
+            self.out.print(f"{'▶' if cited else ' '} {number:>4}  " + (f"[bold]{text}[/bold]" if cited else f"[dim]{text}[/dim]"))
+
+    def _filter(self, argument: str) -> None:
+        if argument == "clear":
+            self.conversation.filters = Filters()
+        elif argument:
+            values = {}
+            for part in shlex.split(argument):
+                key, _, value = part.partition("=")
+                if key not in ("since", "until", "source") or not value:
+                    self.err.print("usage: /filter since=YYYY-MM-DD until=YYYY-MM-DD source=GLOB, or /filter clear")
+                    return
+                if key != "source" and not is_iso_date(value):
+                    self.err.print(f"{key}: {escape(value)} is not a date like 2023-12-07")
+                    return
+                values[key] = value
+            self.conversation.filters = replace(self.conversation.filters, **values)
+        f = self.conversation.filters
+        self.out.print(f"filters: since {f.since or '-'}, until {f.until or '-'}, source {escape(f.source or '-')}")
+
+    def _mode(self, argument: str) -> None:
+        if argument:
+            if argument not in MODES:
+                self.err.print(f"/mode: one of {', '.join(MODES)}")
+                return
+            self.conversation.mode = argument
+        self.out.print(f"mode: {self.conversation.mode}")
+
+    def _reset(self, _: str) -> None:
+        self.conversation.reset()
+        self.out.print("Conversation forgotten.")
+
+    def _summarize(self, argument: str) -> None:
+        summary = self.assistant.summarize_target(argument, filters=self.conversation.filters)
+        self.conversation.last = summary
+        self.out.print(render.answer(summary, verbose=self.verbose))
+        self.out.print()

@@ -1,0 +1,86 @@
+import os
+import sys
+
+import pexpect
+import pytest
+
+from assistant.conversation import standalone
+
+GAZA = "What did Russia and Kuwait agree on Gaza?"
+FOLLOW_UP = "How much aid had they sent by plane?"
+
+
+def test_piped_questions_are_answered_in_order_with_the_conversation_kept(workdir, run, fake_model):
+    fake_model.extend(["Both countries called for a halt to military operations in Gaza [1].",
+                       "Kuwaiti planes delivered about 400 tons of medicine and aid supplies [1]."])
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+
+    result = CliRunner().invoke(app, ["chat", "-v"], input=f"{GAZA}\n\n{FOLLOW_UP}\n/sources\n/open 1\n")
+    assert result.exit_code == 0, result.output
+    assert "rewritten: How much aid had they sent by plane? (Russia, Kuwait, Gaza" in result.stderr
+    assert "400 tons" in result.stdout
+    assert "seeds/002_8a35e8dbf3f4f508.txt:35-35" in result.stdout  # /sources, with the full quote
+    assert "▶   35" in result.stdout  # /open 1 marks the cited line among its neighbours
+
+
+def test_slash_commands_change_mode_filters_and_memory(workdir, run, fake_model):
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+
+    commands = "/mode extractive\n/filter since=2024-01-01 source=seeds/*\n/filter until=soon\n/reset\n" \
+               f"{GAZA}\n/mode loud\n/filter clear\n/nope\n/help\n/exit\nnever asked\n"
+    result = CliRunner().invoke(app, ["chat"], input=commands)
+    assert result.exit_code == 0
+    assert "mode: extractive" in result.stdout
+    assert "filters: since 2024-01-01, until -, source seeds/*" in result.stdout
+    assert "until: soon is not a date" in result.stderr
+    assert "/mode: one of grounded, extractive, free" in result.stderr
+    assert "unknown command /nope" in result.stderr and "/open N" in result.stdout
+    assert "filters: since -, until -, source -" in result.stdout
+    assert "never asked" not in result.stdout  # /exit stopped the session
+
+
+def test_follow_ups_lean_on_the_conversation_and_standalone_questions_do_not():
+    history = [GAZA]
+    assert standalone(FOLLOW_UP, history).startswith(FOLLOW_UP + " (Russia, Kuwait, Gaza")
+    assert standalone("How much aid had Kuwait sent by plane?", history) == "How much aid had Kuwait sent by plane?"
+    assert standalone(FOLLOW_UP, []) == FOLLOW_UP
+
+
+@pytest.mark.slow
+def test_a_person_chats_in_a_terminal_with_the_real_model(workdir):
+    """Driven in a pseudo-terminal: a question, a follow-up, /sources, Ctrl-C mid-answer, /exit."""
+    env = {**os.environ, "COLUMNS": "200", "TERM": "xterm"}
+    child = pexpect.spawn(sys.executable, ["-m", "assistant", "chat", "-v"], cwd=str(workdir), env=env,
+                          encoding="utf-8", timeout=120, dimensions=(50, 200))
+    try:
+        child.expect("/help for commands")
+        child.expect("›")
+        child.sendline(GAZA)
+        child.expect("Sources")
+        child.expect("›")
+        child.sendline(FOLLOW_UP)
+        child.expect("rewritten: ")
+        child.expect("Sources")
+        child.expect("›")
+        child.sendline("/sources")
+        child.expect(r"seeds/\S+:\d+-\d+")
+        child.expect("›")
+        child.sendline("Describe everything Russia and Saudi Arabia agreed on energy and defense.")
+        child.expect("draft:")
+        child.sendintr()
+        child.expect("cancelled")
+        child.expect("›")
+        child.sendline("/mode extractive")
+        child.expect("mode: extractive")
+        child.expect("›")
+        child.sendline("/exit")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 0
+    history = workdir / "store" / "chat_history"
+    assert GAZA in history.read_text() and oct(history.stat().st_mode & 0o777) == "0o600"
