@@ -23,6 +23,7 @@ out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 StoreOption = Annotated[Optional[Path], typer.Option("--store", help="Store folder [env: ASSISTANT_STORE; default ./.assistant].")]
+ChromaOption = Annotated[Optional[str], typer.Option("--chroma-url", help="A Chroma server, http://host:port [env: ASSISTANT_CHROMA_URL].")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object for machines.")]
 SinceOption = Annotated[Optional[str], typer.Option("--since", help="Only documents dated on/after YYYY-MM-DD.")]
 UntilOption = Annotated[Optional[str], typer.Option("--until", help="Only documents dated on/before YYYY-MM-DD.")]
@@ -63,8 +64,8 @@ def friendly_errors():
         raise
 
 
-def engine(store: Path | None = None) -> Assistant:
-    return Assistant(load_settings().with_overrides(store=store))
+def engine(store: Path | None = None, chroma_url: str | None = None) -> Assistant:
+    return Assistant(load_settings().with_overrides(store=store, chroma_url=chroma_url))
 
 
 def _iso_date(value: str | None, flag: str) -> str | None:
@@ -97,11 +98,12 @@ def ingest(
     paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders (.txt, .md); default seeds/.")] = None,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Drop the store and index everything again.")] = False,
     store: StoreOption = None,
+    chroma_url: ChromaOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Index documents: only new or changed files are embedded; deleted files are removed."""
     with friendly_errors():
-        assistant = engine(store)
+        assistant = engine(store, chroma_url)
         report = assistant.ingest(paths or [DEFAULT_CORPUS], rebuild=rebuild,
                                   progress=None if as_json else render.progress_bar(err))
     for problem in report.problems:
@@ -120,6 +122,7 @@ def search(
     k: Annotated[int, typer.Option("-k", min=1, max=50, help="How many passages.")] = 5,
     since: SinceOption = None, until: UntilOption = None, source: SourceOption = None,
     store: StoreOption = None,
+    chroma_url: ChromaOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Show the passages that best match QUERY, ranked, with no language model."""
@@ -127,7 +130,7 @@ def search(
         raise typer.BadParameter("the query is empty", param_hint="QUERY")
     filters = filters_from(since, until, source)
     with friendly_errors():
-        assistant = engine(store)
+        assistant = engine(store, chroma_url)
         _ensure_indexed(assistant)
         passages = assistant.search(query, k, filters)
     if as_json:
@@ -143,6 +146,7 @@ def ask(
     since: SinceOption = None, until: UntilOption = None, source: SourceOption = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show dropped sentences and evidence.")] = False,
     store: StoreOption = None,
+    chroma_url: ChromaOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Answer QUESTION from the documents, citing file and lines for every claim."""
@@ -153,7 +157,7 @@ def ask(
     filters = filters_from(since, until, source)
     stream = None if as_json or not sys.stdout.isatty() else render.TokenStream(err)
     with friendly_errors():
-        assistant = engine(store)
+        assistant = engine(store, chroma_url)
         _ensure_indexed(assistant)
         answer = assistant.ask(question, mode=mode, filters=filters, on_token=stream)
     if stream:
@@ -165,13 +169,13 @@ def ask(
 
 
 @app.command("config")
-def show_config(store: StoreOption = None, as_json: JsonOption = False) -> None:
+def show_config(store: StoreOption = None, chroma_url: ChromaOption = None, as_json: JsonOption = False) -> None:
     """Show the effective settings and where each came from (flag, env, file, default); secrets masked."""
     from assistant.config import config_files, origins, shown
 
     with friendly_errors():
-        settings = load_settings().with_overrides(store=store)
-        found = origins({"store": store})
+        settings = load_settings().with_overrides(store=store, chroma_url=chroma_url)
+        found = origins({"store": store, "chroma_url": chroma_url})
     rows = {name: {"value": shown(getattr(settings, name)), "source": found[name]} for name in found}
     if as_json:
         print(json.dumps({"settings": rows, "files": [str(p) for p in config_files()]}, indent=2))
@@ -180,10 +184,10 @@ def show_config(store: StoreOption = None, as_json: JsonOption = False) -> None:
 
 
 @app.command()
-def status(store: StoreOption = None, as_json: JsonOption = False) -> None:
+def status(store: StoreOption = None, chroma_url: ChromaOption = None, as_json: JsonOption = False) -> None:
     """Show what the store holds: documents, chunks, embedding model, last ingest."""
     with friendly_errors():
-        assistant = engine(store)
+        assistant = engine(store, chroma_url)
         facts = render.status_facts(assistant)
     if as_json:
         print(json.dumps(facts, indent=2))
@@ -202,6 +206,7 @@ def eval_suite(
         "--min", help="Gate on METRIC=VALUE (repeatable); a maximum for *_rate and latency_*.")] = None,
     judge: Annotated[bool, typer.Option("--judge", help="Add LLM-judged faithfulness and relevancy.")] = False,
     store: StoreOption = None,
+    chroma_url: ChromaOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Run an evaluation suite; exit 1 when a threshold is missed, 2 when the suite is invalid."""
@@ -218,7 +223,7 @@ def eval_suite(
     except (SuiteError, ReportError) as error:
         fail(str(error), code=2)
     with friendly_errors():
-        assistant = engine(store)
+        assistant = engine(store, chroma_url)
         target, ingested = assistant.for_suite(loaded, progress=render.progress_bar(err))
         if ingested and not ingested.usable:
             fail(f"the suite's corpus ({', '.join(loaded.corpus)}) holds no readable documents", code=2)
@@ -257,6 +262,7 @@ def batch(
     resume: Annotated[bool, typer.Option("--resume", help="Skip questions already in the output; append the rest.")] = False,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing output file.")] = False,
     store: StoreOption = None,
+    chroma_url: ChromaOption = None,
 ) -> None:
     """Answer every question in a file; each answer is saved the moment it is done."""
     from assistant.batch import run_batch
@@ -273,7 +279,7 @@ def batch(
         fail(str(error))
     try:
         with friendly_errors():
-            assistant = engine(store)
+            assistant = engine(store, chroma_url)
             _ensure_indexed(assistant)
             assistant.warm(mode)
             summary = run_batch(rows, sink, lambda text, filters: assistant.ask(text, mode, filters), render.answer_json,
@@ -298,6 +304,7 @@ def summarize(
     since: SinceOption = None, until: UntilOption = None, source: SourceOption = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show dropped sentences.")] = False,
     store: StoreOption = None,
+    chroma_url: ChromaOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Summarize one document, a topic across documents (--topic), or the corpus (--all); every sentence cited."""
@@ -309,7 +316,7 @@ def summarize(
         raise typer.BadParameter(f"choose one of {', '.join(LENGTHS)}", param_hint="--length")
     filters = filters_from(since, until, source)
     with friendly_errors():
-        assistant = engine(store)
+        assistant = engine(store, chroma_url)
         _ensure_indexed(assistant)
         result = assistant.summarize(path=path, topic=topic, length=length, filters=filters, use_cache=not no_cache)
     if as_json:
@@ -324,6 +331,7 @@ def chat(
     since: SinceOption = None, until: UntilOption = None, source: SourceOption = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show rewritten follow-ups and dropped sentences.")] = False,
     store: StoreOption = None,
+    chroma_url: ChromaOption = None,
 ) -> None:
     """Talk with your documents: follow-up questions, /sources, /open N, /summarize; /help lists all."""
     from assistant.chat_repl import ChatRepl
@@ -332,7 +340,7 @@ def chat(
     if mode not in MODES:
         raise typer.BadParameter(f"choose one of {', '.join(MODES)}", param_hint="--mode")
     with friendly_errors():
-        assistant = engine(store)
+        assistant = engine(store, chroma_url)
         _ensure_indexed(assistant)
         conversation = Conversation(mode=mode, filters=filters_from(since, until, source))
         ChatRepl(assistant, conversation, out, err, verbose=verbose,

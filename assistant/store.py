@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -12,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import chromadb
+from chromadb.errors import ChromaError
 from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
@@ -20,6 +22,13 @@ from assistant.models import Chunk, DocumentInfo
 
 FORMAT_VERSION = 1
 COLLECTION = "assistant"
+
+
+def collection_name(folder: Path, chroma_url: str | None) -> str:
+    """Embedded: one collection per store folder. On a shared server, each store folder gets its own."""
+    if not chroma_url:
+        return COLLECTION
+    return f"{COLLECTION}-{hashlib.sha1(str(folder.resolve()).encode()).hexdigest()[:12]}"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
@@ -73,8 +82,11 @@ def chroma_client(store: Path, chroma_url: str | None):
     settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     if chroma_url:
         url = urlparse(chroma_url if "://" in chroma_url else f"http://{chroma_url}")
-        return chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
-                                   ssl=url.scheme == "https", settings=settings)
+        try:
+            return chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
+                                       ssl=url.scheme == "https", settings=settings)
+        except ValueError as error:  # chromadb's "Could not connect to a Chroma server"
+            raise StoreError(f"cannot reach the Chroma server at {chroma_url}: {error}") from None
     # Absolute: chromadb shares one client per path string, so ".assistant" would follow the first cwd.
     return chromadb.PersistentClient(path=str((store / "chroma").resolve()), settings=settings)
 
@@ -88,15 +100,20 @@ class Store:
         self.folder = folder
         self.embedding_name = embedding_name
         self.dimension = dimension
-        self.db = sqlite3.connect(folder / "index.sqlite", timeout=30, check_same_thread=False)
-        os.chmod(folder / "index.sqlite", 0o600)
-        self.db.executescript(SCHEMA)
-        self._check_format()
-        self.client = chroma_client(folder, chroma_url)
-        self.vectors = Chroma(client=self.client, collection_name=COLLECTION, embedding_function=embeddings,
-                              collection_metadata={"embedding_model": embedding_name, "dimension": dimension},
-                              collection_configuration={"hnsw": {"space": "cosine"}})
-        self.collection = self.client.get_collection(COLLECTION)
+        try:
+            self.db = sqlite3.connect(folder / "index.sqlite", timeout=30, check_same_thread=False)
+            os.chmod(folder / "index.sqlite", 0o600)
+            self.db.executescript(SCHEMA)
+            self._check_format()
+            self.client = chroma_client(folder, chroma_url)
+            name = collection_name(folder, chroma_url)
+            self.vectors = Chroma(client=self.client, collection_name=name, embedding_function=embeddings,
+                                  collection_metadata={"embedding_model": embedding_name, "dimension": dimension},
+                                  collection_configuration={"hnsw": {"space": "cosine"}})
+            self.collection = self.client.get_collection(name)
+        except (sqlite3.DatabaseError, ChromaError) as error:
+            raise StoreError(f"the store at {folder} is damaged ({' '.join(str(error).split())[:120]}); "
+                             f"run `assistant ingest --rebuild`") from None
         self._check_embeddings()
 
     # --- compatibility -------------------------------------------------------------------
@@ -233,8 +250,9 @@ def wipe(folder: Path, chroma_url: str | None = None) -> None:
 
     if chroma_url:
         client = chroma_client(folder, chroma_url)
-        if COLLECTION in [c.name for c in client.list_collections()]:
-            client.delete_collection(COLLECTION)
+        name = collection_name(folder, chroma_url)
+        if name in [c.name for c in client.list_collections()]:
+            client.delete_collection(name)
     else:
         try:
             client = chroma_client(folder, None)

@@ -85,12 +85,13 @@ class Summarizer:
             partials = reducer.batch([{"text": g, "sentences": 2} for g in groups], config={"max_concurrency": 1})
 
     def _checked(self, draft: str, evidence: list[Evidence], count: int):
-        """Keep the draft's supported sentences; with none, the most central sentences, quoted."""
+        """Keep the draft's supported sentences, then the most central sentences, quoted, up to `count`."""
         checks = check(None, draft, evidence, self.embed)
         kept = _unique([c for c in checks if c.status == "supported"])[:count]
-        if not kept:
-            kept = self._central(evidence, count)
-            checks = checks + kept
+        if len(kept) < count:  # a small model keeps few sentences: fill up with the document's central ones
+            used = {i for c in kept for i in c.cited}
+            extra = [c for c in self._central(evidence, count) if not set(c.cited) & used][:count - len(kept)]
+            kept, checks = kept + extra, checks + extra
         return cite(kept, checks, evidence)
 
     def _central(self, evidence: list[Evidence], count: int) -> list[SentenceCheck]:

@@ -32,7 +32,7 @@ def test_every_input_format_is_answered_in_order_into_jsonl(workdir, run, name, 
     result = run("batch", name, "--mode", "extractive")
     assert result.exit_code == 0, result.output
     assert "2 answered (1 abstained), 0 failed" in result.stdout
-    answers = records(workdir / f"q.answers.jsonl")
+    answers = records(workdir / "q.answers.jsonl")
     assert sorted(a["question"] for a in answers) == sorted([PLANES, SUEZ])
     planes = next(a for a in answers if a["question"] == PLANES)
     assert planes["abstained"] is False and "400 tons" in planes["answer"]

@@ -89,75 +89,19 @@ def test_ask_through_the_openai_provider_against_llama_cpp_server(workdir, run, 
             assert b"sk-test-never-printed" not in path.read_bytes(), path
 
 
-class EmbeddingServer:
-    """A real OpenAI-compatible /v1/embeddings endpoint serving MiniLM vectors. (llama.cpp's server cannot
-    pool the packaged chat model's token vectors into one vector per text, so it cannot play this part.)"""
+class JsonServer:
+    """A real HTTP server on 127.0.0.1 answering every POST with `respond(request) -> (status, body)`;
+    counts the requests it got."""
 
-    def __init__(self):
-        from assistant.embeddings import LocalEmbeddings
-
-        model = LocalEmbeddings()
+    def __init__(self, respond):
         self.requests = 0
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 owner.requests += 1
-                asked = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                texts = [asked["input"]] if isinstance(asked["input"], str) else asked["input"]
-                vectors = model.embed_documents(texts)
-                body = json.dumps({"object": "list", "model": asked["model"], "usage": {"prompt_tokens": 0, "total_tokens": 0},
-                                   "data": [{"object": "embedding", "index": i, "embedding": v}
-                                            for i, v in enumerate(vectors)]}).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
-def test_openai_embeddings_are_recorded_and_a_different_model_is_refused(workdir, run, openai_env, monkeypatch):
-    server = EmbeddingServer()
-    try:
-        openai_env(server.url, ASSISTANT_EMBEDDINGS="openai", ASSISTANT_EMBEDDING_MODEL="minilm-served")
-        ingested = run("ingest", "--json")
-        assert ingested.exit_code == 0, ingested.output
-        status = json.loads(run("status", "--json").stdout)
-        assert status["embedding_model"] == "openai:minilm-served" and status["dimension"] == 384
-        found = json.loads(run("search", "How much aid had Kuwait sent by plane?", "--json").stdout)
-        assert found["results"][0]["source"] == "seeds/002_8a35e8dbf3f4f508.txt"
-        assert server.requests >= 2  # documents at ingest, the query at search
-    finally:
-        server.close()
-    monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "local")
-    refused = run("search", "Kuwait aid planes")
-    assert refused.exit_code == 1 and "assistant ingest --rebuild" in refused.stderr
-
-
-class FailingServer:
-    """Answers every request with one status (and counts them), or sleeps past the client's timeout."""
-
-    def __init__(self, status: int, delay: float = 0.0):
-        self.requests = 0
-        owner = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                owner.requests += 1
-                self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                time.sleep(delay)
-                body = json.dumps({"error": {"message": f"failing on purpose ({status})", "type": "test"}}).encode()
+                status, reply = respond(json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0)))))
+                body = json.dumps(reply).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
@@ -177,6 +121,50 @@ class FailingServer:
         self.server.server_close()
 
 
+def embedding_server() -> JsonServer:
+    """A real OpenAI-compatible /v1/embeddings endpoint serving MiniLM vectors. (llama.cpp's server cannot
+    pool the packaged chat model's token vectors into one vector per text, so it cannot play this part.)"""
+    from assistant.embeddings import LocalEmbeddings
+
+    model = LocalEmbeddings()
+
+    def respond(asked):
+        texts = [asked["input"]] if isinstance(asked["input"], str) else asked["input"]
+        data = [{"object": "embedding", "index": i, "embedding": v} for i, v in enumerate(model.embed_documents(texts))]
+        return 200, {"object": "list", "model": asked["model"], "data": data,
+                     "usage": {"prompt_tokens": 0, "total_tokens": 0}}
+
+    return JsonServer(respond)
+
+
+def failing_server(status: int, delay: float = 0.0) -> JsonServer:
+    """Answers every request with one status, or sleeps past the client's timeout first."""
+
+    def respond(_):
+        time.sleep(delay)
+        return status, {"error": {"message": f"failing on purpose ({status})", "type": "test"}}
+
+    return JsonServer(respond)
+
+
+def test_openai_embeddings_are_recorded_and_a_different_model_is_refused(workdir, run, openai_env, monkeypatch):
+    server = embedding_server()
+    try:
+        openai_env(server.url, ASSISTANT_EMBEDDINGS="openai", ASSISTANT_EMBEDDING_MODEL="minilm-served")
+        ingested = run("ingest", "--json")
+        assert ingested.exit_code == 0, ingested.output
+        status = json.loads(run("status", "--json").stdout)
+        assert status["embedding_model"] == "openai:minilm-served" and status["dimension"] == 384
+        found = json.loads(run("search", "How much aid had Kuwait sent by plane?", "--json").stdout)
+        assert found["results"][0]["source"] == "seeds/002_8a35e8dbf3f4f508.txt"
+        assert server.requests >= 2  # documents at ingest, the query at search
+    finally:
+        server.close()
+    monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "local")
+    refused = run("search", "Kuwait aid planes")
+    assert refused.exit_code == 1 and "assistant ingest --rebuild" in refused.stderr
+
+
 @pytest.mark.parametrize("status, message, attempts", [
     (401, "rejected the API key (401)", 1),
     (404, "does not know that model (404)", 1),
@@ -184,7 +172,7 @@ class FailingServer:
     (500, "failed (500) and retries ran out", 3),
 ])
 def test_server_failures_are_one_line_and_retried_when_worth_it(workdir, run, openai_env, status, message, attempts):
-    server = FailingServer(status)
+    server = failing_server(status)
     try:
         openai_env(server.url, ASSISTANT_MAX_RETRIES="2")
         result = run("ask", QUESTION)
@@ -201,7 +189,7 @@ def test_an_unreachable_server_and_a_slow_one_fail_clearly(workdir, run, openai_
     closed = run("ask", QUESTION)
     assert closed.exit_code == 1 and "cannot reach the model server" in closed.stderr
 
-    slow = FailingServer(200, delay=3)
+    slow = failing_server(200, delay=3)
     try:
         openai_env(slow.url, ASSISTANT_TIMEOUT="0.5", ASSISTANT_MAX_RETRIES="0")
         result = run("ask", QUESTION)
