@@ -10,7 +10,7 @@ from langchain_core.output_parsers import StrOutputParser
 
 from assistant import evidence as evidence_selection
 from assistant.grounding import check, markers, split_sentences, strip_markers
-from assistant.citing import cite
+from assistant.citing import cite, say_once
 from assistant.models import Answer, Evidence, SentenceCheck, Timings
 from assistant.prompts import chat_prompt
 from assistant.retrieve import Filters, Searcher
@@ -73,18 +73,12 @@ def format_evidence(evidence: list[Evidence]) -> str:
 
 def _grounded(result: Answer, draft: str, evidence: list[Evidence], embed) -> Answer:
     checks = check(result.question, draft, evidence, embed)
-    kept = _unique([c for c in checks if c.status == "supported"])
+    kept = say_once([c for c in checks if c.status == "supported"])
     if not kept:
         fallback = _extractive(result, evidence)
         fallback.sentences = checks + fallback.sentences
         return fallback
     return _compose(result, kept, checks, evidence)
-
-
-def _unique(sentences: list[SentenceCheck]) -> list[SentenceCheck]:
-    """Small models repeat themselves: say each sentence once."""
-    seen: set[str] = set()
-    return [s for s in sentences if not (s.text.lower() in seen or seen.add(s.text.lower()))]
 
 
 def _free(result: Answer, draft: str, evidence: list[Evidence]) -> Answer:

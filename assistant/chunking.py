@@ -83,7 +83,8 @@ def _join(paragraph: list[tuple[int, str]]):
 
 
 def _ends_with_abbreviation(text: str) -> bool:
-    last = text.rstrip("\"'”’)] ").rsplit(None, 1)[-1].rstrip(".").lower() if text.strip() else ""
+    words = text.rstrip("\"'”’)] ").split()
+    last = words[-1].rstrip(".").lower() if words else ""  # a "sentence" may be punctuation alone
     return last in ABBREVIATIONS or (len(last) == 1 and last.isalpha())
 
 

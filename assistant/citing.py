@@ -21,3 +21,9 @@ def cite(kept: list[SentenceCheck], checks: list[SentenceCheck], evidence: list[
                  for old, new in renumber.items()]
     sentences = [s.model_copy(update={"cited": [renumber[i] for i in s.cited if i in renumber]}) for s in checks]
     return text, citations, sentences
+
+
+def say_once(sentences: list[SentenceCheck]) -> list[SentenceCheck]:
+    """Small models repeat themselves: keep each sentence's first occurrence."""
+    seen: set[str] = set()
+    return [s for s in sentences if not (s.text.lower() in seen or seen.add(s.text.lower()))]

@@ -19,6 +19,7 @@ from assistant.textstats import content_words, names, numbers
 
 HIT_DEPTH = 5
 
+
 class CaseResult(BaseModel):
     id: str
     question: str

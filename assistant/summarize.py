@@ -15,8 +15,7 @@ import numpy as np
 from langchain_core.output_parsers import StrOutputParser
 
 from assistant import evidence as evidence_selection
-from assistant.answer import _unique
-from assistant.citing import cite
+from assistant.citing import cite, say_once
 from assistant.grounding import check
 from assistant.models import Evidence, SentenceCheck, Summary
 from assistant.prompts import chat_prompt
@@ -87,7 +86,7 @@ class Summarizer:
     def _checked(self, draft: str, evidence: list[Evidence], count: int):
         """Keep the draft's supported sentences, then the most central sentences, quoted, up to `count`."""
         checks = check(None, draft, evidence, self.embed)
-        kept = _unique([c for c in checks if c.status == "supported"])[:count]
+        kept = say_once([c for c in checks if c.status == "supported"])[:count]
         if len(kept) < count:  # a small model keeps few sentences: fill up with the document's central ones
             used = {i for c in kept for i in c.cited}
             extra = [c for c in self._central(evidence, count) if not set(c.cited) & used][:count - len(kept)]
@@ -123,7 +122,7 @@ class Summarizer:
         for source, items in by_source.items():
             draft = topic_chain.invoke({"topic": topic, "text": "\n".join(i.text for i in items), "sentences": 2})
             checks = check(topic, draft, items, self.embed)
-            kept = _unique([c for c in checks if c.status == "supported"])[:2] or [
+            kept = say_once([c for c in checks if c.status == "supported"])[:2] or [
                 SentenceCheck(text=f"\u201c{items[0].text}\u201d", cited=[items[0].id], status="extractive")]
             label = items[0].title or source
             kept[0] = kept[0].model_copy(update={"text": f"{label}: {kept[0].text}"})

@@ -4,7 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from assistant.documents import SourceFile, UnreadableFile, find_files, read_document
@@ -12,7 +12,7 @@ from assistant.ingest import prepare
 from assistant.questions import BadRow, Question, QuestionFileError, read_questions
 from assistant.suite import Suite, SuiteError, load_suite
 
-FUZZ = settings(max_examples=150, deadline=2000, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(max_examples=300, deadline=2000, suppress_health_check=[HealthCheck.function_scoped_fixture])
 ENCODINGS = ["utf-8", "utf-16", "latin-1", "cp1252", "shift_jis"]
 text_or_bytes = st.one_of(
     st.binary(max_size=3000),
@@ -28,6 +28,8 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
 
 @FUZZ
 @given(data=text_or_bytes)
+@example(data=b"'")  # once crashed the sentence splitter
+@example(data=b"\"\n)\n'")
 def test_any_file_is_read_and_chunked_or_refused_with_a_reason(tmp_path, data):
     path = write(tmp_path, "doc.txt", data)
     try:
