@@ -171,7 +171,8 @@ class ChatRepl:
         self.out.print("Conversation forgotten.")
 
     def _summarize(self, argument: str) -> None:
-        summary = self.assistant.summarize_target(argument, filters=self.conversation.filters)
+        mode = "extractive" if self.conversation.mode == "extractive" else "grounded"
+        summary = self.assistant.summarize_target(argument, filters=self.conversation.filters, mode=mode)
         self.conversation.last = summary
         self.out.print(render.answer(summary, verbose=self.verbose))
         self.out.print()

@@ -300,6 +300,7 @@ def summarize(
     topic: Annotated[Optional[str], typer.Option("--topic", help="Summarize what the documents say on this topic.")] = None,
     everything: Annotated[bool, typer.Option("--all", help="An overview of the whole corpus.")] = False,
     length: Annotated[str, typer.Option("--length", help="short, medium or long.")] = "medium",
+    mode: Annotated[str, typer.Option("--mode", help="grounded (model, checked) or extractive (quotes, no model).")] = "grounded",
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Make a fresh summary even if one is cached.")] = False,
     since: SinceOption = None, until: UntilOption = None, source: SourceOption = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show dropped sentences.")] = False,
@@ -314,11 +315,14 @@ def summarize(
         raise typer.BadParameter("give exactly one of PATH, --topic TOPIC or --all")
     if length not in LENGTHS:
         raise typer.BadParameter(f"choose one of {', '.join(LENGTHS)}", param_hint="--length")
+    if mode not in ("grounded", "extractive"):
+        raise typer.BadParameter("choose grounded or extractive", param_hint="--mode")
     filters = filters_from(since, until, source)
     with friendly_errors():
         assistant = engine(store, chroma_url)
         _ensure_indexed(assistant)
-        result = assistant.summarize(path=path, topic=topic, length=length, filters=filters, use_cache=not no_cache)
+        result = assistant.summarize(path=path, topic=topic, length=length, filters=filters, use_cache=not no_cache,
+                                     mode=mode)
     if as_json:
         print(result.model_dump_json(indent=2))
     else:

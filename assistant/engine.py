@@ -89,28 +89,31 @@ class Assistant:
         if mode != "extractive":
             _ = self.chat
 
-    @cached_property
-    def summarizer(self):
+    def summarizer(self, mode: str = "grounded"):
+        """Grounded summaries use the chat model; extractive ones quote the documents and load no model."""
         from assistant.summarize import Summarizer
 
-        return Summarizer(self.store, self.searcher, self.embedding.embeddings.embed_documents, lambda: self.chat,
-                          chat_model_name(self.settings), self.settings.context_window, self.settings.max_tokens,
-                          self.settings.store / "summaries")
+        extractive = mode == "extractive"
+        return Summarizer(self.store, self.searcher, self.embedding.embeddings.embed_documents,
+                          None if extractive else (lambda: self.chat),
+                          {"provider": "none", "name": "extractive"} if extractive else chat_model_name(self.settings),
+                          self.settings.context_window, self.settings.max_tokens, self.settings.store / "summaries")
 
     def summarize(self, path: str | None = None, topic: str | None = None, length: str = "medium",
-                  filters: Filters = Filters(), use_cache: bool = True) -> Summary:
+                  filters: Filters = Filters(), use_cache: bool = True, mode: str = "grounded") -> Summary:
         """One document (path), a topic across documents, or, with neither, the whole corpus."""
+        summarizer = self.summarizer(mode)
         if path:
-            return self.summarizer.document(path, length, use_cache)
+            return summarizer.document(path, length, use_cache)
         if topic:
-            return self.summarizer.topic(topic, length, filters, use_cache)
-        return self.summarizer.corpus(length, use_cache)
+            return summarizer.topic(topic, length, filters, use_cache)
+        return summarizer.corpus(length, use_cache)
 
-    def summarize_target(self, argument: str, filters: Filters = Filters()) -> Summary:
+    def summarize_target(self, argument: str, filters: Filters = Filters(), mode: str = "grounded") -> Summary:
         """For chat's /summarize: a known document, else a topic, else (empty) the corpus."""
         if not argument:
-            return self.summarize()
+            return self.summarize(mode=mode)
         known = {d.source for d in self.store.documents()} | {d.path for d in self.store.documents()}
         if argument in known or str(Path(argument).resolve()) in known:
-            return self.summarize(path=argument)
-        return self.summarize(topic=argument, filters=filters)
+            return self.summarize(path=argument, mode=mode)
+        return self.summarize(topic=argument, filters=filters, mode=mode)

@@ -39,7 +39,7 @@ class Summarizer:
     def __init__(self, store: Store, searcher: Searcher, embed: Callable, chat: Callable, model: dict[str, str],
                  context_window: int, max_tokens: int, cache_dir: Path):
         self.store, self.searcher, self.embed = store, searcher, embed
-        self.chat = chat  # called only when a model is needed
+        self.chat = chat  # called only when a model is needed; None: extractive summaries, no model at all
         self.model = model
         self.window_chars = max(800, (context_window - max_tokens - PROMPT_TOKENS) * CHARS_PER_TOKEN)
         self.cache_dir = cache_dir
@@ -65,7 +65,7 @@ class Summarizer:
     # --- one document: map-reduce -------------------------------------------------------
     def _document(self, doc: StoredDocument, length: str) -> Summary:
         sentences = self._sentences(doc)
-        draft = self._map_reduce([s.text for s in sentences], LENGTHS[length])
+        draft = self._map_reduce([s.text for s in sentences], LENGTHS[length]) if self.chat else ""
         text, citations, checks = self._checked(draft, sentences, LENGTHS[length])
         return Summary(kind="document", target=doc.source, length=length, summary=text, citations=citations,
                        sentences=checks, model=self.model)
@@ -117,10 +117,11 @@ class Summarizer:
         by_source: dict[str, list[Evidence]] = {}
         for item in evidence:
             by_source.setdefault(item.source, []).append(item)
-        topic_chain = chat_prompt("summarize_topic") | self.chat() | StrOutputParser()
+        topic_chain = chat_prompt("summarize_topic") | self.chat() | StrOutputParser() if self.chat else None
         kept_all, checks_all, breaks = [], [], set()
         for source, items in by_source.items():
-            draft = topic_chain.invoke({"topic": topic, "text": "\n".join(i.text for i in items), "sentences": 2})
+            draft = topic_chain.invoke({"topic": topic, "text": "\n".join(i.text for i in items), "sentences": 2}) \
+                if topic_chain else ""
             checks = check(topic, draft, items, self.embed)
             kept = say_once([c for c in checks if c.status == "supported"])[:2] or [
                 SentenceCheck(text=f"\u201c{items[0].text}\u201d", cited=[items[0].id], status="extractive")]

@@ -111,3 +111,16 @@ def test_the_real_local_model_summarizes_a_seed_document_with_valid_citations(wo
     summary = json.loads(result.stdout)
     assert summary["citations"] and all(s["status"] != "unchecked" for s in summary["sentences"])
     assert_citations_valid(workdir, summary)
+
+
+def test_extractive_summaries_quote_the_document_and_load_no_model(workdir, run, monkeypatch):
+    def no_model(settings):
+        raise AssertionError("extractive summaries must not load a model")
+
+    monkeypatch.setattr("assistant.engine.chat_model", no_model)
+    result = summarize(run, KUWAIT, "--mode", "extractive", "--length", "short")
+    assert result["model"]["name"] == "extractive"
+    assert [s["status"] for s in result["sentences"]] == ["extractive", "extractive"]
+    assert_citations_valid(workdir, result)
+    topic = summarize(run, "--topic", "humanitarian aid to Gaza", "--mode", "extractive")
+    assert topic["citations"] and all(s["status"] == "extractive" for s in topic["sentences"])
