@@ -79,8 +79,11 @@ class Summarizer:
         reducer = chat_prompt("summarize_reduce") | self.chat() | StrOutputParser()
         while True:
             groups = _windows([p.strip() for p in partials if p.strip()], self.window_chars)
-            if len(groups) == 1:
-                return reducer.invoke({"text": groups[0], "sentences": count})
+            if len(groups) >= len(partials):  # partials too long to pair up: keep each one's start
+                share = (self.window_chars - len(partials)) // len(partials)  # room for the joining spaces
+                groups = _windows([p[:share] for p in partials], self.window_chars)
+            if len(groups) <= 1:
+                return reducer.invoke({"text": groups[0] if groups else "", "sentences": count})
             partials = reducer.batch([{"text": g, "sentences": 2} for g in groups], config={"max_concurrency": 1})
 
     def _checked(self, draft: str, evidence: list[Evidence], count: int):
@@ -95,6 +98,8 @@ class Summarizer:
 
     def _central(self, evidence: list[Evidence], count: int) -> list[SentenceCheck]:
         """The sentences closest to the document's mean meaning, each unlike those already picked, in order."""
+        if not evidence:
+            return []
         vectors = np.asarray(self.embed([e.text for e in evidence]), dtype=np.float32)
         centre = vectors.mean(axis=0)
         relevance = vectors @ (centre / (np.linalg.norm(centre) or 1.0))

@@ -124,3 +124,13 @@ def test_extractive_summaries_quote_the_document_and_load_no_model(workdir, run,
     assert_citations_valid(workdir, result)
     topic = summarize(run, "--topic", "humanitarian aid to Gaza", "--mode", "extractive")
     assert topic["citations"] and all(s["status"] == "extractive" for s in topic["sentences"])
+
+
+def test_map_reduce_ends_even_when_every_partial_summary_is_long(tmp_path):
+    from assistant.summarize import Summarizer
+
+    chat = CountingModel(responses=["A long partial summary sentence. " * 150])  # ~5,000 characters each time
+    summarizer = Summarizer(None, None, None, lambda: chat, {}, context_window=2048, max_tokens=160,
+                            cache_dir=tmp_path)
+    result = summarizer._map_reduce(["Some document text. " * 50] * 40, count=2)
+    assert result.startswith("A long partial summary") and chat.calls < 60
