@@ -65,7 +65,8 @@ def select(question: str, passages: list[Passage], embed, limit: int = MAX_EVIDE
     vectors = np.asarray(embed([question] + [c.text for c in candidates]), dtype=np.float32)
     similarity = vectors[1:] @ vectors[0]
     asked = set(content_words(question))
-    for candidate, cosine in zip(candidates, similarity):
+    for candidate, vector, cosine in zip(candidates, vectors[1:], similarity):
+        candidate.vector = vector.tolist()
         overlap = len(asked & set(content_words(candidate.text))) / max(1, len(asked))
         candidate.score = round(float(0.7 * cosine + 0.3 * overlap) + answer_type_bonus(question, candidate.text), 4)
         candidate.similarity = float(cosine)

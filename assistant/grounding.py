@@ -75,8 +75,13 @@ def check(question: str | None, draft: str, evidence: list[Evidence], embed) -> 
         return [SentenceCheck(text=strip_markers(s), cited=[], status="dropped", reason="no evidence")
                 for s in sentences]
     plain = [strip_markers(s) for s in sentences]
-    vectors = np.asarray(embed(plain + [e.text for e in evidence]), dtype=np.float32)
-    similarity = vectors[: len(plain)] @ vectors[len(plain):].T  # sentence x evidence
+    if all(e.vector is not None for e in evidence):  # selection already embedded them
+        said = np.asarray(embed(plain), dtype=np.float32)
+        known = np.asarray([e.vector for e in evidence], dtype=np.float32)
+    else:
+        vectors = np.asarray(embed(plain + [e.text for e in evidence]), dtype=np.float32)
+        said, known = vectors[: len(plain)], vectors[len(plain):]
+    similarity = said @ known.T  # sentence x evidence
     results = []
     for row, (sentence, text) in enumerate(zip(sentences, plain)):
         cited = [i for i in markers(sentence) if i in by_id]

@@ -49,6 +49,7 @@ class Evidence(Span):
     score: float
     similarity: float = 0.0
     title: str | None = Field(None, exclude=True)  # the document's, for name checks
+    vector: list[float] | None = Field(None, exclude=True, repr=False)  # its embedding, when already computed
 
 
 class Citation(BaseModel):
