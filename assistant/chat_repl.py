@@ -12,7 +12,7 @@ from rich.markup import escape
 
 from assistant import render
 from assistant.conversation import Conversation, standalone
-from assistant.retrieve import Filters, is_iso_date
+from assistant.retrieve import Filters, iso_date
 
 MODES = ("grounded", "extractive", "free")
 CONTEXT_LINES = 3
@@ -150,9 +150,12 @@ class ChatRepl:
                 if key not in ("since", "until", "source") or not value:
                     self.err.print("usage: /filter since=YYYY-MM-DD until=YYYY-MM-DD source=GLOB, or /filter clear")
                     return
-                if key != "source" and not is_iso_date(value):
-                    self.err.print(f"{key}: {escape(value)} is not a date like 2023-12-07")
-                    return
+                if key != "source":
+                    normal = iso_date(value)
+                    if normal is None:
+                        self.err.print(f"{key}: {escape(value)} is not a date like 2023-12-07")
+                        return
+                    value = normal
                 values[key] = value
             self.conversation.filters = replace(self.conversation.filters, **values)
         f = self.conversation.filters

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -15,7 +14,7 @@ from rich.console import Console
 from assistant import render
 from assistant.config import load_settings
 from assistant.engine import DEFAULT_CORPUS, Assistant
-from assistant.retrieve import Filters
+from assistant.retrieve import Filters, iso_date
 
 app = typer.Typer(help="Ask questions about a folder of documents and get answers cited to the line.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -71,10 +70,9 @@ def engine(store: Path | None = None, chroma_url: str | None = None) -> Assistan
 def _iso_date(value: str | None, flag: str) -> str | None:
     if value is None:
         return None
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date like 2023-12-07", param_hint=flag) from None
+    if (normal := iso_date(value)) is None:
+        raise typer.BadParameter(f"{value!r} is not a date like 2023-12-07", param_hint=flag)
+    return normal
 
 
 def filters_from(since: str | None, until: str | None, source: str | None) -> Filters:

@@ -11,7 +11,7 @@ import yaml
 from pydantic import BaseModel
 
 from assistant.documents import UnreadableFile, decode
-from assistant.retrieve import is_iso_date
+from assistant.retrieve import iso_date
 
 MAX_BYTES = 50 * 1024 * 1024
 FILTER_KEYS = ("since", "until", "source")
@@ -88,8 +88,10 @@ def from_record(line: int, record) -> Row:
         return BadRow(line=line, id=given_id, error="missing `question`")
     filters = {key: str(record[key]) for key in FILTER_KEYS if record.get(key) not in (None, "")}
     for key in ("since", "until"):
-        if key in filters and not is_iso_date(filters[key]):
-            return BadRow(line=line, id=given_id, error=f"`{key}` is not a date like 2023-12-07")
+        if key in filters:
+            filters[key] = iso_date(filters[key])
+            if filters[key] is None:
+                return BadRow(line=line, id=given_id, error=f"`{key}` is not a date like 2023-12-07")
     return Question(line=line, question=question.strip(), id=given_id, **filters)
 
 

@@ -28,12 +28,13 @@ class Filters:
         return any((self.since, self.until, self.source))
 
 
-def is_iso_date(value: str) -> bool:
+def iso_date(value: str) -> str | None:
+    """The date as YYYY-MM-DD (the form stored and compared), or None if it is not an ISO date.
+    Normalising matters: Python also accepts "20231207", which would compare wrongly as text."""
     try:
-        date.fromisoformat(value)
-        return True
+        return date.fromisoformat(value).isoformat()
     except ValueError:
-        return False
+        return None
 
 
 class NoMatchingDocuments(Exception):

@@ -7,6 +7,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from assistant.retrieve import iso_date
+
 LINE = "__line__"
 # The metrics a threshold may name. A threshold is a minimum, except for these rates and latencies: a maximum.
 LOWER_IS_BETTER = frozenset({"false_abstention_rate", "latency_p50_ms", "latency_p95_ms"})
@@ -41,6 +43,16 @@ class Case(BaseModel):
         if not value.strip():
             raise ValueError("the question is empty")
         return value
+
+    @field_validator("since", "until")
+    @classmethod
+    def _a_date(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        normal = iso_date(value)
+        if normal is None:
+            raise ValueError(f"{value!r} is not a date like 2023-12-07")
+        return normal
 
     def facts(self) -> list[list[str]]:
         """Each key fact as its list of accepted spellings."""

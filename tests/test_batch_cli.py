@@ -145,8 +145,10 @@ def test_kill_9_mid_run_loses_only_questions_in_flight_and_resume_completes(work
 
 def test_reader_keeps_ids_filters_and_line_numbers(tmp_path):
     path = tmp_path / "q.yaml"
-    path.write_text("- id: 7\n  question: Who?\n  source: 'seeds/00*'\n- {question: ''}\n- 42\n")
+    path.write_text("- id: 7\n  question: Who?\n  source: 'seeds/00*'\n  since: '20231207'\n"
+                    "- {question: ''}\n- 42\n")
     rows = read_questions(path)
-    assert rows[0] == Question(line=1, question="Who?", id="7", source="seeds/00*")
+    # Dates are stored as YYYY-MM-DD: the compact form would compare wrongly against document dates.
+    assert rows[0] == Question(line=1, question="Who?", id="7", source="seeds/00*", since="2023-12-07")
     assert rows[1] == BadRow(line=2, error="missing `question`")
     assert rows[2] == BadRow(line=3, error="expected an object with a `question`")

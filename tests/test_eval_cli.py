@@ -82,6 +82,7 @@ def test_an_unanswerable_question_answered_is_a_failure(workdir, run, suite, fak
     ("name: x\ncases: [\n", "mini.yaml:3: not valid YAML"),
     ("- just a list\n", "mini.yaml:1: a suite is a mapping"),
     ("name: x\ncases: []\n", "cases: List should have at least 1 item"),
+    ("name: x\ncases:\n  - question: Hi?\n    since: soon\n", "mini.yaml:3: cases.0.since: Value error, 'soon' is not a date"),
 ])
 def test_an_invalid_suite_exits_2_naming_the_line(workdir, run, suite, text, message):
     suite.write_text(text)
