@@ -12,9 +12,9 @@ from rich.markup import escape
 
 from assistant import render
 from assistant.conversation import Conversation, standalone
+from assistant.models import MODES
 from assistant.retrieve import Filters, iso_date
 
-MODES = ("grounded", "extractive", "free")
 CONTEXT_LINES = 3
 HELP = """[bold]Ask a question[/bold], or:
   /sources            full quotes of the last answer's citations

@@ -14,6 +14,7 @@ from rich.console import Console
 from assistant import render
 from assistant.config import load_settings
 from assistant.engine import DEFAULT_CORPUS, Assistant
+from assistant.models import MODES
 from assistant.retrieve import Filters, iso_date
 
 app = typer.Typer(help="Ask questions about a folder of documents and get answers cited to the line.",
@@ -27,8 +28,16 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object 
 SinceOption = Annotated[Optional[str], typer.Option("--since", help="Only documents dated on/after YYYY-MM-DD.")]
 UntilOption = Annotated[Optional[str], typer.Option("--until", help="Only documents dated on/before YYYY-MM-DD.")]
 SourceOption = Annotated[Optional[str], typer.Option("--source", help="Only sources matching this glob, e.g. 'seeds/00*'.")]
-ModeOption = Annotated[str, typer.Option("--mode", help="grounded (checked), extractive (no LLM) or free (unchecked).")]
-MODES = ("grounded", "extractive", "free")
+
+
+def _known_mode(value: str) -> str:
+    if value not in MODES:
+        raise typer.BadParameter(f"choose one of {', '.join(MODES)}")
+    return value
+
+
+ModeOption = Annotated[str, typer.Option("--mode", callback=_known_mode,
+                                         help="grounded (checked), extractive (no LLM) or free (unchecked).")]
 
 
 def fail(message: str, code: int = 1) -> None:
@@ -150,8 +159,6 @@ def ask(
     """Answer QUESTION from the documents, citing file and lines for every claim."""
     if not question.strip():
         raise typer.BadParameter("the question is empty", param_hint="QUESTION")
-    if mode not in MODES:
-        raise typer.BadParameter(f"choose one of {', '.join(MODES)}", param_hint="--mode")
     filters = filters_from(since, until, source)
     stream = None if as_json or not sys.stdout.isatty() else render.TokenStream(err)
     with friendly_errors():
@@ -212,8 +219,6 @@ def eval_suite(
     from assistant.report_html import html as html_page
     from assistant.suite import SuiteError, load_suite
 
-    if mode not in MODES:
-        raise typer.BadParameter(f"choose one of {', '.join(MODES)}", param_hint="--mode")
     try:
         loaded = load_suite(suite)
         bounds = {**loaded.thresholds, **parse_bounds(minimum or [])}
@@ -267,8 +272,6 @@ def batch(
     from assistant.batch_output import OutputError, default_output, open_output
     from assistant.questions import QuestionFileError, read_questions
 
-    if mode not in MODES:
-        raise typer.BadParameter(f"choose one of {', '.join(MODES)}", param_hint="--mode")
     target = output or default_output(questions)
     try:
         rows = read_questions(questions)
@@ -339,8 +342,6 @@ def chat(
     from assistant.chat_repl import ChatRepl
     from assistant.conversation import Conversation
 
-    if mode not in MODES:
-        raise typer.BadParameter(f"choose one of {', '.join(MODES)}", param_hint="--mode")
     with friendly_errors():
         assistant = engine(store, chroma_url)
         _ensure_indexed(assistant)

@@ -113,7 +113,7 @@ class Assistant:
         """For chat's /summarize: a known document, else a topic, else (empty) the corpus."""
         if not argument:
             return self.summarize(mode=mode)
-        known = {d.source for d in self.store.documents()} | {d.path for d in self.store.documents()}
+        known = {name for d in self.store.documents() for name in (d.source, d.path)}
         if argument in known or str(Path(argument).resolve()) in known:
             return self.summarize(path=argument, mode=mode)
         return self.summarize(topic=argument, filters=filters, mode=mode)

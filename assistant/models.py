@@ -80,6 +80,9 @@ class Timings(BaseModel):
     total_ms: float = 0.0
 
 
+MODES = ("grounded", "extractive", "free")  # how an answer is made: checked, quoted, or the model's own words
+
+
 class Answer(BaseModel):
     question: str
     answer: str
