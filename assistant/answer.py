@@ -9,14 +9,22 @@ from collections.abc import Callable
 from langchain_core.output_parsers import StrOutputParser
 
 from assistant import evidence as evidence_selection
-from assistant.grounding import check, markers, split_sentences, strip_markers
 from assistant.citing import cite, say_once
+from assistant.config import Settings
+from assistant.errors import UsageError
+from assistant.filters import Filters
+from assistant.grounding import check, markers, split_sentences, strip_markers
 from assistant.models import Answer, Evidence, SentenceCheck, Timings
-from assistant.prompts import chat_prompt
-from assistant.retrieve import Filters, Searcher
+from assistant.retrieve import Searcher
+from assistant.templates import chat_prompt
 
 ABSTENTION = "The documents don't say."
 EXTRACTIVE_SENTENCES = 2
+MAX_QUESTION_CHARS = 2000  # with five evidence sentences and the answer, this still fits a 2,048-token context
+
+
+class QuestionTooLong(UsageError):
+    """A question longer than any model context we serve could hold with its evidence."""
 
 
 def _ms(started: float) -> float:
@@ -24,22 +32,25 @@ def _ms(started: float) -> float:
 
 
 class Answerer:
-    def __init__(self, searcher: Searcher, embeddings, chat: Callable, model: dict[str, str], k: int = 5):
+    def __init__(self, searcher: Searcher, embeddings, chat: Callable, model: dict[str, str], settings: Settings):
         self.searcher = searcher
         self.embed = embeddings.embed_documents
         self.chat = chat  # called only when a model is needed: extractive mode never loads one
         self.model = model
-        self.k = k
+        self.settings = settings
 
     def answer(self, question: str, mode: str = "grounded", filters: Filters = Filters(),
                on_token: Callable[[str], None] | None = None) -> Answer:
+        if len(question) > MAX_QUESTION_CHARS:
+            raise QuestionTooLong(f"the question is {len(question):,} characters long; the limit is "
+                                  f"{MAX_QUESTION_CHARS:,}")
         started = time.perf_counter()
-        passages = self.searcher.search(question, self.k, filters)
-        evidence = evidence_selection.select(question, passages, self.embed)
+        passages = self.searcher.search(question, self.settings.top_k, filters)
+        evidence = evidence_selection.select(question, passages, self.embed, self.settings.evidence)
         timings = Timings(retrieve_ms=_ms(started))
         result = Answer(question=question, answer=ABSTENTION, abstained=True, mode=mode, retrieved=passages,
                         timings=timings, model=self.model if mode != "extractive" else {"provider": "none", "name": "extractive"})
-        if evidence_selection.should_abstain(question, evidence):
+        if evidence_selection.should_abstain(question, evidence, self.settings.evidence):
             return self._finish(result, started)
         if mode == "extractive":
             return self._finish(_extractive(result, evidence), started)
@@ -48,7 +59,7 @@ class Answerer:
         timings.generate_ms = _ms(generating)
         if mode == "free":
             return self._finish(_free(result, draft, evidence), started)
-        return self._finish(_grounded(result, draft, evidence, self.embed), started)
+        return self._finish(_grounded(result, draft, evidence, self.embed, self.settings), started)
 
     def _draft(self, question: str, evidence: list[Evidence], on_token) -> str:
         chain = chat_prompt("answer") | self.chat() | StrOutputParser()
@@ -71,8 +82,8 @@ def format_evidence(evidence: list[Evidence]) -> str:
     return "\n".join(f"[{e.id}] {e.text}" for e in evidence)
 
 
-def _grounded(result: Answer, draft: str, evidence: list[Evidence], embed) -> Answer:
-    checks = check(result.question, draft, evidence, embed)
+def _grounded(result: Answer, draft: str, evidence: list[Evidence], embed, settings: Settings) -> Answer:
+    checks = check(result.question, draft, evidence, embed, settings.grounding)
     kept = say_once([c for c in checks if c.status == "supported"])
     if not kept:
         fallback = _extractive(result, evidence)

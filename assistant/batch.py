@@ -11,13 +11,15 @@ import numpy as np
 import openai
 
 from assistant.batch_output import Output
+from assistant.errors import UserError
+from assistant.filters import Filters
 from assistant.models import Answer
-from assistant.providers import ProviderError, failure_message
+from assistant.providers import failure_message
 from assistant.questions import BadRow, Question, Row
-from assistant.retrieve import Filters, NoMatchingDocuments
 
-# A question that fails with one of these is recorded as an error row and the run goes on.
-QUESTION_FAILURES = (ProviderError, NoMatchingDocuments, openai.OpenAIError)
+# A question that fails with one of these (a provider failure, a filter matching nothing, a question too long)
+# is recorded as an error row and the run goes on.
+QUESTION_FAILURES = (UserError, openai.OpenAIError)
 
 
 @dataclass
@@ -27,33 +29,28 @@ class BatchSummary:
     failed: int = 0
     bad_rows: int = 0
     skipped: int = 0  # already in the output (--resume)
+    orphaned: int = 0  # records in the output for rows no longer in the input (--resume after an edit)
     latencies_ms: list[float] = field(default_factory=list)
 
     def percentile(self, q: float) -> float:
         return float(np.percentile(self.latencies_ms, q)) if self.latencies_ms else 0.0
 
 
-def pending(rows: list[Row], done: list[dict]) -> tuple[list[Row], int]:
-    """The rows not yet in the output: a question by its id (else its text), a bad row by its line."""
-    ids = {d["id"] for d in done}
-    questions = {d["question"] for d in done if d["question"]}
-    bad_lines = {d["line"] for d in done if d["error"] and not d["question"]}
-    todo = []
-    for row in rows:
-        if isinstance(row, BadRow):
-            seen = row.line in bad_lines
-        else:
-            seen = row.id in ids if row.id is not None else row.question in questions
-        if not seen:
-            todo.append(row)
-    return todo, len(rows) - len(todo)
+def pending(rows: list[Row], done: list[dict]) -> tuple[list[Row], int, int]:
+    """The rows not yet in the output, matched by identity (the row's id, else one made from its content: an
+    edited row is a new question, a moved one is the same); how many were done; and how many records in the
+    output belong to no row of the input any more (kept, never deleted)."""
+    done_ids = {d["id"] for d in done}
+    labels = {row.label for row in rows}
+    todo = [row for row in rows if row.label not in done_ids]
+    return todo, len(rows) - len(todo), len(done_ids - labels)
 
 
 def run_batch(rows: list[Row], output: Output, ask: Callable[[str, Filters], Answer], to_json: Callable[[Answer], dict],
               workers: int = 1, progress: Callable[[int, int], None] | None = None,
               on_bad_row: Callable[[BadRow], None] | None = None) -> BatchSummary:
-    todo, skipped = pending(rows, output.done)
-    summary = BatchSummary(skipped=skipped)
+    todo, skipped, orphaned = pending(rows, output.done)
+    summary = BatchSummary(skipped=skipped, orphaned=orphaned)
     lock = threading.Lock()
     total, finished = len(todo), 0
 

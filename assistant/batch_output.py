@@ -4,17 +4,20 @@ is already there so a run can resume without writing anything twice."""
 from __future__ import annotations
 
 import csv
+import fcntl
 import io
 import json
 import os
 import re
 from pathlib import Path
 
+from assistant.errors import UserError
+
 CSV_COLUMNS = ("id", "line", "question", "answer", "abstained", "sources", "error", "total_ms")
 MD_MARKER = re.compile(r"^<!-- assistant-batch (\{.*\}) -->$", re.M)
 
 
-class OutputError(Exception):
+class OutputError(UserError):
     """The output file cannot be used; the message says what to do."""
 
 
@@ -24,29 +27,51 @@ class Output:
 
     suffix = ""
 
-    def __init__(self, path: Path, resume: bool, overwrite: bool):
+    def __init__(self, path: Path, questions: Path, resume: bool, overwrite: bool):
         self.path = path
-        if path.exists() and path.stat().st_size and not (resume or overwrite):
+        self.notes: list[str] = []
+        if _same_file(path, questions):
+            raise OutputError(f"{path} is the question file itself; choose another output (-o)")
+        self.fd = self._open_locked(path)
+        if os.fstat(self.fd).st_size and not (resume or overwrite):
+            os.close(self.fd)
             raise OutputError(f"{path} already holds answers; use --resume to continue it or --overwrite")
-        if path.exists() and resume:
+        if resume:
             self._cut_torn_tail()
             self.done = [self.parse_meta(r) for r in self.read_records()]
         else:
+            os.ftruncate(self.fd, 0)
             self.done = []
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | (0 if resume else os.O_TRUNC)
-            self.fd = os.open(path, flags, 0o600)
-        except OSError as error:
-            raise OutputError(f"cannot write {path}: {error.strerror}") from None
         if os.fstat(self.fd).st_size == 0:
             self._append(self.header())
+
+    @staticmethod
+    def _open_locked(path: Path) -> int:
+        """Open for appending and take an exclusive lock: a second batch writing here is refused at once."""
+        try:
+            for folder in reversed([p for p in [path.parent, *path.parent.parents] if not p.exists()]):
+                folder.mkdir(mode=0o700)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+        except OSError as error:
+            raise OutputError(f"cannot write {path}: {error.strerror}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise OutputError(f"another batch is writing to {path}; wait for it to finish") from None
+        return fd
 
     def write(self, record: dict) -> None:
         self._append(self.format(record))
 
     def close(self) -> None:
-        os.close(self.fd)
+        os.close(self.fd)  # releases the lock
+
+    def __enter__(self) -> Output:
+        return self
+
+    def __exit__(self, *_) -> None:
+        self.close()
 
     def _append(self, text: str) -> None:
         if text:
@@ -56,8 +81,8 @@ class Output:
     def _cut_torn_tail(self) -> None:
         data = self.path.read_bytes()
         if data and not data.endswith(b"\n"):
-            with self.path.open("r+b") as handle:
-                handle.truncate(data.rfind(b"\n") + 1)
+            os.ftruncate(self.fd, data.rfind(b"\n") + 1)
+            self.notes.append(f"{self.path}: cut an unfinished last record (written when a run was stopped)")
 
     @staticmethod
     def parse_meta(record: dict) -> dict:
@@ -151,11 +176,17 @@ class MarkdownOutput(Output):
 FORMATS = {".jsonl": JsonlOutput, ".csv": CsvOutput, ".md": MarkdownOutput}
 
 
-def open_output(path: Path, resume: bool = False, overwrite: bool = False) -> Output:
+def open_output(path: Path, questions: Path, resume: bool = False, overwrite: bool = False) -> Output:
     kind = FORMATS.get(path.suffix.lower())
     if kind is None:
         raise OutputError(f"{path}: choose an output ending in .jsonl, .csv or .md")
-    return kind(path, resume, overwrite)
+    return kind(path, questions, resume, overwrite)
+
+
+def _same_file(output: Path, questions: Path) -> bool:
+    if output.exists() and questions.exists():
+        return os.path.samefile(output, questions)
+    return output.resolve() == questions.resolve()
 
 
 def default_output(questions: Path) -> Path:

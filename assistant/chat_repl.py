@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import shlex
-from dataclasses import replace
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from rich.console import Console
-from rich.markup import escape
 
 from assistant import render
+from assistant.cli import MODES
 from assistant.conversation import Conversation, standalone
-from assistant.models import MODES
-from assistant.retrieve import Filters, iso_date
+from assistant.errors import UserError
+from assistant.filters import Filters, iso_date
+from assistant.reading import SourceReader
+from assistant.terminal import styled, visible
 
 CONTEXT_LINES = 3
-HELP = """[bold]Ask a question[/bold], or:
+HELP = """Ask a question, or:
   /sources            full quotes of the last answer's citations
   /open N             the passage cited as [N], with the lines around it
   /summarize [FILE|TOPIC]  summarize a document, or what the documents say on a topic
@@ -36,9 +38,12 @@ class ChatRepl:
         self.interactive = sys.stdin.isatty()
         self.history_file = history_file
 
+    def say(self, message: str) -> None:
+        self.err.print(visible(message))
+
     def run(self) -> None:
         if self.interactive:
-            self.out.print("[dim]Ask about your documents. /help for commands, Ctrl-D to leave.[/dim]")
+            self.out.print(styled(("Ask about your documents. /help for commands, Ctrl-D to leave.", "dim")))
         for line in self._lines():
             line = line.strip()
             if not line:
@@ -77,13 +82,18 @@ class ChatRepl:
             chat = self.assistant.chat if conversation.questions and conversation.mode != "extractive" else None
             rewritten = standalone(question, conversation.questions, chat)
             if self.verbose and rewritten != question:
-                self.err.print(f"[dim]rewritten: {escape(rewritten)}[/dim]")
+                self.err.print(styled((f"rewritten: {rewritten}", "dim")))
             answer = self.assistant.ask(rewritten, mode=conversation.mode, filters=conversation.filters,
                                         on_token=stream)
         except KeyboardInterrupt:
             if stream:
                 stream.done()
-            self.err.print("[yellow]cancelled[/yellow]")
+            self.err.print(styled(("cancelled", "yellow")))
+            return
+        except UserError as error:  # a failing model server, a question too long: say it, keep the session
+            if stream:
+                stream.done()
+            self.say(f"error: {error}")
             return
         if stream:
             stream.done()
@@ -101,16 +111,18 @@ class ChatRepl:
             return "exit"
         handler = handlers.get(name)
         if handler is None:
-            self.err.print(f"unknown command /{escape(name)}; /help lists them")
+            self.say(f"unknown command /{name}; /help lists them")
             return None
         try:
             handler(argument)
         except KeyboardInterrupt:
-            self.err.print("[yellow]cancelled[/yellow]")
+            self.err.print(styled(("cancelled", "yellow")))
+        except UserError as error:
+            self.say(f"error: {error}")
         return None
 
     def _help(self, _: str) -> None:
-        self.out.print(HELP)
+        self.out.print(styled(HELP))
 
     def _sources(self, _: str) -> None:
         last = self.conversation.last
@@ -118,27 +130,26 @@ class ChatRepl:
             self.out.print("No sources yet: the last answer cited nothing.")
             return
         for c in last.citations:
-            self.out.print(f"[bold][{c.id}][/bold] {escape(c.source)}:{c.start_line}-{c.end_line}\n    "
-                           f"\u201c{escape(c.quote)}\u201d")
+            self.out.print(styled((f"[{c.id}]", "bold"), f" {visible(render.location(c), one_line=True)}\n    "
+                                  f"\u201c{c.quote}\u201d"))
 
     def _open(self, argument: str) -> None:
         last = self.conversation.last
         citations = {str(c.id): c for c in (last.citations if last else [])}
         if argument not in citations:
-            self.err.print(f"/open N: N is one of {', '.join(citations) or '(no citations yet)'}")
+            self.say(f"/open N: N is one of {', '.join(citations) or '(no citations yet)'}")
             return
         c = citations[argument]
-        try:
-            lines = Path(c.source).read_text(encoding="utf-8-sig").splitlines()
-        except (OSError, UnicodeDecodeError) as error:
-            self.err.print(f"cannot open {escape(c.source)}: {error.__class__.__name__}")
+        lines = SourceReader(self.assistant.store).lines(c.source, c.page)
+        if lines is None:
+            self.say(f"cannot open {c.source}: it is no longer readable where it was indexed")
             return
         first, last_line = max(1, c.start_line - CONTEXT_LINES), min(len(lines), c.end_line + CONTEXT_LINES)
-        self.out.print(f"[bold]{escape(c.source)}[/bold] lines {first}-{last_line}")
+        where = f"{c.source}" + (f" p. {c.page}" if c.page is not None else "") + (f" § {c.section}" if c.section else "")
+        self.out.print(styled((visible(where, one_line=True), "bold"), f" lines {first}-{last_line}"))
         for number in range(first, last_line + 1):
             cited = c.start_line <= number <= c.end_line
-            text = escape(lines[number - 1])
-            self.out.print(f"{'▶' if cited else ' '} {number:>4}  " + (f"[bold]{text}[/bold]" if cited else f"[dim]{text}[/dim]"))
+            self.out.print(styled(f"{'▶' if cited else ' '} {number:>4}  ", (lines[number - 1], "bold" if cited else "dim")))
 
     def _filter(self, argument: str) -> None:
         if argument == "clear":
@@ -148,23 +159,27 @@ class ChatRepl:
             for part in shlex.split(argument):
                 key, _, value = part.partition("=")
                 if key not in ("since", "until", "source") or not value:
-                    self.err.print("usage: /filter since=YYYY-MM-DD until=YYYY-MM-DD source=GLOB, or /filter clear")
+                    self.say("usage: /filter since=YYYY-MM-DD until=YYYY-MM-DD source=GLOB, or /filter clear")
                     return
                 if key != "source":
                     normal = iso_date(value)
                     if normal is None:
-                        self.err.print(f"{key}: {escape(value)} is not a date like 2023-12-07")
+                        self.say(f"{key}: {value} is not a date like 2023-12-07")
                         return
                     value = normal
                 values[key] = value
-            self.conversation.filters = replace(self.conversation.filters, **values)
+            wanted = replace(self.conversation.filters, **values)
+            if not self.assistant.store.paths_matching(wanted.source, wanted.since, wanted.until):
+                self.say("no ingested document matches that filter; the filters are unchanged")
+                return
+            self.conversation.filters = wanted
         f = self.conversation.filters
-        self.out.print(f"filters: since {f.since or '-'}, until {f.until or '-'}, source {escape(f.source or '-')}")
+        self.out.print(styled(f"filters: since {f.since or '-'}, until {f.until or '-'}, source {f.source or '-'}"))
 
     def _mode(self, argument: str) -> None:
         if argument:
             if argument not in MODES:
-                self.err.print(f"/mode: one of {', '.join(MODES)}")
+                self.say(f"/mode: one of {', '.join(MODES)}")
                 return
             self.conversation.mode = argument
         self.out.print(f"mode: {self.conversation.mode}")

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from assistant.models import Span
+
+VERSION = "2"  # bump when the rules below change what a chunk holds: stores then re-chunk
 
 ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "sgt", "st", "no", "vs", "etc", "inc",
@@ -54,11 +57,11 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
-def sentences(paragraph: list[tuple[int, str]]) -> list[Span]:
+def sentences(paragraph: list[tuple[int, str]], max_chars: int = MAX_SENTENCE_CHARS) -> list[Span]:
     """The paragraph's sentences, each with the lines it spans; long ones split at spaces."""
     text, line_at = _join(paragraph)
     return [Span(text=text[piece_start:piece_end], start_line=line_at(piece_start), end_line=line_at(piece_end - 1))
-            for start, end in sentence_bounds(text) for piece_start, piece_end in _pieces(text, start, end)]
+            for start, end in sentence_bounds(text) for piece_start, piece_end in _pieces(text, start, end, max_chars)]
 
 
 def _join(paragraph: list[tuple[int, str]]):
@@ -88,10 +91,10 @@ def _ends_with_abbreviation(text: str) -> bool:
     return last in ABBREVIATIONS or (len(last) == 1 and last.isalpha())
 
 
-def _pieces(text: str, start: int, end: int):
-    while end - start > MAX_SENTENCE_CHARS:
-        cut = text.rfind(" ", start, start + MAX_SENTENCE_CHARS)
-        cut = cut if cut > start else start + MAX_SENTENCE_CHARS
+def _pieces(text: str, start: int, end: int, max_chars: int):
+    while end - start > max_chars:
+        cut = text.rfind(" ", start, start + max_chars)
+        cut = cut if cut > start else start + max_chars
         yield start, cut
         start = cut + 1 if text[cut:cut + 1] == " " else cut
     if end > start:
@@ -128,5 +131,15 @@ def _size(spans: list[Span]) -> int:
     return sum(len(s.text) + 1 for s in spans)
 
 
-def chunk_spans(lines: list[str], keep: list[bool], max_chars: int) -> list[list[Span]]:
-    return pack([sentences(p) for p in paragraphs(lines, keep)], max_chars)
+def chunk_spans(lines: list[str], keep: list[bool], max_chars: int, overlap: int = 1,
+                max_sentence_chars: int = MAX_SENTENCE_CHARS, page: int | None = None,
+                headings: dict[int, str] | None = None) -> list[list[Span]]:
+    """One page's text as chunks of sentences; each sentence knows its page and the heading above it."""
+    paras = [sentences(p, max_sentence_chars) for p in paragraphs(lines, keep)]
+    starts = sorted(headings or {})
+    for para in paras:
+        for i, span in enumerate(para):
+            above = bisect_right(starts, span.start_line - 1)  # headings at or above the sentence's first line
+            section = (headings or {})[starts[above - 1]] if above else None
+            para[i] = span.model_copy(update={"page": page, "section": section})
+    return pack(paras, max_chars, overlap)

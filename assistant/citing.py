@@ -17,7 +17,8 @@ def cite(kept: list[SentenceCheck], checks: list[SentenceCheck], evidence: list[
     text = "".join(("\n\n" if index in breaks and index else " " if index else "")
                    + s.text + "".join(f" [{renumber[i]}]" for i in s.cited) for index, s in enumerate(kept)).strip()
     citations = [Citation(id=new, source=by_id[old].source, start_line=by_id[old].start_line,
-                          end_line=by_id[old].end_line, quote=by_id[old].text, title=by_id[old].title)
+                          end_line=by_id[old].end_line, quote=by_id[old].text, page=by_id[old].page,
+                          section=by_id[old].section, title=by_id[old].title)
                  for old, new in renumber.items()]
     sentences = [s.model_copy(update={"cited": [renumber[i] for i in s.cited if i in renumber]}) for s in checks]
     return text, citations, sentences

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+VERSION = "2"  # bump when the rules below change what is kept: stores then re-chunk
+
 DEBRIS_LINES = {
     "leave a reply", "back to top", "back to top button", "source", "share", "share this",
     "all rights reserved", "privacy policy", "your email address will not be published",
@@ -61,7 +63,7 @@ def _norm(line: str) -> str:
 
 def _is_short(line: str) -> bool:
     stripped = line.strip()
-    return stripped.startswith("•") and words(stripped) <= 8 or (
+    return (stripped.startswith("•") and words(stripped) <= 8) or (
         words(stripped) <= 4 and not SENTENCE_END.search(stripped)
     )
 
@@ -77,7 +79,7 @@ def _is_debris_line(line: str) -> bool:
         _norm(stripped) in DEBRIS_LINES
         or bool(CAPTION_END.search(stripped))
         or any(p.search(stripped) for p in DEBRIS_PATTERNS)
-        or stripped.startswith("— ") and "(@" in stripped
+        or (stripped.startswith("— ") and "(@" in stripped)
     )
 
 
@@ -140,7 +142,13 @@ def _head(lines: list[str], keep: list[bool], prose_lines: int = 3) -> int:
     return len(lines) - 1
 
 
+MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
+
+
 def _title(lines: list[str], keep: list[bool]) -> str | None:
+    first = next((line.strip() for line in lines if line.strip()), "")
+    if heading := MARKDOWN_HEADING.match(first):  # "# Riverside budget draft": a title however short
+        return heading.group(1)
     for i, line in enumerate(lines):
         if not keep[i]:
             continue

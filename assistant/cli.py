@@ -1,33 +1,97 @@
-"""The `assistant` command: parses arguments, calls the engine, prints. No work happens here."""
+"""The `assistant` command: parses arguments, calls the engine, prints. No work happens here, and the heavy
+libraries (chromadb, langchain, llama.cpp, onnxruntime) are imported only inside the commands that use them."""
 
 from __future__ import annotations
 
 import json
+import os
 import sys
-from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
+from typer.core import TyperGroup
 
-from assistant import render
-from assistant.config import load_settings
-from assistant.engine import DEFAULT_CORPUS, Assistant
-from assistant.models import MODES
-from assistant.retrieve import Filters, iso_date
+from assistant import __version__
+from assistant.errors import UserError
 
-app = typer.Typer(help="Ask questions about a folder of documents and get answers cited to the line.",
-                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+if TYPE_CHECKING:
+    from rich.console import Console
 
-StoreOption = Annotated[Optional[Path], typer.Option("--store", help="Store folder [env: ASSISTANT_STORE; default ./.assistant].")]
-ChromaOption = Annotated[Optional[str], typer.Option("--chroma-url", help="A Chroma server, http://host:port [env: ASSISTANT_CHROMA_URL].")]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object for machines.")]
-SinceOption = Annotated[Optional[str], typer.Option("--since", help="Only documents dated on/after YYYY-MM-DD.")]
-UntilOption = Annotated[Optional[str], typer.Option("--until", help="Only documents dated on/before YYYY-MM-DD.")]
-SourceOption = Annotated[Optional[str], typer.Option("--source", help="Only sources matching this glob, e.g. 'seeds/00*'.")]
+    from assistant.engine import Assistant
+    from assistant.filters import Filters
+
+DEFAULT_CORPUS = Path("seeds")
+MODES = ("grounded", "extractive", "free")  # how an answer is made: checked, quoted, or the model's own words
+
+
+@cache
+def out() -> Console:
+    from assistant.terminal import console
+
+    return console()
+
+
+@cache
+def err() -> Console:
+    from assistant.terminal import console
+
+    return console(stderr=True)
+
+
+def say(message: str) -> None:
+    """One plain line on stderr, control characters escaped."""
+    from assistant.terminal import visible
+
+    err().print(visible(message, one_line=True))
+
+
+def fail(message: str, code: int = 1, as_json: bool = False) -> None:
+    say(f"error: {message}")
+    if as_json:
+        print(json.dumps({"error": message, "code": code}))
+    raise typer.Exit(code)
+
+
+class Commands(TyperGroup):
+    """Runs one command. Every failure meant for people (a UserError, a usage error, a model server's failure)
+    is caught here, in one place: one line on stderr, and with --json also a JSON object on stdout."""
+
+    def invoke(self, ctx: Any) -> Any:
+        as_json = "--json" in [*ctx._protected_args, *ctx.args]
+        try:
+            return super().invoke(ctx)
+        except UserError as error:
+            fail(str(error), error.code, as_json)
+        except typer.TyperException as error:  # a usage error: typer prints it, exit 2
+            if as_json:
+                print(json.dumps({"error": error.format_message(), "code": error.exit_code}))
+            raise
+        except KeyboardInterrupt:
+            say("interrupted")
+            raise typer.Exit(130) from None
+        except Exception as error:
+            if isinstance(error, (typer.Exit, typer.Abort)):
+                raise
+            from assistant.providers import failure_message
+
+            if message := failure_message(error):
+                fail(message, 1, as_json)
+            raise
+
+
+app = typer.Typer(cls=Commands, help="Ask questions about a folder of documents and get answers cited to the line.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None,
+                  context_settings={"help_option_names": ["-h", "--help"]})
+
+StoreOption = Annotated[Path | None, typer.Option("--store", help="Store folder [env: ASSISTANT_STORE; default ./.assistant].")]
+ChromaOption = Annotated[str | None, typer.Option("--chroma-url", help="A Chroma server, http://host:port [env: ASSISTANT_CHROMA_URL].")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object for machines (errors too).")]
+SinceOption = Annotated[str | None, typer.Option("--since", help="Only documents dated on/after YYYY-MM-DD.")]
+UntilOption = Annotated[str | None, typer.Option("--until", help="Only documents dated on/before YYYY-MM-DD.")]
+SourceOption = Annotated[str | None, typer.Option(
+    "--source", help="Only sources matching this glob, e.g. 'seeds/00*', or exactly this path as `status` shows it.")]
 
 
 def _known_mode(value: str) -> str:
@@ -40,43 +104,34 @@ ModeOption = Annotated[str, typer.Option("--mode", callback=_known_mode,
                                          help="grounded (checked), extractive (no LLM) or free (unchecked).")]
 
 
-def fail(message: str, code: int = 1) -> None:
-    err.print(f"[red]error:[/red] {message}", markup=True, highlight=False)
-    raise typer.Exit(code)
+def _show_version(value: bool) -> None:
+    if value:
+        print(f"assistant {__version__}")
+        raise typer.Exit()
 
 
-@contextmanager
-def friendly_errors():
-    """Expected failures become one line on stderr and a non-zero exit; bugs still show a traceback."""
-    from assistant.config import SettingsError
-    from assistant.documents import UnreadableFile
-    from assistant.embeddings import AssetMissing
-    from assistant.providers import ProviderError
-    from assistant.retrieve import NoMatchingDocuments
-    from assistant.store import StoreError
-    from assistant.summarize import SummaryError
-
-    try:
-        yield
-    except (StoreError, ProviderError, NoMatchingDocuments, AssetMissing, UnreadableFile, SettingsError,
-            SummaryError) as error:
-        fail(str(error))
-    except KeyboardInterrupt:
-        err.print("interrupted")
-        raise typer.Exit(130) from None
-    except Exception as error:  # provider SDK errors: named so the user can act on them
-        from assistant.providers import failure_message
-
-        if message := failure_message(error):
-            fail(message)
-        raise
+@app.callback()
+def main(version: Annotated[bool, typer.Option("--version", is_eager=True, callback=_show_version,
+                                               help="Show the version and exit.")] = False) -> None:
+    """Ask questions about a folder of documents and get answers cited to the line."""
+    os.umask(0o077)  # everything written (stores, reports, batch outputs) is readable by its owner only
 
 
-def engine(store: Path | None = None, chroma_url: str | None = None) -> Assistant:
-    return Assistant(load_settings().with_overrides(store=store, chroma_url=chroma_url))
+def engine(ctx: typer.Context, store: Path | None, chroma_url: str | None, must_exist: bool = False) -> Assistant:
+    """The assistant for these flags. Models come from ctx.obj when a caller (a test) injects them."""
+    from assistant.config import load_settings
+    from assistant.engine import Assistant
+
+    settings = load_settings({"store": store, "chroma_url": chroma_url})
+    assistant = Assistant(settings, models=ctx.find_root().obj)
+    if must_exist:
+        assistant.require_store()
+    return assistant
 
 
 def _iso_date(value: str | None, flag: str) -> str | None:
+    from assistant.filters import iso_date
+
     if value is None:
         return None
     if (normal := iso_date(value)) is None:
@@ -85,46 +140,69 @@ def _iso_date(value: str | None, flag: str) -> str | None:
 
 
 def filters_from(since: str | None, until: str | None, source: str | None) -> Filters:
+    from assistant.filters import Filters
+
     return Filters(since=_iso_date(since, "--since"), until=_iso_date(until, "--until"), source=source)
 
 
-def _ensure_indexed(assistant: Assistant) -> None:
-    if not assistant.is_empty():
-        return
-    if not DEFAULT_CORPUS.is_dir():
-        fail(f"the store is empty and there is no {DEFAULT_CORPUS}/ folder here; run: assistant ingest PATH")
-    err.print(f"The store is empty: indexing {DEFAULT_CORPUS}/ first.")
-    report = assistant.ingest([DEFAULT_CORPUS], progress=render.progress_bar(err))
-    err.print(render.ingest_summary(report))
+def ready(assistant: Assistant) -> Assistant:
+    """A store with documents in it. On first use of the default store, seeds/ is indexed (said on stderr);
+    a store the user named that does not exist is an error, not a new empty store."""
+    from assistant import render
+
+    if not assistant.needs_first_corpus(DEFAULT_CORPUS):
+        return assistant
+    say(f"The store is empty: indexing {DEFAULT_CORPUS}/ first.")
+    report = assistant.ingest([DEFAULT_CORPUS], progress=render.progress_bar(err()))
+    err().print(render.ingest_summary(report))
     if assistant.is_empty():
         fail(f"nothing in {DEFAULT_CORPUS}/ could be indexed; run: assistant ingest PATH")
+    return assistant
+
+
+def _not_blank(value: str, name: str) -> str:
+    if not value.strip():
+        raise typer.BadParameter(f"the {name.lower()} is empty", param_hint=name)
+    return value
 
 
 @app.command()
 def ingest(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders (.txt, .md); default seeds/.")] = None,
-    rebuild: Annotated[bool, typer.Option("--rebuild", help="Drop the store and index everything again.")] = False,
+    ctx: typer.Context,
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Files or folders (.txt, .md, .pdf, .html, .docx); default seeds/.")] = None,
+    rebuild: Annotated[bool, typer.Option(
+        "--rebuild", help="Index everything again, beside the old index; swap only when complete.")] = False,
+    follow_links: Annotated[bool, typer.Option(
+        "--follow-links", help="Also follow symbolic links that lead outside the folders given.")] = False,
     store: StoreOption = None,
     chroma_url: ChromaOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Index documents: only new or changed files are embedded; deleted files are removed."""
-    with friendly_errors():
-        assistant = engine(store, chroma_url)
-        report = assistant.ingest(paths or [DEFAULT_CORPUS], rebuild=rebuild,
-                                  progress=None if as_json else render.progress_bar(err))
+    """Index documents: only new or changed files are embedded; deleted files are removed.
+
+    Example: assistant ingest ~/papers notes.md
+    """
+    from assistant import render
+
+    assistant = engine(ctx, store, chroma_url)
+    report = assistant.ingest(paths or [DEFAULT_CORPUS], rebuild=rebuild, follow_links=follow_links,
+                              progress=None if as_json else render.progress_bar(err()))
     for problem in report.problems:
-        err.print(f"skipped {problem.path}: {problem.reason}")
+        say(f"skipped {problem.path}: {problem.reason}")
+    for note in report.notes:
+        say(note)
     if as_json:
-        print(json.dumps(report.model_dump(), indent=2))
+        print(json.dumps(report.model_dump(), indent=2, ensure_ascii=False))
     else:
-        out.print(render.ingest_summary(report))
+        out().print(render.ingest_summary(report))
     if not report.usable and not report.removed:
         raise typer.Exit(1)
 
 
 @app.command()
 def search(
+    ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="What to look for.")],
     k: Annotated[int, typer.Option("-k", min=1, max=50, help="How many passages.")] = 5,
     since: SinceOption = None, until: UntilOption = None, source: SourceOption = None,
@@ -132,22 +210,25 @@ def search(
     chroma_url: ChromaOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Show the passages that best match QUERY, ranked, with no language model."""
-    if not query.strip():
-        raise typer.BadParameter("the query is empty", param_hint="QUERY")
+    """Show the passages that best match QUERY, ranked, with no language model.
+
+    Example: assistant search "Northern Sea Route" -k 3
+    """
+    from assistant import render
+
+    _not_blank(query, "QUERY")
     filters = filters_from(since, until, source)
-    with friendly_errors():
-        assistant = engine(store, chroma_url)
-        _ensure_indexed(assistant)
-        passages = assistant.search(query, k, filters)
+    found = engine(ctx, store, chroma_url, must_exist=True).search(query, k, filters)
     if as_json:
-        print(json.dumps({"query": query, "results": [render.passage_json(p) for p in passages]}, indent=2))
+        print(json.dumps({"query": query, "results": [render.passage_json(p) for p in found]}, indent=2,
+                         ensure_ascii=False))
     else:
-        out.print(render.passages(passages) or "No passage matches.")
+        out().print(render.passages(found) if found else "No passage matches.")
 
 
 @app.command()
 def ask(
+    ctx: typer.Context,
     question: Annotated[str, typer.Argument(help="Your question, in quotes.")],
     mode: ModeOption = "grounded",
     since: SinceOption = None, until: UntilOption = None, source: SourceOption = None,
@@ -156,110 +237,119 @@ def ask(
     chroma_url: ChromaOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Answer QUESTION from the documents, citing file and lines for every claim."""
-    if not question.strip():
-        raise typer.BadParameter("the question is empty", param_hint="QUESTION")
+    """Answer QUESTION from the documents, citing file and lines for every claim.
+
+    Example: assistant ask "What did Russia and Kuwait agree on Gaza?"
+    """
+    from assistant import render
+
+    _not_blank(question, "QUESTION")
     filters = filters_from(since, until, source)
-    stream = None if as_json or not sys.stdout.isatty() else render.TokenStream(err)
-    with friendly_errors():
-        assistant = engine(store, chroma_url)
-        _ensure_indexed(assistant)
-        answer = assistant.ask(question, mode=mode, filters=filters, on_token=stream)
+    stream = None if as_json or not sys.stdout.isatty() else render.TokenStream(err())
+    answer = ready(engine(ctx, store, chroma_url)).ask(question, mode=mode, filters=filters, on_token=stream)
     if stream:
         stream.done()
     if as_json:
         print(json.dumps(render.answer_json(answer), indent=2, ensure_ascii=False))
     else:
-        out.print(render.answer(answer, verbose=verbose))
+        out().print(render.answer(answer, verbose=verbose))
 
 
 @app.command("config")
 def show_config(store: StoreOption = None, chroma_url: ChromaOption = None, as_json: JsonOption = False) -> None:
-    """Show the effective settings and where each came from (flag, env, file, default); secrets masked."""
-    from assistant.config import config_files, origins, shown
+    """Show the effective settings and where each came from (flag, env, file, default); secrets masked.
+    A bad value is shown as given and marked, with what is wrong with it."""
+    from assistant import render
+    from assistant.config import config_files, inspect
 
-    with friendly_errors():
-        settings = load_settings().with_overrides(store=store, chroma_url=chroma_url)
-        found = origins({"store": store, "chroma_url": chroma_url})
-    rows = {name: {"value": shown(getattr(settings, name)), "source": found[name]} for name in found}
+    rows, problems = inspect({"store": store, "chroma_url": chroma_url})
+    files = [str(p) for p in config_files()]
     if as_json:
-        print(json.dumps({"settings": rows, "files": [str(p) for p in config_files()]}, indent=2))
+        print(json.dumps({"settings": rows, "files": files, "problems": problems}, indent=2, ensure_ascii=False))
     else:
-        out.print(render.settings_table(rows, [str(p) for p in config_files()]))
+        out().print(render.settings_table(rows, files))
+    for problem in problems:
+        say(f"error: {problem}")
+    if problems:
+        raise typer.Exit(1)
 
 
 @app.command()
-def status(store: StoreOption = None, chroma_url: ChromaOption = None, as_json: JsonOption = False) -> None:
+def status(ctx: typer.Context, store: StoreOption = None, chroma_url: ChromaOption = None,
+           as_json: JsonOption = False) -> None:
     """Show what the store holds: documents, chunks, embedding model, last ingest."""
-    with friendly_errors():
-        assistant = engine(store, chroma_url)
-        facts = render.status_facts(assistant)
+    from assistant import render
+
+    facts = engine(ctx, store, chroma_url, must_exist=True).status()
     if as_json:
-        print(json.dumps(facts, indent=2))
+        print(json.dumps(facts, indent=2, ensure_ascii=False))
     else:
-        out.print(render.status(facts))
+        out().print(render.status(facts))
 
 
 @app.command("eval")
 def eval_suite(
+    ctx: typer.Context,
     suite: Annotated[Path, typer.Argument(help="A suite file (YAML), e.g. evals/seeds.yaml.")],
     mode: ModeOption = "grounded",
-    report: Annotated[Optional[Path], typer.Option("--report", help="Write the full results as JSON here.")] = None,
-    html: Annotated[Optional[Path], typer.Option("--html", help="Write a self-contained HTML page here.")] = None,
-    compare: Annotated[Optional[Path], typer.Option("--compare", help="An earlier --report: show the changes.")] = None,
-    minimum: Annotated[Optional[list[str]], typer.Option(
+    report: Annotated[Path | None, typer.Option("--report", help="Write the full results as JSON here.")] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Write a self-contained HTML page here.")] = None,
+    compare: Annotated[Path | None, typer.Option("--compare", help="An earlier --report of this suite: show the changes.")] = None,
+    minimum: Annotated[list[str] | None, typer.Option(
         "--min", help="Gate on METRIC=VALUE (repeatable); a maximum for *_rate and latency_*.")] = None,
     judge: Annotated[bool, typer.Option("--judge", help="Add LLM-judged faithfulness and relevancy.")] = False,
     store: StoreOption = None,
     chroma_url: ChromaOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Run an evaluation suite; exit 1 when a threshold is missed, 2 when the suite is invalid."""
-    from assistant.evaluate import ReportError, gate, load_metrics, parse_bounds
-    from assistant.report_html import html as html_page
-    from assistant.suite import SuiteError, load_suite
+    """Run an evaluation suite; exit 1 when a threshold is missed, 2 when the suite or an option is invalid.
 
-    try:
-        loaded = load_suite(suite)
-        bounds = {**loaded.thresholds, **parse_bounds(minimum or [])}
-        previous = load_metrics(compare) if compare else None
-    except (SuiteError, ReportError) as error:
-        fail(str(error), code=2)
-    with friendly_errors():
-        assistant = engine(store, chroma_url)
-        target, ingested = assistant.for_suite(loaded, progress=render.progress_bar(err))
-        if ingested and not ingested.usable:
+    Example: assistant eval evals/seeds.yaml --mode extractive --report out.json
+    """
+    from assistant import render
+    from assistant.evaluate import check_writable, gate, load_metrics, parse_bounds
+    from assistant.suite import load_suite
+
+    loaded = load_suite(suite)
+    bounds = {**loaded.thresholds, **parse_bounds(minimum or [])}
+    previous = load_metrics(compare, loaded.name) if compare else None
+    for target in (report, html):
+        check_writable(target)
+    target, ingested = engine(ctx, store, chroma_url).for_suite(loaded, progress=render.progress_bar(err()))
+    if ingested is not None:
+        err().print(render.ingest_summary(ingested))
+        if not ingested.usable:
             fail(f"the suite's corpus ({', '.join(loaded.corpus)}) holds no readable documents", code=2)
-        _ensure_indexed(target)
-        result = target.evaluate(loaded, mode, judge, progress=render.progress_bar(err, "cases"))
+    result = ready(target).evaluate(loaded, mode, judge, progress=render.progress_bar(err(), "cases"))
     result.thresholds, result.missed = bounds, gate(result, bounds)
-    if report:
-        _write(report, result.model_dump_json(indent=2))
-    if html:
-        _write(html, html_page(result))
+    _write_reports(result, report, html)
     if as_json:
         print(result.model_dump_json(indent=2))
     else:
-        out.print(render.eval_failures(result))
-        out.print(render.eval_table(result, previous))
+        out().print(render.eval_failures(result))
+        out().print(render.eval_table(result, previous))
     for missed in result.missed:
-        err.print(f"[red]threshold missed:[/red] {missed}")
+        say(f"threshold missed: {missed}")
     if result.missed:
         raise typer.Exit(1)
 
 
-def _write(path: Path, text: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as error:
-        fail(f"cannot write {path}: {error.strerror or error}")
+def _write_reports(result, report: Path | None, html: Path | None) -> None:
+    from assistant.evaluate import write_private
+    from assistant.report_html import html as html_page
+
+    if report:
+        write_private(report, result.model_dump_json(indent=2))
+    if html:
+        write_private(html, html_page(result))
 
 
 @app.command()
 def batch(
+    ctx: typer.Context,
     questions: Annotated[Path, typer.Argument(help="Questions: .txt (one a line), .jsonl, .json, .csv or .yaml.")],
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Answers: .jsonl, .csv or .md [default: FILE.answers.jsonl].")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="Answers: .jsonl, .csv or .md [default: FILE.answers.jsonl].")] = None,
     workers: Annotated[int, typer.Option("--workers", "-w", min=1, max=32, help="Questions answered at once.")] = 1,
     mode: ModeOption = "grounded",
     resume: Annotated[bool, typer.Option("--resume", help="Skip questions already in the output; append the rest.")] = False,
@@ -267,38 +357,37 @@ def batch(
     store: StoreOption = None,
     chroma_url: ChromaOption = None,
 ) -> None:
-    """Answer every question in a file; each answer is saved the moment it is done."""
+    """Answer every question in a file; each answer is saved the moment it is done.
+
+    Example: assistant batch questions.jsonl -o answers.csv --workers 2
+    """
+    from assistant import render
     from assistant.batch import run_batch
-    from assistant.batch_output import OutputError, default_output, open_output
-    from assistant.questions import QuestionFileError, read_questions
+    from assistant.batch_output import default_output, open_output
+    from assistant.questions import read_questions
 
     target = output or default_output(questions)
-    try:
-        rows = read_questions(questions)
-        sink = open_output(target, resume=resume, overwrite=overwrite)
-    except (QuestionFileError, OutputError) as error:
-        fail(str(error))
-    try:
-        with friendly_errors():
-            assistant = engine(store, chroma_url)
-            _ensure_indexed(assistant)
-            assistant.warm(mode)
-            summary = run_batch(rows, sink, lambda text, filters: assistant.ask(text, mode, filters), render.answer_json,
-                                workers=workers, progress=render.progress_bar(err, "questions"),
-                                on_bad_row=lambda row: err.print(f"{questions}:{row.line}: {row.error}"))
-    except typer.Exit as stop:
-        if stop.exit_code == 130:
-            err.print(f"Answers so far are saved in {target}; run again with --resume to finish.")
-        raise
-    finally:
-        sink.close()
-    out.print(render.batch_summary(summary, target))
+    rows = read_questions(questions)
+    with open_output(target, questions, resume=resume, overwrite=overwrite) as sink:
+        for note in sink.notes:
+            say(note)
+        assistant = ready(engine(ctx, store, chroma_url))
+        assistant.warm(mode)
+        try:
+            summary = run_batch(rows, sink, lambda text, filters: assistant.ask(text, mode, filters),
+                                render.answer_json, workers=workers, progress=render.progress_bar(err(), "questions"),
+                                on_bad_row=lambda row: say(f"{questions}:{row.line}: {row.error}"))
+        except KeyboardInterrupt:
+            say(f"Answers so far are saved in {target}; run again with --resume to finish.")
+            raise
+    out().print(render.batch_summary(summary, target))
 
 
 @app.command()
 def summarize(
-    path: Annotated[Optional[str], typer.Argument(help="An ingested document to summarize.")] = None,
-    topic: Annotated[Optional[str], typer.Option("--topic", help="Summarize what the documents say on this topic.")] = None,
+    ctx: typer.Context,
+    path: Annotated[str | None, typer.Argument(help="An ingested document to summarize.")] = None,
+    topic: Annotated[str | None, typer.Option("--topic", help="Summarize what the documents say on this topic.")] = None,
     everything: Annotated[bool, typer.Option("--all", help="An overview of the whole corpus.")] = False,
     length: Annotated[str, typer.Option("--length", help="short, medium or long.")] = "medium",
     mode: Annotated[str, typer.Option("--mode", help="grounded (model, checked) or extractive (quotes, no model).")] = "grounded",
@@ -309,29 +398,30 @@ def summarize(
     chroma_url: ChromaOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Summarize one document, a topic across documents (--topic), or the corpus (--all); every sentence cited."""
-    from assistant.summarize import LENGTHS
+    """Summarize one document, a topic across documents (--topic), or the corpus (--all); every sentence cited.
+
+    Example: assistant summarize --topic Gaza --length short
+    """
+    from assistant import render
 
     if sum(map(bool, (path, topic, everything))) != 1:
         raise typer.BadParameter("give exactly one of PATH, --topic TOPIC or --all")
-    if length not in LENGTHS:
-        raise typer.BadParameter(f"choose one of {', '.join(LENGTHS)}", param_hint="--length")
+    if length not in ("short", "medium", "long"):
+        raise typer.BadParameter("choose one of short, medium, long", param_hint="--length")
     if mode not in ("grounded", "extractive"):
         raise typer.BadParameter("choose grounded or extractive", param_hint="--mode")
     filters = filters_from(since, until, source)
-    with friendly_errors():
-        assistant = engine(store, chroma_url)
-        _ensure_indexed(assistant)
-        result = assistant.summarize(path=path, topic=topic, length=length, filters=filters, use_cache=not no_cache,
-                                     mode=mode)
+    result = ready(engine(ctx, store, chroma_url)).summarize(
+        path=path, topic=topic, length=length, filters=filters, use_cache=not no_cache, mode=mode)
     if as_json:
         print(result.model_dump_json(indent=2))
     else:
-        out.print(render.answer(result, verbose=verbose))
+        out().print(render.answer(result, verbose=verbose))
 
 
 @app.command()
 def chat(
+    ctx: typer.Context,
     mode: ModeOption = "grounded",
     since: SinceOption = None, until: UntilOption = None, source: SourceOption = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show rewritten follow-ups and dropped sentences.")] = False,
@@ -342,9 +432,7 @@ def chat(
     from assistant.chat_repl import ChatRepl
     from assistant.conversation import Conversation
 
-    with friendly_errors():
-        assistant = engine(store, chroma_url)
-        _ensure_indexed(assistant)
-        conversation = Conversation(mode=mode, filters=filters_from(since, until, source))
-        ChatRepl(assistant, conversation, out, err, verbose=verbose,
-                 history_file=assistant.settings.store / "chat_history").run()
+    assistant = ready(engine(ctx, store, chroma_url))
+    conversation = Conversation(mode=mode, filters=filters_from(since, until, source))
+    ChatRepl(assistant, conversation, out(), err(), verbose=verbose,
+             history_file=assistant.settings.store / "chat_history").run()

@@ -1,13 +1,15 @@
-"""The one place settings are read: defaults < config file < environment < CLI flags."""
+"""The one place settings are read: defaults < config files < environment < command-line flags."""
 
 from __future__ import annotations
 
+import difflib
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -15,17 +17,65 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from assistant.errors import UserError
+
 PROJECT_CONFIG = Path("assistant.toml")
 USER_CONFIG = Path("~/.config/assistant/config.toml")
 
 
-def config_files() -> list[Path]:
-    """The config files read, lowest precedence first (the project file wins)."""
-    return [path for path in (USER_CONFIG.expanduser(), PROJECT_CONFIG) if path.is_file()]
+class Group(BaseModel):
+    """A nested group of tuning knobs: `[name]` in a config file, ASSISTANT_NAME__KNOB in the environment."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ChunkingSettings(Group):
+    chunk_chars: int = Field(700, ge=100, le=8000, description="Longest chunk, in characters (sentences are kept whole).")
+    overlap_sentences: int = Field(1, ge=0, le=5, description="Sentences each chunk repeats from the one before.")
+    max_sentence_chars: int = Field(600, ge=100, le=8000, description="Longer sentences are cut at a space.")
+
+
+class IngestSettings(Group):
+    max_file_mb: float = Field(20.0, gt=0, description="Files larger than this are skipped, unread.")
+    batch_chunks: int = Field(128, ge=1, le=4096,
+                              description="Chunks embedded and committed together: an interrupt keeps every batch done.")
+
+
+class RetrievalSettings(Group):
+    candidates: int = Field(30, ge=1, le=500, description="Chunks each retriever (BM25, dense) proposes before fusion.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
+    near_duplicate: float = Field(0.8, gt=0, le=1, description="Word overlap (Jaccard) above which two chunks count as one.")
+    query_terms: int = Field(12, ge=1, le=64, description="The rarest query words sent to the lexical index.")
+
+
+class EvidenceSettings(Group):
+    max_sentences: int = Field(5, ge=1, le=20, description="Evidence sentences given to the model, numbered [1]..[n].")
+    min_words: int = Field(4, ge=1, description="Shorter sentences are never evidence.")
+    abstain_similarity: float = Field(0.44, ge=0, le=1, description="Below this best cosine, nothing retrieved is about the question.")
+    abstain_similarity_missing_name: float = Field(
+        0.56, ge=0, le=1, description="When half the names asked about appear in no evidence, demand this much.")
+    answer_type_bonus: float = Field(0.1, ge=0, le=1, description="Ranking bonus for a sentence holding the kind of thing asked.")
+
+
+class GroundingSettings(Group):
+    min_overlap: float = Field(0.5, ge=0, le=1, description="Share of a sentence's content words its evidence must hold.")
+    min_similarity: float = Field(0.70, ge=0, le=1, description="Or this close in meaning ...")
+    min_overlap_with_similarity: float = Field(0.25, ge=0, le=1, description="... with at least this much overlap.")
+
+
+class SummarySettings(Group):
+    chars_per_token: int = Field(3, ge=1, le=10, description="Characters per model token, to size windows (conservative).")
+    prompt_tokens: int = Field(200, ge=0, description="Tokens the summary prompt takes around the text.")
+    topic_passages: int = Field(12, ge=1, le=100, description="Passages retrieved for a topic summary.")
+    threads: int = Field(5, ge=0, le=20, description="Common threads listed in a corpus summary.")
+
+
+GROUPS = ("chunking", "ingest", "retrieval", "evidence", "grounding", "summary")
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore", populate_by_name=True)
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", env_nested_delimiter="__", extra="ignore",
+                                      populate_by_name=True, frozen=True)
 
     store: Path = Field(Path(".assistant"), description="Folder holding the Chroma store and indexes.")
     chroma_url: str | None = Field(None, description="Use a Chroma server (http://host:port) instead of the embedded store.")
@@ -46,6 +96,14 @@ class Settings(BaseSettings):
     threads: int = Field(2, ge=1, description="CPU threads for local models.")
     timeout: float = Field(60.0, gt=0, description="Seconds before a remote model call gives up.")
     max_retries: int = Field(2, ge=0, le=10, description="Retries on 429 and 5xx answers.")
+    fault_pause: str | None = Field(None, description="Tests only: pause at this named write step (crash tests).")
+
+    chunking: ChunkingSettings = ChunkingSettings()
+    ingest: IngestSettings = IngestSettings()
+    retrieval: RetrievalSettings = RetrievalSettings()
+    evidence: EvidenceSettings = EvidenceSettings()
+    grounding: GroundingSettings = GroundingSettings()
+    summary: SummarySettings = SummarySettings()
 
     @classmethod
     def settings_customise_sources(
@@ -73,53 +131,151 @@ class Settings(BaseSettings):
         return self.store / "index.sqlite"
 
 
-class SettingsError(Exception):
+class SettingsError(UserError):
     """The settings cannot be read; the message names the file or variable to fix."""
 
 
-def load_settings() -> Settings:
+def config_files() -> list[Path]:
+    """The config files read, lowest precedence first (the project file wins)."""
+    return [path for path in (USER_CONFIG.expanduser(), PROJECT_CONFIG) if path.is_file()]
+
+
+def load_settings(flags: dict[str, Any] | None = None) -> Settings:
+    """The effective settings, or a SettingsError naming the setting, its value and where it came from."""
+    files = read_files()
     try:
-        return Settings()
+        return Settings().with_overrides(**(flags or {}))
     except ValidationError as error:
         first = error.errors()[0]
-        name = ".".join(str(part) for part in first["loc"])
-        raise SettingsError(f"setting {name}: {first['msg']} (got {first.get('input')!r}); "
-                            f"see `assistant config`") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise SettingsError(f"a config file is not valid TOML ({error}); files read: "
-                            f"{', '.join(map(str, config_files()))}") from None
+        raise SettingsError(_invalid(first, origins(flags or {}, files))) from None
 
 
-def env_names(field: str) -> list[str]:
-    alias = Settings.model_fields[field].validation_alias
-    if isinstance(alias, AliasChoices):
-        return [choice for choice in alias.choices if isinstance(choice, str) and choice.isupper()]
-    return [f"ASSISTANT_{field.upper()}"]
+def _invalid(problem: dict, found: dict[str, str]) -> str:
+    name = ".".join(str(part) for part in problem["loc"] if not str(part).isdigit())
+    where = found.get(name, "default")
+    value = problem.get("input")
+    return f"setting {name}: {problem['msg']} (got {value!r} from {where})"
 
 
-def origins(flags: dict[str, Any]) -> dict[str, str]:
-    """Where each setting's effective value came from, mirroring the precedence above."""
-    environment = {key.upper() for key in os.environ}
+def read_files() -> dict[Path, dict]:
+    """Each config file's contents, checked: a file that is not TOML, or names an unknown setting, is an error."""
     files = {}
     for path in config_files():
-        with path.open("rb") as handle:
-            files[path] = tomllib.load(handle)
+        try:
+            text = path.read_text(encoding="utf-8")
+            files[path] = tomllib.loads(text)
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as error:
+            raise SettingsError(f"{path}: not a valid TOML config file ({error})") from None
+        _check_keys(path, text, files[path])
+    return files
+
+
+def _check_keys(path: Path, text: str, data: dict) -> None:
+    for key, value in data.items():
+        if key in GROUPS and isinstance(value, dict):
+            known = set(Settings.model_fields[key].annotation.model_fields)  # type: ignore[union-attr]
+            for inner in value:
+                if inner not in known:
+                    raise SettingsError(f"{path}:{_line_of(text, inner)}: unknown setting {key}.{inner}"
+                                        f"{_suggestion(inner, known)}")
+        elif key not in Settings.model_fields or key in GROUPS:
+            raise SettingsError(f"{path}:{_line_of(text, key)}: unknown setting {key}"
+                                f"{_suggestion(key, set(Settings.model_fields))}")
+
+
+def _line_of(text: str, key: str) -> int:
+    pattern = re.compile(rf"^[ \t]*[\"']?{re.escape(key)}[\"']?[ \t]*=", re.M)
+    found = pattern.search(text)
+    return text.count("\n", 0, found.start()) + 1 if found else 1
+
+
+def _suggestion(key: str, known: set[str]) -> str:
+    close = difflib.get_close_matches(key, sorted(known), n=1)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def leaf_names() -> list[str]:
+    """Every setting's name: top-level ones, then `group.knob` for the nested groups."""
+    names = [name for name in Settings.model_fields if name not in GROUPS]
+    for group in GROUPS:
+        names += [f"{group}.{knob}" for knob in Settings.model_fields[group].annotation.model_fields]  # type: ignore[union-attr]
+    return names
+
+
+def env_names(name: str) -> list[str]:
+    if "." in name:
+        return ["ASSISTANT_" + name.replace(".", "__").upper()]
+    alias = Settings.model_fields[name].validation_alias
+    if isinstance(alias, AliasChoices):
+        return [choice for choice in alias.choices if isinstance(choice, str) and choice.isupper()]
+    return [f"ASSISTANT_{name.upper()}"]
+
+
+def _in_file(data: dict, name: str) -> bool:
+    group, _, knob = name.partition(".")
+    return knob in data.get(group, {}) if knob else group in data
+
+
+def origins(flags: dict[str, Any], files: dict[Path, dict] | None = None) -> dict[str, str]:
+    """Where each setting's effective value came from, mirroring the precedence above."""
+    environment = {key.upper() for key in os.environ}
+    files = read_files() if files is None else files
     found = {}
-    for field in Settings.model_fields:
-        if flags.get(field) is not None:
-            found[field] = "flag"
-        elif name := next((n for n in env_names(field) if n in environment), None):
-            found[field] = f"env {name}"
-        elif path := next((p for p in reversed(list(files)) if field in files[p]), None):
-            found[field] = f"file {path}"
+    for name in leaf_names():
+        if flags.get(name) is not None:
+            found[name] = "flag"
+        elif env := next((n for n in env_names(name) if n in environment), None):
+            found[name] = f"env {env}"
+        elif path := next((p for p in reversed(list(files)) if _in_file(files[p], name)), None):
+            found[name] = f"file {path}"
         else:
-            found[field] = "default"
+            found[name] = "default"
     return found
+
+
+def value_of(settings: Settings, name: str) -> Any:
+    group, _, knob = name.partition(".")
+    value = getattr(settings, group)
+    return getattr(value, knob) if knob else value
+
+
+def raw_value(name: str, where: str, flags: dict[str, Any], files: dict[Path, dict]) -> Any:
+    """The value as given at its origin, before validation (what `config` shows for a bad setting)."""
+    group, _, knob = name.partition(".")
+    if where == "flag":
+        return flags[name]
+    if where.startswith("env "):
+        return os.environ.get(where[4:], os.environ.get(where[4:].lower()))
+    if where.startswith("file "):
+        data = files[Path(where[5:])]
+        return data[group][knob] if knob else data[group]
+    default = Settings.model_fields[group].default
+    return getattr(default, knob) if knob else default
+
+
+def inspect(flags: dict[str, Any]) -> tuple[dict[str, dict], list[str]]:
+    """Every setting's shown value and origin, and the problems found. Shows what it can even when a value
+    is invalid (the bad one as given, marked), so `assistant config` helps fix the error it reports."""
+    files = read_files()
+    found = origins(flags, files)
+    try:
+        settings = Settings().with_overrides(**flags)
+    except ValidationError as error:
+        problems = [_invalid(problem, found) for problem in error.errors()]
+        bad = {".".join(str(p) for p in problem["loc"] if not str(p).isdigit()) for problem in error.errors()}
+        rows = {name: {"value": shown(_secret(name, raw_value(name, found[name], flags, files))), "source": found[name],
+                       **({"invalid": True} if name in bad else {})} for name in found}
+        return rows, problems
+    return {name: {"value": shown(value_of(settings, name)), "source": found[name]} for name in found}, []
+
+
+def _secret(name: str, value: Any) -> Any:
+    return SecretStr(str(value)) if name == "openai_api_key" and value is not None else value
 
 
 def shown(value: Any) -> Any:
     """A value safe to print: secrets keep only their last four characters."""
     if isinstance(value, SecretStr):
-        secret = value.get_secret_value()
-        return "****" + secret[-4:] if len(secret) > 8 else "****"
+        value = value.get_secret_value()
+        return "****" + value[-4:] if len(value) > 8 else "****"
     return str(value) if isinstance(value, Path) else value

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from langchain_core.output_parsers import StrOutputParser
 
 from assistant.evidence import question_names
+from assistant.filters import Filters
 from assistant.models import Answer
-from assistant.prompts import chat_prompt
-from assistant.retrieve import Filters
+from assistant.templates import chat_prompt
 from assistant.textstats import content_words
 
 # Words that lean on an earlier turn ("they", "that deal", "what about …").

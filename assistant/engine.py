@@ -3,58 +3,161 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from assistant.config import Settings
-from assistant.ingest import Progress, ingest
+from assistant.errors import UsageError
+from assistant.filters import Filters
 from assistant.models import Answer, IngestReport, Passage, Summary
-from assistant.providers import EmbeddingModel, chat_model, chat_model_name, embedding_model
-from assistant.retrieve import Filters, Searcher
-from assistant.store import Store, exclusive, wipe
-from assistant.suite import Suite
+from assistant.providers import EmbeddingModel, Models
+from assistant.store import Store, StoreError, exclusive, exists, secure, swap_in, wipe
 
-DEFAULT_CORPUS = Path("seeds")
+if TYPE_CHECKING:
+    from assistant.evaluate import Report
+    from assistant.ingest import Pipeline, Progress
+    from assistant.retrieve import Searcher
+    from assistant.suite import Suite
+
+DEFAULT_STORE = Path(".assistant")
 
 
 class Assistant:
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, models: Models | None = None):
         self.settings = settings
+        self.models = models or Models()
 
+    # --- parts, built on first use ----------------------------------------------------------
     @cached_property
     def embedding(self) -> EmbeddingModel:
-        return embedding_model(self.settings)
+        return self.models.embeddings(self.settings)
 
     @cached_property
     def store(self) -> Store:
-        return Store(self.settings.store, self.embedding.embeddings, self.embedding.name, self.embedding.dimension,
-                     chroma_url=self.settings.chroma_url)
+        return Store(self.settings.store, self.settings.chroma_url, self.settings.fault_pause)
 
     @cached_property
     def searcher(self) -> Searcher:
-        return Searcher(self.store, self.embedding.embeddings.embed_query)
+        from assistant.retrieve import Searcher
+
+        return Searcher(self._readable_store(), self.embedding.embeddings.embed_query, self.settings.retrieval)
 
     @cached_property
     def chat(self):
-        return chat_model(self.settings)
+        return self.models.chat(self.settings)
 
-    def ingest(self, paths: list[Path], rebuild: bool = False, progress: Progress | None = None) -> IngestReport:
-        with exclusive(self.settings.store):
-            if rebuild:
-                self._rebuild()
-            return ingest(self.store, self.embedding.embeddings.embed_documents, paths, progress)
+    @cached_property
+    def pipeline(self) -> Pipeline:
+        from assistant.ingest import Pipeline
 
-    def _rebuild(self) -> None:
-        """Start over: works even when the store cannot be opened as it is."""
-        self.__dict__.pop("searcher", None)
-        if store := self.__dict__.pop("store", None):
-            store.close()
-        wipe(self.settings.store, self.settings.chroma_url)
+        return Pipeline(self.settings.chunking, self.settings.ingest)
+
+    def _readable_store(self) -> Store:
+        """The store, checked: built by this embedding model and chunked by these settings."""
+        store = self.store
+        store.check_embeddings(self.embedding.name, self.embedding.dimension)
+        if stale := store.stale_documents(self.pipeline.id):
+            raise StoreError(f"{len(stale)} document(s) in the store were chunked with other settings or rules "
+                             f"(e.g. {stale[0]}); run `assistant ingest` to re-chunk them")
+        return store
+
+    def close(self) -> None:
+        for name in ("searcher", "store"):
+            if part := self.__dict__.pop(name, None):
+                if isinstance(part, Store):
+                    part.close()
+
+    # --- the store's state --------------------------------------------------------------------
+    def require_store(self) -> None:
+        """Read-only commands say so when the store does not exist, and create nothing."""
+        if not exists(self.settings.store):
+            raise StoreError(f"no store at {self.settings.store}; run `assistant ingest PATH` to create one "
+                             f"(nothing was created)")
 
     def is_empty(self) -> bool:
-        return self.store.chunk_count() == 0
+        return not exists(self.settings.store) or self.store.chunk_count() == 0
 
+    def needs_first_corpus(self, corpus: Path) -> bool:
+        """True when the default store is empty and `corpus` should be indexed into it first. A store the user
+        named is never filled behind their back: a typo must not make a new store."""
+        if not self.is_empty():
+            return False
+        if self.settings.store != DEFAULT_STORE:
+            self.require_store()
+            raise StoreError(f"the store at {self.settings.store} is empty; run `assistant ingest PATH "
+                             f"--store {self.settings.store}`")
+        if not corpus.is_dir():
+            raise StoreError(f"the store is empty and there is no {corpus}/ folder here; run: assistant ingest PATH")
+        return True
+
+    def status(self) -> dict[str, Any]:
+        """What the store holds, read from its index alone: no model and no vector store is loaded."""
+        store = self.store
+        last = store.meta("last_ingest")
+        documents = store.documents()
+        problem = None
+        if not self.settings.chroma_url and documents and not (self.settings.store / "chroma").is_dir():
+            problem = "the vector index is missing: run `assistant ingest --rebuild`"
+        return {
+            "store": str(self.settings.store),
+            "chroma": self.settings.chroma_url or "embedded",
+            "documents": len(documents),
+            "chunks": store.chunk_count(),
+            "embedding_model": store.meta("embedding_model"),
+            "dimension": int(store.meta("dimension") or 0) or None,
+            "last_ingest": datetime.fromtimestamp(float(last)).isoformat(timespec="seconds") if last else None,
+            "problem": problem,
+            "files": [{"source": d.source, "format": d.format, "title": d.title, "date": d.date, "outlet": d.outlet,
+                       "chunks": d.chunks, "state": d.state} for d in documents],
+        }
+
+    # --- ingest -------------------------------------------------------------------------------
+    def ingest(self, paths: list[Path], rebuild: bool = False, follow_links: bool = False,
+               progress: Progress | None = None) -> IngestReport:
+        with exclusive(self.settings.store):
+            if rebuild:
+                return self._rebuild(paths, follow_links, progress)
+            return self._ingest(paths, follow_links, progress)
+
+    def _ingest(self, paths: list[Path], follow_links: bool, progress: Progress | None) -> IngestReport:
+        from assistant.ingest import ingest
+
+        store = self.store
+        store.check_embeddings(self.embedding.name, self.embedding.dimension)
+        store.record_embeddings(self.embedding.name, self.embedding.dimension)
+        _ = store.collection  # opening it checks that SQLite and Chroma agree
+        try:
+            return ingest(store, self.embedding.embeddings.embed_documents, paths, self.pipeline, follow_links,
+                          progress)
+        finally:
+            secure(self.settings.store)
+
+    def _rebuild(self, paths: list[Path], follow_links: bool, progress: Progress | None) -> IngestReport:
+        """Index everything again beside the old index and swap only when done: a typo in a path, a model
+        server that is down or an interrupt leaves the old index as it was, and usable meanwhile."""
+        if missing := [str(p) for p in paths if not p.exists() and not p.is_symlink()]:
+            raise UsageError(f"no such file or folder: {', '.join(missing)}; nothing was rebuilt")
+        started = time.perf_counter()
+        self.embedding.embeddings.embed_query("a probe: is the embedding model there?")
+        staging = self.settings.store / "rebuild"
+        wipe(staging, self.settings.chroma_url)
+        fresh = Assistant(self.settings.with_overrides(store=staging), self.models)
+        fresh.embedding = self.embedding
+        report = fresh._ingest(paths, follow_links, progress)
+        fresh.close()
+        if not report.usable:
+            wipe(staging, self.settings.chroma_url)
+            raise UsageError("nothing could be indexed from the paths given; nothing was rebuilt")
+        self.close()
+        swap_in(staging, self.settings.store, self.settings.chroma_url)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    # --- questions and summaries --------------------------------------------------------------
     def search(self, query: str, k: int | None = None, filters: Filters = Filters()) -> list[Passage]:
         return self.searcher.search(query, k or self.settings.top_k, filters)
 
@@ -63,25 +166,8 @@ class Assistant:
         from assistant.answer import Answerer
 
         answerer = Answerer(self.searcher, self.embedding.embeddings, lambda: self.chat,
-                            chat_model_name(self.settings), self.settings.top_k)
+                            self.models.chat_name(self.settings), self.settings)
         return answerer.answer(question, mode=mode, filters=filters, on_token=on_token)
-
-    def for_suite(self, suite: Suite, progress: Progress | None = None) -> tuple[Assistant, IngestReport | None]:
-        """A suite with a `corpus` gets its own store holding exactly that corpus, indexed (incrementally) now."""
-        if not suite.corpus:
-            return self, None
-        folder = self.settings.store / "eval" / re.sub(r"[^\w.-]", "_", suite.name)
-        target = Assistant(self.settings.with_overrides(store=folder))
-        return target, target.ingest([Path(p) for p in suite.corpus], progress=progress)
-
-    def evaluate(self, suite: Suite, mode: str = "grounded", judge: bool = False,
-                 progress: Callable[[int, int], None] | None = None):
-        from assistant import evaluate
-        from assistant.judge import Judge
-
-        model = chat_model_name(self.settings) if mode != "extractive" else {"provider": "none", "name": "extractive"}
-        return evaluate.run(lambda case: self.ask(case.question, mode, evaluate.filters_for(case)), suite, mode,
-                            model, Judge(self.chat) if judge else None, progress)
 
     def warm(self, mode: str) -> None:
         """Build the shared models before worker threads use them, so none is built twice."""
@@ -94,10 +180,10 @@ class Assistant:
         from assistant.summarize import Summarizer
 
         extractive = mode == "extractive"
-        return Summarizer(self.store, self.searcher, self.embedding.embeddings.embed_documents,
+        return Summarizer(self._readable_store(), self.searcher, self.embedding.embeddings.embed_documents,
                           None if extractive else (lambda: self.chat),
-                          {"provider": "none", "name": "extractive"} if extractive else chat_model_name(self.settings),
-                          self.settings.context_window, self.settings.max_tokens, self.settings.store / "summaries")
+                          {"provider": "none", "name": "extractive"} if extractive else self.models.chat_name(self.settings),
+                          self.settings, self.settings.store / "summaries")
 
     def summarize(self, path: str | None = None, topic: str | None = None, length: str = "medium",
                   filters: Filters = Filters(), use_cache: bool = True, mode: str = "grounded") -> Summary:
@@ -117,3 +203,22 @@ class Assistant:
         if argument in known or str(Path(argument).resolve()) in known:
             return self.summarize(path=argument, mode=mode)
         return self.summarize(topic=argument, filters=filters, mode=mode)
+
+    # --- evaluation ---------------------------------------------------------------------------
+    def for_suite(self, suite: Suite, progress: Progress | None = None) -> tuple[Assistant, IngestReport | None]:
+        """A suite with a `corpus` gets its own store holding exactly that corpus, indexed (incrementally) now."""
+        if not suite.corpus:
+            return self, None
+        folder = self.settings.store / "eval" / re.sub(r"[^\w.-]", "_", suite.name)
+        target = Assistant(self.settings.with_overrides(store=folder), self.models)
+        return target, target.ingest([Path(p) for p in suite.corpus], progress=progress)
+
+    def evaluate(self, suite: Suite, mode: str = "grounded", judge: bool = False,
+                 progress: Callable[[int, int], None] | None = None) -> Report:
+        from assistant import evaluate
+        from assistant.judge import Judge
+
+        model = self.models.chat_name(self.settings) if mode != "extractive" else {"provider": "none", "name": "extractive"}
+        return evaluate.run(lambda case: self.ask(case.question, mode, evaluate.filters_for(case)), suite, mode,
+                            model, self.store, Judge(self.chat) if judge else None, progress)
+

@@ -1,21 +1,25 @@
-"""Run an evaluation suite through the assistant and score it: retrieval, citations, facts, abstention, latency."""
+"""Run an evaluation suite through the assistant and score it against labels the code did not produce:
+retrieval, citations read back from the documents, facts matched on word boundaries, correct and wrong answers,
+quote fallbacks, abstention, latency."""
 
 from __future__ import annotations
 
 import json
-import re
+import os
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 from pydantic import BaseModel, Field
 
-from assistant.evidence import name_matches
+from assistant.errors import UsageError
+from assistant.filters import Filters
+from assistant.matching import contains
 from assistant.models import Answer, Citation
-from assistant.retrieve import Filters
+from assistant.reading import SourceReader
+from assistant.store import Store
 from assistant.suite import LOWER_IS_BETTER, METRICS, Case, Suite
-from assistant.textstats import content_words, names, numbers
 
 HIT_DEPTH = 5
 
@@ -37,8 +41,8 @@ class CaseResult(BaseModel):
     facts_total: int = 0
     has_forbidden: bool = False
     forbidden_found: list[str] = Field(default_factory=list)
-    unsupported_claims: list[str] = Field(default_factory=list)
-    claims: int = 0
+    correct: bool | None = None  # answerable: answered with every key fact and nothing forbidden
+    quote_fallback: bool | None = None  # grounded: the answer is only quoted evidence, nothing the model wrote survived
     judge: dict[str, float] = Field(default_factory=dict)
     latency_ms: float = 0.0
     failures: list[str] = Field(default_factory=list)
@@ -59,61 +63,28 @@ class Report(BaseModel):
     cases: list[CaseResult] = Field(default_factory=list)
 
 
-def _plain(text: str) -> str:
-    return " ".join(text.split()).lower()
-
-
-class SourceLines:
-    """Reads cited files once, to check quotes against the lines they claim to come from."""
-
-    def __init__(self):
-        self.files: dict[str, list[str] | None] = {}
-
-    def holds(self, citation: Citation) -> bool:
-        if citation.source not in self.files:
-            try:
-                self.files[citation.source] = Path(citation.source).read_text(encoding="utf-8-sig").splitlines()
-            except (OSError, UnicodeDecodeError):
-                self.files[citation.source] = None
-        lines = self.files[citation.source]
-        if lines is None:
-            return False
-        cited = " ".join(lines[citation.start_line - 1: citation.end_line])
-        return _plain(citation.quote) in _plain(cited)
+class ReportError(UsageError):
+    """A report to compare against, an output path or a threshold cannot be used."""
 
 
 def evidence_rank(case: Case, answer: Answer) -> int | None:
-    phrase = _plain(case.evidence or "")
     for rank, passage in enumerate(answer.retrieved, start=1):
-        if phrase in _plain(passage.text):
+        if contains(passage.text, case.evidence or ""):
             return rank
     return None
 
 
-def _present(fact: str, text: str) -> bool:
-    if re.fullmatch(r"[\d,.]+", fact.strip()):
-        return fact.replace(",", "") in numbers(text)
-    return _plain(fact) in _plain(text)
+def is_quote_fallback(answer: Answer) -> bool:
+    """Every sentence shown is quoted evidence, though the mode asked a model to write."""
+    shown = [s for s in answer.sentences if s.supported]
+    return answer.mode == "grounded" and not answer.abstained and all(s.status == "extractive" for s in shown)
 
 
-def unsupported_claims(answer: Answer) -> tuple[int, list[str]]:
-    """Kept sentences naming a number or proper name absent from what they cite (quote and document title)."""
-    quotes = {c.id: f"{c.title or ''}. {c.quote}" for c in answer.citations}
-    kept = [s for s in answer.sentences if s.supported]
-    bad = []
-    for sentence in kept:
-        cited = " ".join(quotes.get(i, "") for i in sentence.cited)
-        known = names(cited) | set(content_words(cited))
-        missing_names = {n for n in names(sentence.text) if not any(name_matches(n, k) for k in known)}
-        if numbers(sentence.text) - numbers(cited) or missing_names:
-            bad.append(sentence.text)
-    return len(kept), bad
-
-
-def score_case(case: Case, answer: Answer, lines: SourceLines) -> CaseResult:
+def score_case(case: Case, answer: Answer, lines: SourceReader) -> CaseResult:
     result = CaseResult(id=case.id, question=case.question, answerable=case.answerable, answer=answer.answer,
                         abstained=answer.abstained, citations=answer.citations, latency_ms=answer.timings.total_ms,
-                        retrieved=[f"{p.source}:{p.start_line}-{p.end_line}" for p in answer.retrieved])
+                        retrieved=[f"{p.source}:{p.start_line}-{p.end_line}" for p in answer.retrieved],
+                        quote_fallback=is_quote_fallback(answer) if answer.mode == "grounded" else None)
     failures = result.failures
     result.has_evidence, result.has_forbidden = bool(case.evidence), bool(case.must_not_include)
     if case.evidence:
@@ -132,15 +103,15 @@ def score_case(case: Case, answer: Answer, lines: SourceLines) -> CaseResult:
     _score_sources(case, answer, result)
     facts = case.facts()
     result.facts_total = len(facts)
-    result.facts_missing = [" / ".join(f) for f in facts if not any(_present(a, answer.answer) for a in f)]
+    result.facts_missing = [" / ".join(f) for f in facts if not any(contains(answer.answer, a) for a in f)]
     if result.facts_missing and not answer.abstained:
         failures.append(f"missing facts: {'; '.join(result.facts_missing)}")
-    result.forbidden_found = [f for f in case.must_not_include if _present(f, answer.answer)]
+    result.forbidden_found = [f for f in case.must_not_include if contains(answer.answer, f)]
     if result.forbidden_found:
         failures.append(f"must not say: {'; '.join(result.forbidden_found)}")
-    result.claims, result.unsupported_claims = unsupported_claims(answer)
-    if result.unsupported_claims:
-        failures.append(f"{len(result.unsupported_claims)} sentence(s) with a name or number not in their citation")
+    result.correct = not answer.abstained and not result.facts_missing and not result.forbidden_found
+    if result.quote_fallback:
+        failures.append("quote fallback: nothing the model wrote passed the check")
     return result
 
 
@@ -163,10 +134,10 @@ def _mean(values) -> float | None:
 
 def metrics(results: list[CaseResult]) -> dict[str, float]:
     answerable = [r for r in results if r.answerable]
+    answered = [r for r in answerable if not r.abstained]
     unanswerable = [r for r in results if not r.answerable]
     ranked = [r for r in answerable if r.has_evidence]
     citations = sum(len(r.citations) for r in results)
-    claims = sum(r.claims for r in answerable)
     found = {
         "evidence_hit_at_1": _mean([r.evidence_rank == 1 for r in ranked]),
         "evidence_hit_at_5": _mean([r.evidence_rank is not None and r.evidence_rank <= HIT_DEPTH for r in ranked]),
@@ -175,7 +146,9 @@ def metrics(results: list[CaseResult]) -> dict[str, float]:
         "citation_precision": _mean([r.citation_precision for r in answerable]),
         "citation_recall": _mean([r.citation_recall for r in answerable]),
         "fact_recall": _mean([1 - len(r.facts_missing) / r.facts_total for r in answerable if r.facts_total]),
-        "claim_support": round(1 - sum(len(r.unsupported_claims) for r in answerable) / claims, 4) if claims else None,
+        "answer_correct": _mean([r.correct for r in answerable]),
+        "wrong_answer_rate": _mean([not r.correct for r in answered]),
+        "quote_fallback_rate": _mean([r.quote_fallback for r in answered]),
         "forbidden_free": _mean([not r.forbidden_found for r in answerable if r.has_forbidden]),
         "abstention_accuracy": _mean([r.abstained for r in unanswerable]),
         "false_abstention_rate": _mean([r.abstained for r in answerable]),
@@ -187,15 +160,10 @@ def metrics(results: list[CaseResult]) -> dict[str, float]:
     return {name: value for name, value in found.items() if value is not None}
 
 
-
-class ReportError(Exception):
-    """A report to compare against, or a threshold, cannot be used."""
-
-
-def run(ask: Callable[[Case], Answer], suite: Suite, mode: str, model: dict[str, str],
+def run(ask: Callable[[Case], Answer], suite: Suite, mode: str, model: dict[str, str], store: Store | None = None,
         judge: Callable[[Case, Answer], dict[str, float]] | None = None,
         progress: Callable[[int, int], None] | None = None) -> Report:
-    lines = SourceLines()
+    lines = SourceReader(store)
     results = []
     for done, case in enumerate(suite.cases, start=1):
         answer = ask(case)
@@ -206,7 +174,7 @@ def run(ask: Callable[[Case], Answer], suite: Suite, mode: str, model: dict[str,
         if progress:
             progress(done, len(suite.cases))
     return Report(suite=suite.name, mode=mode, model=model, cases=results, metrics=metrics(results),
-                  created=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+                  created=datetime.now(UTC).isoformat(timespec="seconds"))
 
 
 def filters_for(case: Case) -> Filters:
@@ -227,8 +195,6 @@ def parse_bounds(pairs: list[str]) -> dict[str, float]:
     return bounds
 
 
-
-
 def gate(report: Report, bounds: dict[str, float]) -> list[str]:
     """The thresholds missed: a minimum for scores, a maximum for rates and latencies (LOWER_IS_BETTER)."""
     missed = []
@@ -243,14 +209,41 @@ def gate(report: Report, bounds: dict[str, float]) -> list[str]:
     return missed
 
 
-def load_metrics(path: Path) -> dict[str, float]:
+def load_metrics(path: Path, suite: str) -> dict[str, float]:
+    """An earlier report's metrics, refused when it is not a report or is of another suite."""
+    if not path.is_file():
+        raise ReportError(f"--compare {path}: no such file")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        found = data["metrics"]
-        return {str(k): float(v) for k, v in found.items()}
+        found = {str(k): float(v) for k, v in data["metrics"].items()}
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as error:
-        raise ReportError(f"{path}: not an eval report with a `metrics` object ({error.__class__.__name__})") from None
+        raise ReportError(f"--compare {path}: not an eval report with a `metrics` object "
+                          f"({error.__class__.__name__})") from None
+    if data.get("suite") != suite:
+        raise ReportError(f"--compare {path}: a report of suite {data.get('suite')!r}, not {suite!r}")
+    return found
 
 
-def better(name: str, delta: float) -> bool:
-    return delta < 0 if name in LOWER_IS_BETTER else delta > 0
+def check_writable(path: Path | None) -> None:
+    """Refuse an output path that cannot be written, before a long run rather than after it."""
+    if path is None:
+        return
+    if path.is_dir():
+        raise ReportError(f"{path} is a folder; give a file name")
+    folder = path.parent if str(path.parent) else Path(".")
+    probe = next((p for p in [folder, *folder.parents] if p.exists()), Path("."))
+    if not os.access(probe, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise ReportError(f"cannot write {path}: permission denied")
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write a report readable by its owner only (0600), its new folders 0700."""
+    try:
+        for folder in reversed([p for p in [path.parent, *path.parent.parents] if not p.exists()]):
+            folder.mkdir(mode=0o700)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.chmod(path, 0o600)
+    except OSError as error:
+        raise ReportError(f"cannot write {path}: {error.strerror or error}") from None

@@ -6,44 +6,37 @@ import re
 
 import numpy as np
 
+from assistant.config import EvidenceSettings
 from assistant.models import Evidence, Passage
 from assistant.textstats import content_words, names, numbers, stem
 
-MAX_EVIDENCE = 5
-MIN_WORDS = 4
-# Tuned on evals/seeds.yaml (see README, "Abstention"): below this nothing retrieved is about the question.
-ABSTAIN_SIMILARITY = 0.44
-# When half the names the question asks about appear in no evidence, demand closer evidence than this.
-ABSTAIN_SIMILARITY_MISSING_NAME = 0.56
 CALENDAR_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
                   "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
                   "saturday", "sunday"}
 # Words that frame a question rather than name its topic ("What did X say/agree/discuss about Y?").
-DISCOURSE_WORDS = frozenset(stem(w) for w in """agree talk talks say said position view views discuss mention
-happen happened think want include describe express decide do make""".split())
+DISCOURSE_WORDS = frozenset(stem(w) for w in ["agree", "talk", "talks", "say", "said", "position", "view", "views", "discuss", "mention", "happen", "happened", "think", "want", "include", "describe", "express", "decide", "do", "make"])
 # What kind of answer a question wants; evidence of that kind ranks higher, and answers must contain it.
 ASKS_QUANTITY = re.compile(r"\bhow (much|many|long|old|far|large|big|high)\b|\bwhat (percentage|share|number)\b", re.I)
 ASKS_PERSON = re.compile(r"^\s*(who|whom)\b|\bwith whom\b", re.I)
 ASKS_TIME = re.compile(r"^\s*when\b|\bwhat (date|day|year|time)\b", re.I)
 TIME_WORDS = CALENDAR_WORDS | {"today", "yesterday", "tomorrow", "day", "days", "week", "month", "year", "weeks", "months", "years",
                                "summer", "winter", "spring", "autumn"}
-ANSWER_TYPE_BONUS = 0.1
 INJECTION = re.compile(
-    r"\b(ignore|disregard|forget)\b.{0,40}\b(instructions?|prompts?|rules)\b|\bsystem prompt\b|\byou are now\b"
+    r"(?i:\b(ignore|disregard|forget)\b.{0,40}\b(instructions?|prompts?|rules)\b|\bsystem prompt\b|\byou are now\b"
     r"|\b(the|this) (assistant|AI|model)\b.{0,30}\b(must|should|will)\b"
-    r"|\b(reply|respond|answer|say|output|print)\b.{0,40}\b[A-Z]{4,}\b",
-    re.I,
+    r"|\b(reply|respond|answer|say|output|print)\b.{0,40})\b[A-Z]{4,}\b"
 )
 
 
-def sentences_of(passage: Passage) -> list[Evidence]:
-    """The passage's sentences with their own line numbers (from the spans stored at ingest)."""
+def sentences_of(passage: Passage, min_words: int = 4) -> list[Evidence]:
+    """The passage's sentences with their own line numbers and section (from the spans stored at ingest)."""
     found = []
-    for start, end, first, last in passage.spans or [[0, len(passage.text), passage.start_line, passage.end_line]]:
+    for start, end, first, last, *section in passage.spans or [
+            [0, len(passage.text), passage.start_line, passage.end_line, passage.section]]:
         text = passage.text[start:end].strip()
-        if len(text.split()) >= MIN_WORDS:
+        if len(text.split()) >= min_words:
             found.append(Evidence(id=0, text=text, source=passage.source, start_line=first, end_line=last, score=0.0,
-                                  title=passage.title))
+                                  title=passage.title, page=passage.page, section=section[0] if section else None))
     return found
 
 
@@ -51,11 +44,12 @@ def is_injection(text: str) -> bool:
     return bool(INJECTION.search(text))
 
 
-def select(question: str, passages: list[Passage], embed, limit: int = MAX_EVIDENCE) -> list[Evidence]:
+def select(question: str, passages: list[Passage], embed, params: EvidenceSettings = EvidenceSettings(),
+           limit: int | None = None) -> list[Evidence]:
     """The `limit` best sentences, numbered 1..n by relevance: cosine to the question plus word overlap."""
     seen, candidates = set(), []
     for passage in passages:
-        for sentence in sentences_of(passage):
+        for sentence in sentences_of(passage, params.min_words):
             key = (sentence.source, sentence.start_line, sentence.text)
             if key not in seen and not is_injection(sentence.text):
                 seen.add(key)
@@ -68,9 +62,10 @@ def select(question: str, passages: list[Passage], embed, limit: int = MAX_EVIDE
     for candidate, vector, cosine in zip(candidates, vectors[1:], similarity):
         candidate.vector = vector.tolist()
         overlap = len(asked & set(content_words(candidate.text))) / max(1, len(asked))
-        candidate.score = round(float(0.7 * cosine + 0.3 * overlap) + answer_type_bonus(question, candidate.text), 4)
+        bonus = params.answer_type_bonus * answer_type_match(question, candidate.text)
+        candidate.score = round(float(0.7 * cosine + 0.3 * overlap) + bonus, 4)
         candidate.similarity = float(cosine)
-    best = sorted(candidates, key=lambda c: c.score, reverse=True)[:limit]
+    best = sorted(candidates, key=lambda c: c.score, reverse=True)[:limit or params.max_sentences]
     return [c.model_copy(update={"id": number}) for number, c in enumerate(best, start=1)]
 
 
@@ -78,22 +73,22 @@ def mentions_time(text: str) -> bool:
     return bool(numbers(text)) or bool(TIME_WORDS & {w.lower() for w in re.findall(r"[A-Za-z]+", text)})
 
 
-def answer_type_bonus(question: str, sentence: str) -> float:
-    """A sentence holding the kind of thing asked for (a number, a date, a new name) is more likely the answer."""
+def answer_type_match(question: str, sentence: str) -> bool:
+    """Does the sentence hold the kind of thing asked for (a number, a date, a new name)?"""
     if ASKS_QUANTITY.search(question):
-        return ANSWER_TYPE_BONUS if numbers(sentence) - numbers(question) else 0.0
+        return bool(numbers(sentence) - numbers(question))
     if ASKS_TIME.search(question):
-        return ANSWER_TYPE_BONUS if mentions_time(sentence) else 0.0
+        return mentions_time(sentence)
     if ASKS_PERSON.search(question):
-        return ANSWER_TYPE_BONUS if names(sentence) - names(question) else 0.0
-    return 0.0
+        return bool(names(sentence) - names(question))
+    return False
 
 
-def should_abstain(question: str, evidence: list[Evidence]) -> bool:
+def should_abstain(question: str, evidence: list[Evidence], params: EvidenceSettings = EvidenceSettings()) -> bool:
     if not evidence:
         return True
     best = max(e.similarity for e in evidence)
-    if best < ABSTAIN_SIMILARITY:
+    if best < params.abstain_similarity:
         return True
     if numbers(question) - numbers(" ".join(e.text for e in evidence)):
         return True  # "in 2025" when no evidence mentions 2025
@@ -102,7 +97,7 @@ def should_abstain(question: str, evidence: list[Evidence]) -> bool:
     if topic and not topic & set(content_words(" ".join(e.text for e in evidence))):
         return True  # "the mayor": no evidence sentence mentions anything the question is about
     missing = missing_names(asked, evidence)
-    return bool(asked) and len(missing) / len(asked) >= 0.5 and best < ABSTAIN_SIMILARITY_MISSING_NAME
+    return bool(asked) and len(missing) / len(asked) >= 0.5 and best < params.abstain_similarity_missing_name
 
 
 def question_names(question: str) -> set[str]:

@@ -7,16 +7,21 @@ import re
 import numpy as np
 
 from assistant.chunking import sentence_bounds
-from assistant.evidence import (ASKS_PERSON, ASKS_QUANTITY, ASKS_TIME, mentions_time, missing_names, name_matches,
-                                question_names)
+from assistant.config import GroundingSettings
+from assistant.evidence import (
+    ASKS_PERSON,
+    ASKS_QUANTITY,
+    ASKS_TIME,
+    mentions_time,
+    missing_names,
+    name_matches,
+    question_names,
+)
 from assistant.models import Evidence, SentenceCheck
 from assistant.textstats import content_words, names, numbers, stem
 
 MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 LEADING_MARKERS = re.compile(r"(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])*\s*")
-MIN_OVERLAP = 0.5  # share of the sentence's content words found in its evidence
-MIN_SIMILARITY = 0.70  # or: this close in meaning, with at least MIN_OVERLAP_WITH_SIMILARITY overlap
-MIN_OVERLAP_WITH_SIMILARITY = 0.25
 HOW_MANY = re.compile(r"\bhow many ([A-Za-z]+)", re.I)
 NEGATION = re.compile(r"\b(not|no|never|neither|nor|without)\b|n't\b", re.I)
 
@@ -44,7 +49,8 @@ def strip_markers(sentence: str) -> str:
     return MARKER.sub("", sentence).strip()
 
 
-def support(sentence: str, evidence: list[Evidence], similarity: float) -> tuple[bool, str]:
+def support(sentence: str, evidence: list[Evidence], similarity: float,
+            params: GroundingSettings = GroundingSettings()) -> tuple[bool, str]:
     """Is the sentence backed by this evidence? Every number and name must appear in it."""
     joined = " ".join(e.text for e in evidence)
     missing_numbers = numbers(sentence) - numbers(joined)
@@ -61,12 +67,14 @@ def support(sentence: str, evidence: list[Evidence], similarity: float) -> tuple
     if not words:
         return False, "no content to check"
     overlap = len(words & set(content_words(joined))) / len(words)
-    if overlap >= MIN_OVERLAP or (similarity >= MIN_SIMILARITY and overlap >= MIN_OVERLAP_WITH_SIMILARITY):
+    if overlap >= params.min_overlap or (similarity >= params.min_similarity
+                                         and overlap >= params.min_overlap_with_similarity):
         return True, f"overlap {overlap:.2f}, similarity {similarity:.2f}"
     return False, f"weak support: overlap {overlap:.2f}, similarity {similarity:.2f}"
 
 
-def check(question: str | None, draft: str, evidence: list[Evidence], embed) -> list[SentenceCheck]:
+def check(question: str | None, draft: str, evidence: list[Evidence], embed,
+          params: GroundingSettings = GroundingSettings()) -> list[SentenceCheck]:
     """Check every sentence; an uncited or wrongly cited sentence is re-cited to evidence that supports it.
     With no question (a summary), only support is checked, not relevance to a question."""
     by_id = {e.id: e for e in evidence}
@@ -88,7 +96,7 @@ def check(question: str | None, draft: str, evidence: list[Evidence], embed) -> 
         if question and (reason := _off_target(question, text)):
             results.append(SentenceCheck(text=text, cited=cited, status="dropped", reason=reason))
             continue
-        results.append(_check_one(question, text, cited, evidence, similarity[row]))
+        results.append(_check_one(question, text, cited, evidence, similarity[row], params))
     return results
 
 
@@ -123,8 +131,9 @@ def on_topic(question: str, sentence: str, evidence: list[Evidence]) -> tuple[bo
     return True, ""
 
 
-def _supports(question: str | None, text: str, evidence: list[Evidence], similarity: float) -> tuple[bool, str]:
-    ok, reason = support(text, evidence, similarity)
+def _supports(question: str | None, text: str, evidence: list[Evidence], similarity: float,
+              params: GroundingSettings) -> tuple[bool, str]:
+    ok, reason = support(text, evidence, similarity, params)
     if ok and question:
         relevant, why = on_topic(question, text, evidence)
         if not relevant:
@@ -133,18 +142,18 @@ def _supports(question: str | None, text: str, evidence: list[Evidence], similar
 
 
 def _check_one(question: str | None, text: str, cited: list[int], evidence: list[Evidence],
-               similarity: np.ndarray) -> SentenceCheck:
+               similarity: np.ndarray, params: GroundingSettings) -> SentenceCheck:
     position = {e.id: column for column, e in enumerate(evidence)}
     closest_reason = None  # why the sentence failed: against what it cited, else against the closest evidence
     if cited:
         ok, closest_reason = _supports(question, text, [e for e in evidence if e.id in cited],
-                                       max(float(similarity[position[i]]) for i in cited))
+                                       max(float(similarity[position[i]]) for i in cited), params)
         if ok:
             return SentenceCheck(text=text, cited=cited, status="supported", reason=closest_reason)
     # Try each piece of evidence on its own, closest in meaning first.
     for column in np.argsort(-similarity):
         candidate = evidence[int(column)]
-        ok, reason = _supports(question, text, [candidate], float(similarity[column]))
+        ok, reason = _supports(question, text, [candidate], float(similarity[column]), params)
         if ok:
             return SentenceCheck(text=text, cited=[candidate.id], status="supported",
                                  reason=f"re-cited to [{candidate.id}]: {reason}")

@@ -1,75 +1,113 @@
-"""Bring files into the store: read, clean, chunk, embed what changed, remove what is gone."""
+"""Bring files into the store: read, clean, chunk, embed what changed, remove what is gone. Files are read one at a
+time and committed in batches, so memory stays flat and an interrupt keeps every batch already done."""
 
 from __future__ import annotations
 
 import hashlib
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.chunking import chunk_spans
-from assistant.cleaning import content_mask, describe
-from assistant.documents import TextDocument, UnreadableFile, find_files, read_document
+from assistant import chunking, cleaning
+from assistant.config import ChunkingSettings, IngestSettings
+from assistant.documents import TEXT_SUFFIXES, RawFile, UnreadableFile, decode_with_encoding, find_files, read_bytes
 from assistant.models import Chunk, DocumentInfo, IngestReport, Problem, Span
 from assistant.store import Store
 
-CHUNK_CHARS = 700
-EMBED_BATCH_DOCS = 64  # documents embedded together: fewer, fuller ONNX batches
-
-Progress = Callable[[int, int], None]  # (chunks done, chunks total)
+Progress = Callable[[int, int], None]  # (files done, files in all)
 
 
-def ingest(store: Store, embed: Callable[[list[str]], list[list[float]]], paths: list[Path],
-           progress: Progress | None = None) -> IngestReport:
+def pipeline_id(settings: ChunkingSettings) -> str:
+    """Everything that shapes a document's chunks; a stored document chunked otherwise is chunked again."""
+    return (f"chunk={settings.chunk_chars},overlap={settings.overlap_sentences},"
+            f"sentence={settings.max_sentence_chars},cleaning={cleaning.VERSION},chunking={chunking.VERSION}")
+
+
+@dataclass(frozen=True)
+class Prepared:
+    raw: RawFile
+    info: DocumentInfo
+    spans: list[list[Span]]  # sentences, grouped into chunks
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    chunking: ChunkingSettings
+    ingest: IngestSettings
+
+    @property
+    def id(self) -> str:
+        return pipeline_id(self.chunking)
+
+
+def ingest(store: Store, embed: Callable[[list[str]], list[list[float]]], paths: list[Path], pipeline: Pipeline,
+           follow_links: bool = False, progress: Progress | None = None) -> IngestReport:
     """Make the store match the files under `paths`; the store's lock must be held by the caller."""
     started = time.perf_counter()
-    report = IngestReport()
-    files, problems = find_files(paths)
-    report.problems.extend(problems)
+    found = find_files(paths, TEXT_SUFFIXES, follow_links)
+    report = IngestReport(problems=found.problems, notes=found.notes)
     report.removed = _remove_missing(store)
-    pending: list[tuple[TextDocument, DocumentInfo, list[list[Span]]]] = []
-    for file in files:
-        try:
-            document = read_document(file)
-        except UnreadableFile as reason:
-            report.problems.append(Problem(path=file.source, reason=str(reason)))
-            continue
-        if store.is_current(str(file.path), document.content_hash):
-            report.unchanged.append(file.source)
-            continue
-        info, spans = prepare(document)
-        if not spans:
-            report.problems.append(Problem(path=file.source, reason="no article text found after cleaning"))
-            continue
-        pending.append((document, info, spans))
-        (report.updated if store.has_document(str(file.path)) else report.added).append(file.source)
-
-    total = sum(len(spans) for _, _, spans in pending)
-    done = 0
-    for begin in range(0, len(pending), EMBED_BATCH_DOCS):
-        batch = pending[begin:begin + EMBED_BATCH_DOCS]
-        texts = [embedding_text(info, chunk) for _, info, spans in batch for chunk in spans]
-        vectors = iter(embed(texts))
-        for document, info, spans in batch:
-            chunks = make_chunks(document, spans)
-            store.replace_document(str(document.file.path), info, chunks, [_span_table(c) for c in spans],
-                                   [next(vectors) for _ in chunks])
-            done += len(chunks)
-            if progress:
-                progress(done, total)
-    report.chunks_embedded = done
+    batch: list[Prepared] = []
+    for done, file in enumerate(found.files, start=1):
+        if prepared := _prepare_file(store, file, pipeline, report):
+            batch.append(prepared)
+        if sum(len(p.spans) for p in batch) >= pipeline.ingest.batch_chunks or done == len(found.files):
+            report.chunks_embedded += _write(store, embed, batch)
+            batch = []
+        if progress:
+            progress(done, len(found.files))
     store.set_meta("last_ingest", str(time.time()))
     report.seconds = time.perf_counter() - started
     return report
 
 
-def prepare(document: TextDocument) -> tuple[DocumentInfo, list[list[Span]]]:
-    lines = document.lines
-    keep = content_mask(lines)
-    meta = describe(lines, keep)
-    info = DocumentInfo(source=document.file.source, content_hash=document.content_hash,
-                        title=meta.title, date=meta.date, outlet=meta.outlet)
-    return info, chunk_spans(lines, keep, CHUNK_CHARS)
+def _prepare_file(store: Store, file, pipeline: Pipeline, report: IngestReport) -> Prepared | None:
+    try:
+        raw = read_bytes(file, int(pipeline.ingest.max_file_mb * 1_000_000))
+        if store.is_current(str(file.path), raw.content_hash, pipeline.id):
+            report.unchanged.append(file.source)
+            return None
+        info, spans = prepare(raw, pipeline)
+    except UnreadableFile as reason:
+        report.problems.append(Problem(path=file.source, reason=str(reason)))
+        return None
+    if not spans:
+        report.problems.append(Problem(path=file.source, reason="no article text found after cleaning"))
+        return None
+    (report.updated if store.has_document(str(file.path)) else report.added).append(file.source)
+    return Prepared(raw, info, spans)
+
+
+def prepare(raw: RawFile, pipeline: Pipeline) -> tuple[DocumentInfo, list[list[Span]]]:
+    """A text file's metadata and its sentences grouped into chunks."""
+    text, encoding = decode_with_encoding(raw.data)
+    if not text.strip():
+        raise UnreadableFile("empty file")
+    lines = text.split("\n")
+    keep = cleaning.content_mask(lines)
+    meta = cleaning.describe(lines, keep)
+    suffix = raw.file.path.suffix.lower()
+    info = DocumentInfo(source=raw.file.source, content_hash=raw.content_hash, title=meta.title, date=meta.date,
+                        outlet=meta.outlet, format="markdown" if suffix in (".md", ".markdown") else "text",
+                        encoding=encoding, pipeline=pipeline.id)
+    spans = chunking.chunk_spans(lines, keep, pipeline.chunking.chunk_chars, pipeline.chunking.overlap_sentences,
+                                 pipeline.chunking.max_sentence_chars)
+    return info, spans
+
+
+def _write(store: Store, embed: Callable[[list[str]], list[list[float]]], batch: list[Prepared]) -> int:
+    """Embed a batch of documents together (fuller ONNX batches), then write them one by one."""
+    if not batch:
+        return 0
+    vectors = iter(embed([embedding_text(p.info, chunk) for p in batch for chunk in p.spans]))
+    written = 0
+    for prepared in batch:
+        chunks = make_chunks(prepared)
+        store.replace_document(str(prepared.raw.file.path), prepared.info, chunks,
+                               [_span_table(c) for c in prepared.spans], [next(vectors) for _ in chunks])
+        written += len(chunks)
+    return written
 
 
 def embedding_text(info: DocumentInfo, sentences: list[Span]) -> str:
@@ -78,21 +116,21 @@ def embedding_text(info: DocumentInfo, sentences: list[Span]) -> str:
     return f"{info.title}\n{body}" if info.title else body
 
 
-def make_chunks(document: TextDocument, spans: list[list[Span]]) -> list[Chunk]:
-    key = hashlib.sha1(str(document.file.path).encode()).hexdigest()[:16]
+def make_chunks(prepared: Prepared) -> list[Chunk]:
+    key = hashlib.sha1(str(prepared.raw.file.path).encode()).hexdigest()[:16]
     return [
-        Chunk(id=f"{key}-{document.content_hash[:12]}-{i:05d}", source=document.file.source, index=i,
+        Chunk(id=f"{key}-{prepared.raw.content_hash[:12]}-{i:05d}", source=prepared.raw.file.source, index=i,
               text=" ".join(s.text for s in sentences), start_line=sentences[0].start_line,
-              end_line=sentences[-1].end_line)
-        for i, sentences in enumerate(spans)
+              end_line=sentences[-1].end_line, page=sentences[0].page, section=sentences[0].section)
+        for i, sentences in enumerate(prepared.spans)
     ]
 
 
-def _span_table(sentences: list[Span]) -> list[list[int]]:
-    """Where each sentence sits in the chunk text, and its lines: evidence is cut from this."""
+def _span_table(sentences: list[Span]) -> list[list]:
+    """Where each sentence sits in the chunk text, its lines and section: evidence is cut from this."""
     table, offset = [], 0
     for sentence in sentences:
-        table.append([offset, offset + len(sentence.text), sentence.start_line, sentence.end_line])
+        table.append([offset, offset + len(sentence.text), sentence.start_line, sentence.end_line, sentence.section])
         offset += len(sentence.text) + 1
     return table
 

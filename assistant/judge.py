@@ -7,8 +7,8 @@ import re
 from langchain_core.output_parsers import StrOutputParser
 
 from assistant.models import Answer
-from assistant.prompts import chat_prompt
 from assistant.suite import Case
+from assistant.templates import chat_prompt
 
 SCORE = re.compile(r"\b([1-5])\b")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +77,7 @@ class LlamaCppChat(BaseChatModel):
         **kwargs: Any,
     ) -> ChatResult:
         # A llama.cpp context is not thread-safe: one completion at a time per model.
-        with _load_lock_for(self.model_path):
+        with _load_lock_for(self.model_path), _too_long_is_one_line():
             response = self._request(messages, stop, stream=False)
         text = response["choices"][0]["message"]["content"] or ""
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
@@ -88,7 +89,7 @@ class LlamaCppChat(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
-        with _load_lock_for(self.model_path):
+        with _load_lock_for(self.model_path), _too_long_is_one_line():
             for part in self._request(messages, stop, stream=True):
                 delta = part["choices"][0]["delta"].get("content") or ""
                 if delta:
@@ -96,6 +97,20 @@ class LlamaCppChat(BaseChatModel):
                     if run_manager:
                         run_manager.on_llm_new_token(delta, chunk=chunk)
                     yield chunk
+
+
+@contextmanager
+def _too_long_is_one_line() -> Iterator[None]:
+    """llama.cpp refuses a prompt longer than its context with a ValueError; say it as a provider failure."""
+    try:
+        yield
+    except ValueError as error:  # "Requested tokens (2675) exceed context window of 2048"
+        if "context window" not in str(error):
+            raise
+        from assistant.providers import ProviderError
+
+        raise ProviderError(f"the prompt is too long for the model ({error}); ask a shorter question, "
+                            f"or raise ASSISTANT_CONTEXT_WINDOW") from None
 
 
 _model_locks: dict[str, threading.Lock] = {}

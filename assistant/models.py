@@ -13,14 +13,21 @@ class DocumentInfo(BaseModel):
     title: str | None = None
     date: str | None = None  # ISO yyyy-mm-dd, when the document states one
     outlet: str | None = None
+    author: str | None = None
+    format: str = "text"  # text, markdown, pdf, html, docx
+    encoding: str | None = None  # how the file's bytes were decoded (text formats), so it can be read back alike
+    pipeline: str = ""  # the settings and rule versions that chunked it
 
 
 class Span(BaseModel):
-    """A piece of a file's text with the 1-based lines it came from."""
+    """A piece of a document's text with where it came from: the 1-based lines of its page's text (a PDF page;
+    the whole extracted text for other formats, page None), and the section heading above it, if any."""
 
     text: str
     start_line: int
     end_line: int
+    page: int | None = None
+    section: str | None = None
 
 
 class Chunk(Span):
@@ -38,7 +45,7 @@ class Passage(Span):
     title: str | None = None
     date: str | None = None
     chunk_id: str = ""
-    spans: list[list[int]] = Field(default_factory=list, exclude=True)  # sentence offsets and lines
+    spans: list[list[int | str | None]] = Field(default_factory=list, exclude=True)  # sentences: offsets, lines, section
 
 
 class Evidence(Span):
@@ -58,6 +65,8 @@ class Citation(BaseModel):
     start_line: int
     end_line: int
     quote: str
+    page: int | None = None  # PDF page the lines are counted in; None for formats without pages
+    section: str | None = None  # the heading the quote sits under, where the document has headings
     title: str | None = None  # the cited document's title: names in it count as cited
 
 
@@ -78,9 +87,6 @@ class Timings(BaseModel):
     retrieve_ms: float = 0.0
     generate_ms: float = 0.0
     total_ms: float = 0.0
-
-
-MODES = ("grounded", "extractive", "free")  # how an answer is made: checked, quoted, or the model's own words
 
 
 class Answer(BaseModel):
@@ -108,6 +114,7 @@ class IngestReport(BaseModel):
     unchanged: list[str] = Field(default_factory=list)
     removed: list[str] = Field(default_factory=list)
     problems: list[Problem] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)  # links followed or not, one line each
     chunks_embedded: int = 0
     seconds: float = 0.0
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
-from langchain_core.embeddings import Embeddings
-from langchain_core.language_models.chat_models import BaseChatModel
+from typing import TYPE_CHECKING
 
 from assistant.config import Settings
+from assistant.errors import UserError
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+    from langchain_core.language_models.chat_models import BaseChatModel
 
 DEFAULT_OPENAI_CHAT = "gpt-4o-mini"
 DEFAULT_OPENAI_EMBEDDINGS = "text-embedding-3-small"
@@ -16,7 +20,7 @@ OPENAI_EMBEDDING_DIMENSIONS = {"text-embedding-3-small": 1536, "text-embedding-3
                                "text-embedding-ada-002": 1536}
 
 
-class ProviderError(Exception):
+class ProviderError(UserError):
     """A model provider is misconfigured or failed; the message is one line for people."""
 
 
@@ -28,6 +32,7 @@ class EmbeddingModel:
 
 
 def chat_model(settings: Settings) -> BaseChatModel:
+    """The chat model the settings name: the packaged GGUF on llama.cpp, or an OpenAI-compatible server."""
     if settings.provider == "openai":
         from langchain_openai import ChatOpenAI
 
@@ -53,6 +58,7 @@ def chat_model_name(settings: Settings) -> dict[str, str]:
 
 
 def embedding_model(settings: Settings) -> EmbeddingModel:
+    """The embeddings the settings name: the packaged MiniLM on onnxruntime, or an OpenAI-compatible server."""
     if settings.embeddings == "openai":
         from langchain_openai import OpenAIEmbeddings
 
@@ -96,3 +102,23 @@ def failure_message(error: Exception) -> str | None:
         detail = " ".join(str(error.message).split())[:200]
         return f"the model server answered {error.status_code}: {detail}"
     return None
+
+
+def embedding_name(settings: Settings) -> tuple[str, int]:
+    """The configured embedding model's name and dimension, without loading it (status needs no model)."""
+    if settings.embeddings == "openai":
+        name = settings.embedding_model or DEFAULT_OPENAI_EMBEDDINGS
+        return f"openai:{name}", OPENAI_EMBEDDING_DIMENSIONS.get(name, 0)
+    from assistant.embeddings import DIMENSION, MODEL_NAME
+
+    return MODEL_NAME, DIMENSION
+
+
+@dataclass(frozen=True)
+class Models:
+    """How the chat model and the embeddings are made. The defaults read the settings; tests inject their own
+    (a fake chat model, a deterministic embedder) through the CLI's context object."""
+
+    chat: Callable[[Settings], BaseChatModel] = chat_model
+    embeddings: Callable[[Settings], EmbeddingModel] = embedding_model
+    chat_name: Callable[[Settings], dict[str, str]] = chat_model_name

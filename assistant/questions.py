@@ -3,52 +3,74 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
+from collections import Counter
 from pathlib import Path
 
 import yaml
 from pydantic import BaseModel
 
 from assistant.documents import UnreadableFile, decode
-from assistant.retrieve import iso_date
+from assistant.errors import UserError
+from assistant.filters import iso_date
 
 MAX_BYTES = 50 * 1024 * 1024
 FILTER_KEYS = ("since", "until", "source")
 
 
-class QuestionFileError(Exception):
+class QuestionFileError(UserError):
     """The file cannot be read at all (missing, binary, unknown format)."""
 
 
 class Question(BaseModel):
-    line: int  # 1-based line (or item number for .json/.yaml) in the input
+    line: int  # 1-based line (or item number for .json/.yaml) in the input, when it was read
     question: str
-    id: str | None = None  # as given; when absent, the question text identifies it
+    id: str | None = None  # as given; when absent, made from the question's text (see label)
     since: str | None = None
     until: str | None = None
     source: str | None = None
-
-    @property
-    def key(self) -> str:
-        return self.id if self.id is not None else self.question
+    occurrence: int = 1  # the n-th row with this same text and filters
 
     @property
     def label(self) -> str:
-        return self.id if self.id is not None else f"line-{self.line}"
+        """The row's identity in the output: its own id, else one made from its content, so a row keeps its
+        identity when lines are inserted above it, and an edited row is a new question."""
+        if self.id is not None:
+            return self.id
+        return _content_id("q", [self.question, self.since, self.until, self.source], self.occurrence)
 
 
 class BadRow(BaseModel):
     line: int
     error: str
     id: str | None = None
+    text: str = ""  # the row as found, so a bad row is recognised wherever it moves
+    occurrence: int = 1
 
     @property
     def label(self) -> str:
-        return self.id if self.id is not None else f"line-{self.line}"
+        return self.id if self.id is not None else _content_id("bad", [self.text, self.error], self.occurrence)
 
 
 Row = Question | BadRow
+
+
+def _content_id(prefix: str, parts: list, occurrence: int) -> str:
+    digest = hashlib.sha1(json.dumps(parts).encode()).hexdigest()[:10]
+    return f"{prefix}-{digest}" + (f"-{occurrence}" if occurrence > 1 else "")
+
+
+def _number_repeats(rows: list[Row]) -> list[Row]:
+    """Two rows with the same content get distinct identities: the second is occurrence 2."""
+    seen: Counter[str] = Counter()
+    numbered: list[Row] = []
+    for row in rows:
+        key = row.label
+        seen[key] += 1
+        numbered.append(row.model_copy(update={"occurrence": seen[key]}) if seen[key] > 1 else row)
+    return numbered
 
 
 def read_questions(path: Path) -> list[Row]:
@@ -57,7 +79,7 @@ def read_questions(path: Path) -> list[Row]:
     if reader is None:
         raise QuestionFileError(f"{path}: unknown question file type {suffix or '(none)'}; "
                                 "use .txt, .jsonl, .json, .csv or .yaml")
-    return reader(_text(path))
+    return _number_repeats(reader(_text(path)))
 
 
 def _text(path: Path) -> str:
@@ -79,19 +101,20 @@ def from_record(line: int, record) -> Row:
     """One object (or bare string) from a structured file."""
     if isinstance(record, str):
         record = {"question": record}
+    text = json.dumps(record, sort_keys=True, default=str, ensure_ascii=False)
     if not isinstance(record, dict):
-        return BadRow(line=line, error="expected an object with a `question`")
+        return BadRow(line=line, text=text, error="expected an object with a `question`")
     given_id = record.get("id")
     given_id = None if given_id is None else str(given_id)
     question = record.get("question")
     if not isinstance(question, str) or not question.strip():
-        return BadRow(line=line, id=given_id, error="missing `question`")
+        return BadRow(line=line, id=given_id, text=text, error="missing `question`")
     filters = {key: str(record[key]) for key in FILTER_KEYS if record.get(key) not in (None, "")}
     for key in ("since", "until"):
         if key in filters:
             filters[key] = iso_date(filters[key])
             if filters[key] is None:
-                return BadRow(line=line, id=given_id, error=f"`{key}` is not a date like 2023-12-07")
+                return BadRow(line=line, id=given_id, text=text, error=f"`{key}` is not a date like 2023-12-07")
     return Question(line=line, question=question.strip(), id=given_id, **filters)
 
 
@@ -113,7 +136,7 @@ def _jsonl(text: str) -> list[Row]:
         try:
             rows.append(from_record(number, json.loads(line)))
         except json.JSONDecodeError as error:
-            rows.append(BadRow(line=number, error=f"invalid JSON ({error.msg})"))
+            rows.append(BadRow(line=number, text=line, error=f"invalid JSON ({error.msg})"))
     return rows
 
 

@@ -1,16 +1,22 @@
-"""Turn results into text for people and JSON for machines; the CLI prints what this returns."""
+"""Turn results into text for people and JSON for machines; the CLI prints what this returns.
+Everything is built as rich Text from plain pieces (terminal.styled), so nothing is read as markup and every
+control character from a document or a path is shown escaped."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
-from assistant.evaluate import Report, better
-from assistant.models import Answer, IngestReport, Passage, Summary
+from assistant.models import Answer, Citation, IngestReport, Passage, Summary
+from assistant.suite import better
+from assistant.terminal import styled, visible
+
+if TYPE_CHECKING:
+    from assistant.evaluate import Report
 
 QUOTE_WIDTH = 160
 
@@ -21,11 +27,11 @@ def progress_bar(console: Console, label: str = "embedding"):
 
     def update(done: int, total: int) -> None:
         if "bar" not in state:
-            bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+            bar = Progress(TextColumn(label, markup=False), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                            console=console, transient=True)
             bar.start()
             state["bar"], state["task"] = bar, bar.add_task("embed", total=total)
-        state["bar"].update(state["task"], completed=done)
+        state["bar"].update(state["task"], completed=done, total=total)
         if done >= total:
             state.pop("bar").stop()
 
@@ -41,25 +47,29 @@ class TokenStream:
 
     def __call__(self, token: str) -> None:
         if not self.started:
-            self.console.print("[dim]draft:[/dim] ", end="")
+            self.console.print(styled(("draft: ", "dim")), end="")
             self.started = True
-        self.console.print(f"[dim]{escape(token)}[/dim]", end="")
+        self.console.print(styled((token, "dim")), end="")
 
     def done(self) -> None:
         if self.started:
             self.console.print("\n")
 
 
-def ingest_summary(report: IngestReport) -> str:
+def ingest_summary(report: IngestReport) -> Text:
     parts = [f"{len(report.added)} added", f"{len(report.updated)} updated", f"{len(report.unchanged)} unchanged",
              f"{len(report.removed)} removed"]
     skipped = f", {len(report.problems)} skipped" if report.problems else ""
-    return (f"Indexed: {', '.join(parts)}{skipped}; {report.chunks_embedded} chunks embedded "
-            f"in {report.seconds:.1f} s.")
+    return styled(f"Indexed: {', '.join(parts)}{skipped}; {report.chunks_embedded} chunks embedded "
+                  f"in {report.seconds:.1f} s.")
 
 
-def _location(source: str, start: int, end: int) -> str:
-    return f"{source}:{start}" if start == end else f"{source}:{start}-{end}"
+def location(item: Passage | Citation) -> str:
+    """Where a passage or quote is: `file:12-14` for text, `report.pdf p. 3:12-14` for a PDF page, with the
+    section heading after it where the document has one."""
+    lines = f"{item.start_line}" if item.start_line == item.end_line else f"{item.start_line}-{item.end_line}"
+    place = f"{item.source} p. {item.page}:{lines}" if item.page is not None else f"{item.source}:{lines}"
+    return f"{place} (§ {_short(item.section, 60)})" if item.section else place
 
 
 def _short(text: str, width: int = QUOTE_WIDTH) -> str:
@@ -67,37 +77,43 @@ def _short(text: str, width: int = QUOTE_WIDTH) -> str:
     return text if len(text) <= width else text[: width - 1].rsplit(" ", 1)[0] + "…"
 
 
-def passages(found: list[Passage]) -> str:
-    return "\n\n".join(
-        f"[bold]{rank}.[/bold] {escape(_location(p.source, p.start_line, p.end_line))}  "
-        f"[dim]score {p.score:.4f} · similarity {p.similarity:.2f}[/dim]\n   {escape(_short(p.text, 400))}"
-        for rank, p in enumerate(found, start=1))
+def passages(found: list[Passage]) -> Text:
+    parts: list[str | tuple[str, str]] = []
+    for rank, p in enumerate(found, start=1):
+        parts += ["\n\n" if rank > 1 else "", (f"{rank}.", "bold"), f" {visible(location(p), one_line=True)}  ",
+                  (f"score {p.score:.4f} · similarity {p.similarity:.2f}", "dim"), f"\n   {_short(p.text, 400)}"]
+    return styled(*parts)
 
 
 def passage_json(p: Passage) -> dict:
-    return {"source": p.source, "start_line": p.start_line, "end_line": p.end_line, "score": p.score,
-            "similarity": p.similarity, "title": p.title, "date": p.date, "text": p.text}
+    return {"source": p.source, "page": p.page, "section": p.section, "start_line": p.start_line,
+            "end_line": p.end_line, "score": p.score, "similarity": p.similarity, "title": p.title, "date": p.date,
+            "text": p.text}
 
 
-def answer(result: Answer | Summary, verbose: bool = False) -> str:
+def sources(citations: list[Citation]) -> list[str | tuple[str, str]]:
+    parts: list[str | tuple[str, str]] = [("\n\nSources", "bold")]
+    for c in citations:
+        parts.append(f"\n[{c.id}] {visible(location(c), one_line=True)} \"{_short(c.quote)}\"")
+    return parts
+
+
+def answer(result: Answer | Summary, verbose: bool = False) -> Text:
+    parts: list[str | tuple[str, str]] = []
     if isinstance(result, Summary):
-        lines = [f"[bold]Summary of {escape(result.target)}[/bold] [dim]({result.length}"
-                 f"{', cached' if result.cached else ''})[/dim]", escape(result.summary)]
-    else:
-        lines = [escape(result.answer)]
+        parts += [(f"Summary of {result.target}", "bold"),
+                  (f" ({result.length}{', cached' if result.cached else ''})", "dim"), "\n"]
+    parts.append(result.answer if isinstance(result, Answer) else result.summary)
     if result.citations:
-        lines.append("\n[bold]Sources[/bold]")
-        lines += [f"[{c.id}] {escape(_location(c.source, c.start_line, c.end_line))} \"{escape(_short(c.quote))}\""
-                  for c in result.citations]
-    if verbose:
-        dropped = [s for s in result.sentences if not s.supported]
-        if dropped:
-            lines.append("\n[bold]Unsupported, dropped[/bold]")
-            lines += [f"[dim]- {escape(s.text)} ({escape(s.reason)})[/dim]" for s in dropped]
+        parts += sources(result.citations)
+    dropped = [s for s in result.sentences if not s.supported]
+    if verbose and dropped:
+        parts.append(("\n\nUnsupported, dropped", "bold"))
+        parts += [(f"\n- {s.text} ({s.reason})", "dim") for s in dropped]
     if verbose and isinstance(result, Answer):
-        lines.append(f"\n[dim]mode {result.mode} · retrieve {result.timings.retrieve_ms:.0f} ms · "
-                     f"generate {result.timings.generate_ms:.0f} ms · {result.model.get('name', '')}[/dim]")
-    return "\n".join(lines)
+        parts.append((f"\n\nmode {result.mode} · retrieve {result.timings.retrieve_ms:.0f} ms · "
+                       f"generate {result.timings.generate_ms:.0f} ms · {result.model.get('name', '')}", "dim"))
+    return styled(*parts)
 
 
 def answer_json(result: Answer) -> dict:
@@ -106,82 +122,78 @@ def answer_json(result: Answer) -> dict:
     return data
 
 
-def status_facts(assistant) -> dict:
-    store = assistant.store
-    last = store.meta("last_ingest")
-    documents = store.documents()
-    return {
-        "store": str(assistant.settings.store),
-        "chroma": assistant.settings.chroma_url or "embedded",
-        "documents": len(documents),
-        "chunks": store.chunk_count(),
-        "embedding_model": assistant.embedding.name,
-        "dimension": assistant.embedding.dimension,
-        "last_ingest": datetime.fromtimestamp(float(last)).isoformat(timespec="seconds") if last else None,
-        "files": [{"source": d.source, "title": d.title, "date": d.date, "outlet": d.outlet, "chunks": d.chunks,
-                   "state": d.state} for d in documents],
-    }
-
-
-def status(facts: dict) -> str:
-    head = (f"Store {facts['store']} ({facts['chroma']}): {facts['documents']} documents, {facts['chunks']} chunks\n"
-            f"Embedding model {facts['embedding_model']} ({facts['dimension']} dimensions); "
-            f"last ingest {facts['last_ingest'] or 'never'}")
-    rows = [f"  {escape(f['source'])}  [dim]{f['date'] or '----------'}[/dim]  {escape(f['title'] or '(untitled)')}"
-            + ("" if f["state"] == "ready" else " [yellow](incomplete: run ingest)[/yellow]")
-            for f in facts["files"]]
-    return "\n".join([head, *rows])
+def status(facts: dict) -> Text:
+    parts: list[str | tuple[str, str]] = [
+        f"Store {facts['store']} ({facts['chroma']}): {facts['documents']} documents, {facts['chunks']} chunks\n"
+        f"Embedding model {facts['embedding_model']} ({facts['dimension']} dimensions); "
+        f"last ingest {facts['last_ingest'] or 'never'}"]
+    for f in facts["files"]:
+        parts += [f"\n  {visible(f['source'], one_line=True)}  ", (f["date"] or "----------", "dim"),
+                  f"  {f['title'] or '(untitled)'}"]
+        if f["state"] != "ready":
+            parts.append((" (incomplete: run ingest)", "yellow"))
+    if facts.get("problem"):
+        parts.append((f"\n{facts['problem']}", "yellow"))
+    return styled(*parts)
 
 
 def settings_table(rows: dict[str, dict], files: list[str]) -> Table:
     table = Table(title="Settings: flag > env > ./assistant.toml > ~/.config/assistant/config.toml > default",
-                  title_justify="left", caption=f"config files read: {', '.join(files) or 'none'}",
+                  title_justify="left", caption=f"config files read: {visible(', '.join(files)) or 'none'}",
                   caption_justify="left")
     for column in ("setting", "value", "from"):
         table.add_column(column)
     for name, row in rows.items():
         value = "" if row["value"] is None else str(row["value"])
-        table.add_row(name, escape(value), escape(row["source"]))
+        table.add_row(name, styled((value, "red")) if row.get("invalid") else styled(value), styled(row["source"]))
     return table
 
 
 def eval_table(report: Report, previous: dict[str, float] | None = None) -> Table:
     passed = sum(c.passed for c in report.cases)
-    table = Table(title=f"{report.suite} · {report.mode} · {passed}/{len(report.cases)} cases pass", title_justify="left")
+    table = Table(title=visible(f"{report.suite} · {report.mode} · {passed}/{len(report.cases)} cases pass"),
+                  title_justify="left")
     for column in ("metric", "value", "threshold", *(["was", "change"] if previous else [])):
         table.add_column(column, justify="left" if column == "metric" else "right")
     missed = {m.split()[0].rstrip(":") for m in report.missed}
     for name, value in report.metrics.items():
         bound = report.thresholds.get(name)
-        mark = "" if bound is None else (" [red]✗[/red]" if name in missed else " [green]✓[/green]")
-        row = [name, f"{value:g}", f"{bound:g}{mark}" if bound is not None else ""]
+        row: list[Any] = [name, f"{value:g}", _threshold(bound, name in missed)]
         if previous:
             row += _delta(name, value, previous.get(name))
         table.add_row(*row)
     return table
 
 
-def _delta(name: str, value: float, old: float | None) -> list[str]:
+def _threshold(bound: float | None, missed: bool) -> Text:
+    if bound is None:
+        return Text("")
+    return styled(f"{bound:g} ", ("✗", "red") if missed else ("✓", "green"))
+
+
+def _delta(name: str, value: float, old: float | None) -> list[Any]:
     if old is None:
         return ["", "new"]
     change = round(value - old, 4)
     if not change:
         return [f"{old:g}", "="]
-    colour = "green" if better(name, change) else "red"
-    return [f"{old:g}", f"[{colour}]{change:+g}[/{colour}]"]
+    return [f"{old:g}", styled((f"{change:+g}", "green" if better(name, change) else "red"))]
 
 
-def eval_failures(report: Report) -> str:
-    lines = []
+def eval_failures(report: Report) -> Text:
+    parts: list[str | tuple[str, str]] = []
     for case in report.cases:
         if case.failures:
-            lines.append(f"[red]✗[/red] {escape(case.id)}: {escape(case.question)}")
-            lines += [f"    {escape(f)}" for f in case.failures]
-    return "\n".join(lines)
+            parts += ["\n" if parts else "", ("✗", "red"), f" {case.id}: {case.question}"]
+            parts += [f"\n    {failure}" for failure in case.failures]
+    return styled(*parts)
 
 
-def batch_summary(summary, target) -> str:
+def batch_summary(summary, target) -> Text:
     skipped = f", {summary.skipped} already done" if summary.skipped else ""
+    if summary.orphaned:
+        skipped += f", {summary.orphaned} earlier answers for questions no longer in the file kept"
     bad = f", {summary.bad_rows} bad rows" if summary.bad_rows else ""
-    return (f"{summary.answered} answered ({summary.abstained} abstained), {summary.failed} failed{bad}{skipped}; "
-            f"latency p50 {summary.percentile(50) / 1000:.1f} s, p95 {summary.percentile(95) / 1000:.1f} s → {target}")
+    return styled(f"{summary.answered} answered ({summary.abstained} abstained), {summary.failed} failed{bad}{skipped}; "
+                  f"latency p50 {summary.percentile(50) / 1000:.1f} s, p95 {summary.percentile(95) / 1000:.1f} s "
+                  f"→ {visible(str(target), one_line=True)}")

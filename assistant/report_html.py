@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from html import escape
 
-from assistant.evaluate import LOWER_IS_BETTER, Report
+from assistant.evaluate import Report
+from assistant.suite import LOWER_IS_BETTER
 
 STYLE = """
 body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:60rem;color:#222;padding:0 1rem}

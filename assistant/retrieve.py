@@ -3,73 +3,58 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import date
 
 import numpy as np
 
+from assistant.config import RetrievalSettings
+from assistant.errors import UserError
+from assistant.filters import Filters
 from assistant.models import Passage
 from assistant.store import Store, StoredChunk
-from assistant.textstats import STOPWORDS, content_words
+from assistant.textstats import STOPWORDS, stem
 
-RRF_K = 60
-CANDIDATES = 30  # per retriever, before fusion
-MAX_QUERY_TERMS = 64
-NEAR_DUPLICATE = 0.8  # Jaccard overlap of content words above which two chunks count as one
+QUERY_CHARS = 2000  # the embedder reads 256 tokens; more query text only costs time
+COMMON_SHARE = 0.2  # a word in more chunks than this tells BM25 little, and costs the most to score
 
 
-@dataclass(frozen=True)
-class Filters:
-    since: str | None = None  # ISO dates, inclusive
-    until: str | None = None
-    source: str | None = None  # glob on the source path
-
-    def active(self) -> bool:
-        return any((self.since, self.until, self.source))
-
-
-def iso_date(value: str) -> str | None:
-    """The date as YYYY-MM-DD (the form stored and compared), or None if it is not an ISO date.
-    Normalising matters: Python also accepts "20231207", which would compare wrongly as text."""
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        return None
-
-
-class NoMatchingDocuments(Exception):
+class NoMatchingDocuments(UserError):
     """The filters leave no document to search."""
 
 
 class Searcher:
-    def __init__(self, store: Store, embed_query):
+    def __init__(self, store: Store, embed_query, params: RetrievalSettings = RetrievalSettings()):
         self.store = store
         self.embed_query = embed_query
+        self.params = params
 
     def search(self, query: str, k: int, filters: Filters = Filters()) -> list[Passage]:
-        paths = self.store.sources_matching(filters.source) if filters.source else None
-        if paths is not None and not paths:
-            raise NoMatchingDocuments(f"no ingested document matches --source {filters.source!r}")
-        query_vector = np.asarray(self.embed_query(query[:2000]), dtype=np.float32)
-        dense = self._dense(query_vector, filters, paths)
+        paths = self._paths(filters)
+        query_vector = np.asarray(self.embed_query(query[:QUERY_CHARS]), dtype=np.float32)
+        dense = self.store.dense_search(query_vector.tolist(), self.params.candidates, _chroma_where(filters, paths))
         lexical = self._lexical(query, filters, paths)
-        fused = _fuse([dense, lexical])
+        fused = _fuse([dense, lexical], self.params.rrf_k)
         chunks = self.store.chunks_by_id(list(fused))
-        ranked = [chunks[i] for i in sorted(fused, key=fused.get, reverse=True) if i in chunks]
-        chosen = _diverse(_dedupe(ranked), k)
+        ranked = [chunks[i] for i in sorted(fused, key=fused.__getitem__, reverse=True) if i in chunks]
+        chosen = _diverse(_dedupe(ranked, self.params.near_duplicate), k)
         similarity = self._similarity(query_vector, [c.id for c in chosen])
-        return [Passage(text=c.text, source=c.source, start_line=c.start_line, end_line=c.end_line,
-                        score=round(fused[c.id], 5), similarity=round(similarity.get(c.id, 0.0), 4),
+        return [Passage(text=c.text, source=c.source, start_line=c.start_line, end_line=c.end_line, page=c.page,
+                        section=c.section, score=round(fused[c.id], 5), similarity=round(similarity.get(c.id, 0.0), 4),
                         title=c.title, date=c.date, chunk_id=c.id, spans=c.spans) for c in chosen]
 
-    def _dense(self, vector: np.ndarray, filters: Filters, paths: list[str] | None) -> list[str]:
-        where = _chroma_where(filters, paths)
-        hits = self.store.vectors.similarity_search_by_vector_with_relevance_scores(
-            vector.tolist(), k=CANDIDATES, filter=where)
-        return [doc.id for doc, _ in hits]
+    def _paths(self, filters: Filters) -> list[str] | None:
+        """The documents a --source filter allows (None: no such filter). Any filter that matches no document is
+        an error, whichever it is: an empty answer would look like "the documents don't say"."""
+        if not filters.active():
+            return None
+        paths = self.store.paths_matching(filters.source, filters.since, filters.until)
+        if not paths:
+            given = ", ".join(f"--{name} {value}" for name, value in
+                              (("source", filters.source), ("since", filters.since), ("until", filters.until)) if value)
+            raise NoMatchingDocuments(f"no ingested document matches {given}")
+        return paths if filters.source else None
 
     def _lexical(self, query: str, filters: Filters, paths: list[str] | None) -> list[str]:
-        match = fts_query(query)
+        match = self.fts_query(query)
         if not match:
             return []
         clauses, params = [], []
@@ -83,17 +68,26 @@ class Searcher:
             clauses.append(f"c.path IN ({','.join('?' * len(paths))})")
             params.extend(paths)
         where_sql = "".join(f" AND {clause}" for clause in clauses)
-        return [chunk_id for chunk_id, _ in self.store.lexical_search(match, CANDIDATES, where_sql, tuple(params))]
+        return [chunk_id for chunk_id, _ in
+                self.store.lexical_search(match, self.params.candidates, where_sql, tuple(params))]
+
+    def fts_query(self, query: str) -> str:
+        """An OR of the query's rarest words, quoted so FTS5 syntax in the query is inert. Words in most chunks
+        ("said", "Russia" in a Russian news archive) are left out: they barely change BM25's ranking and scoring
+        their long posting lists is what makes a lexical query slow."""
+        words = {}
+        for word in re.findall(r"[^\W_]+", query.lower()):
+            if word not in STOPWORDS:
+                words.setdefault(stem(word), word)
+        frequency = self.store.document_frequencies(list(words))
+        known = sorted((frequency[term], term) for term in words if frequency.get(term))
+        limit = COMMON_SHARE * max(1, self.store.chunk_count())
+        rare = [term for df, term in known if df <= limit] or [term for _, term in known[:2]]
+        return " OR ".join(f'"{words[term]}"' for term in rare[: self.params.query_terms])
 
     def _similarity(self, query_vector: np.ndarray, ids: list[str]) -> dict[str, float]:
         vectors = self.store.vectors_for(ids)
         return {i: float(np.dot(query_vector, np.asarray(v, dtype=np.float32))) for i, v in vectors.items()}
-
-
-def fts_query(query: str) -> str:
-    """An OR of the query's content words, quoted so FTS5 syntax in the query is inert."""
-    terms = [t for t in re.findall(r"\w+", query.lower()) if t not in STOPWORDS][:MAX_QUERY_TERMS]
-    return " OR ".join(f'"{term}"' for term in dict.fromkeys(terms))
 
 
 def _chroma_where(filters: Filters, paths: list[str] | None) -> dict | None:
@@ -109,24 +103,23 @@ def _chroma_where(filters: Filters, paths: list[str] | None) -> dict | None:
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
-def _fuse(rankings: list[list[str]]) -> dict[str, float]:
+def _fuse(rankings: list[list[str]], rrf_k: int) -> dict[str, float]:
     scores: dict[str, float] = {}
     for ranking in rankings:
         for rank, chunk_id in enumerate(ranking, start=1):
-            scores[chunk_id] = scores.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank)
+            scores[chunk_id] = scores.get(chunk_id, 0.0) + 1.0 / (rrf_k + rank)
     return scores
 
 
-def _dedupe(chunks: list[StoredChunk]) -> list[StoredChunk]:
-    kept: list[tuple[StoredChunk, set[str]]] = []
+def _dedupe(chunks: list[StoredChunk], threshold: float) -> list[StoredChunk]:
+    kept: list[StoredChunk] = []
     for chunk in chunks:
-        words = set(content_words(chunk.text))
-        if all(_jaccard(words, other) < NEAR_DUPLICATE for _, other in kept):
-            kept.append((chunk, words))
-    return [chunk for chunk, _ in kept]
+        if all(_jaccard(chunk.words, other.words) < threshold for other in kept):
+            kept.append(chunk)
+    return kept
 
 
-def _jaccard(a: set[str], b: set[str]) -> float:
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 1.0
 
 
@@ -143,4 +136,3 @@ def _diverse(chunks: list[StoredChunk], k: int) -> list[StoredChunk]:
         if len(chosen) == k:
             break
     return (chosen + held_back)[:k]
-

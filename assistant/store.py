@@ -1,4 +1,5 @@
-"""Persistence: chunk vectors in Chroma, documents, chunks and the BM25 index in SQLite beside it."""
+"""Persistence: chunk vectors in Chroma, documents, chunks and the BM25 index in SQLite beside it.
+SQLite is opened at once (status needs nothing else); Chroma only when vectors are read or written."""
 
 from __future__ import annotations
 
@@ -7,29 +8,20 @@ import json
 import os
 import sqlite3
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from urllib.parse import urlparse
+from typing import Any
 
-import chromadb
-from chromadb.errors import ChromaError
-from chromadb.config import Settings as ChromaSettings
-from langchain_chroma import Chroma
-from langchain_core.embeddings import Embeddings
-
+from assistant.errors import UserError
 from assistant.models import Chunk, DocumentInfo
+from assistant.textstats import index_terms
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 COLLECTION = "assistant"
-
-
-def collection_name(folder: Path, chroma_url: str | None) -> str:
-    """Embedded: one collection per store folder. On a shared server, each store folder gets its own."""
-    if not chroma_url:
-        return COLLECTION
-    return f"{COLLECTION}-{hashlib.sha1(str(folder.resolve()).encode()).hexdigest()[:12]}"
-SCHEMA = """
+BASE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
     path TEXT PRIMARY KEY, source TEXT NOT NULL, content_hash TEXT NOT NULL,
@@ -44,7 +36,22 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(body, tokenize='porter 
 """
 
 
-class StoreError(Exception):
+def _to_v2(db: sqlite3.Connection) -> None:
+    """Format 2: where a chunk sits (page, section), its words for deduplication, the document's format,
+    decoding and the pipeline that chunked it, and document frequencies for shaping lexical queries."""
+    for table, column in [("documents", "format TEXT"), ("documents", "encoding TEXT"), ("documents", "author TEXT"),
+                          ("documents", "pipeline TEXT"), ("chunks", "page INTEGER"), ("chunks", "section TEXT"),
+                          ("chunks", "words TEXT NOT NULL DEFAULT ''")]:
+        db.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
+    db.execute("CREATE TABLE terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID")
+    for (text,) in db.execute("SELECT text FROM chunks").fetchall():
+        _count_terms(db, text, +1)
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _to_v2}  # each applied once, in order
+
+
+class StoreError(UserError):
     """The store cannot be used as it is; the message says what to do."""
 
 
@@ -59,6 +66,10 @@ class StoredDocument:
     chunks: int
     state: str
     ingested_at: float
+    format: str | None = None
+    encoding: str | None = None
+    author: str | None = None
+    pipeline: str | None = None
 
 
 @dataclass(frozen=True)
@@ -68,69 +79,154 @@ class StoredChunk:
     start_line: int
     end_line: int
     text: str
-    spans: list[list[int]]  # [start_char, end_char, start_line, end_line] per sentence
+    spans: list[list]  # [start_char, end_char, start_line, end_line, section] per sentence
     title: str | None
     date: str | None
+    page: int | None
+    section: str | None
+    words: frozenset[str]  # content-word stems, computed at ingest for near-duplicate detection
 
 
-def _private_dir(path: Path) -> None:
+DOCUMENT_COLUMNS = "path, source, content_hash, title, date, outlet, chunks, state, ingested_at, format, encoding, " \
+                   "author, pipeline"
+CHUNK_COLUMNS = "id, source, start_line, end_line, text, spans, title, date, page, section, words"
+
+
+def _chunk(row: tuple) -> StoredChunk:
+    return StoredChunk(*row[:5], json.loads(row[5]), *row[6:10], frozenset(row[10].split()))
+
+
+def private_dir(path: Path) -> None:
     path.mkdir(parents=True, exist_ok=True)
     os.chmod(path, 0o700)
 
 
+def collection_name(folder: Path, chroma_url: str | None) -> str:
+    """Embedded: one collection per store folder. On a shared server, each store folder gets its own."""
+    if not chroma_url:
+        return COLLECTION
+    return f"{COLLECTION}-{hashlib.sha1(str(folder.resolve()).encode()).hexdigest()[:12]}"
+
+
 def chroma_client(store: Path, chroma_url: str | None):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
     settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     if chroma_url:
+        from urllib.parse import urlparse
+
         url = urlparse(chroma_url if "://" in chroma_url else f"http://{chroma_url}")
         try:
             return chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
                                        ssl=url.scheme == "https", settings=settings)
         except ValueError as error:  # chromadb's "Could not connect to a Chroma server"
             raise StoreError(f"cannot reach the Chroma server at {chroma_url}: {error}") from None
+    folder = store / "chroma"
+    private_dir(folder)
     # Absolute: chromadb shares one client per path string, so ".assistant" would follow the first cwd.
-    return chromadb.PersistentClient(path=str((store / "chroma").resolve()), settings=settings)
+    return chromadb.PersistentClient(path=str(folder.resolve()), settings=settings)
+
+
+def _damaged(folder: Path, error: Exception) -> StoreError:
+    return StoreError(f"the store at {folder} is damaged ({' '.join(str(error).split())[:120]}); "
+                      f"run `assistant ingest --rebuild`")
 
 
 class Store:
-    """One store folder: open it, check it matches the embedding model, read and write documents."""
+    """One store folder: open it, check it matches the embedding model and pipeline, read and write documents."""
 
-    def __init__(self, folder: Path, embeddings: Embeddings, embedding_name: str, dimension: int,
-                 chroma_url: str | None = None):
-        _private_dir(folder)
-        self.folder = folder
-        self.embedding_name = embedding_name
-        self.dimension = dimension
+    def __init__(self, folder: Path, chroma_url: str | None = None, fault_pause: str | None = None):
+        private_dir(folder)
+        self.folder, self.chroma_url = folder, chroma_url
+        self.fault_pause = fault_pause
         try:
             self.db = sqlite3.connect(folder / "index.sqlite", timeout=30, check_same_thread=False)
             os.chmod(folder / "index.sqlite", 0o600)
-            self.db.executescript(SCHEMA)
-            self._check_format()
-            self.client = chroma_client(folder, chroma_url)
-            name = collection_name(folder, chroma_url)
-            self.vectors = Chroma(client=self.client, collection_name=name, embedding_function=embeddings,
-                                  collection_metadata={"embedding_model": embedding_name, "dimension": dimension},
-                                  collection_configuration={"hnsw": {"space": "cosine"}})
-            self.collection = self.client.get_collection(name)
-        except (sqlite3.DatabaseError, ChromaError) as error:
-            raise StoreError(f"the store at {folder} is damaged ({' '.join(str(error).split())[:120]}); "
-                             f"run `assistant ingest --rebuild`") from None
-        self._check_embeddings()
+            self._migrate()
+        except sqlite3.DatabaseError as error:
+            raise _damaged(folder, error) from None
 
-    # --- compatibility -------------------------------------------------------------------
-    def _check_format(self) -> None:
-        version = self.meta("format_version")
-        if version is None:
-            self.set_meta("format_version", str(FORMAT_VERSION))
-        elif int(version) > FORMAT_VERSION:
+    # --- format ----------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        fresh = not self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone()
+        self.db.executescript(BASE_SCHEMA)
+        version = int(self.meta("format_version") or 1)
+        if fresh:
+            with self.db:
+                MIGRATIONS[2](self.db)
+                self._put_meta("format_version", str(FORMAT_VERSION))
+            return
+        if version > FORMAT_VERSION:
             raise StoreError(f"the store at {self.folder} was written by a newer version of assistant "
                              f"(format {version}); upgrade, or run `assistant ingest --rebuild`")
+        for step in range(version + 1, FORMAT_VERSION + 1):
+            with self.db:
+                MIGRATIONS[step](self.db)
+                self._put_meta("format_version", str(step))
 
-    def _check_embeddings(self) -> None:
-        built_with = self.collection.metadata or {}
-        name, dim = built_with.get("embedding_model"), built_with.get("dimension")
-        if (name, dim) != (self.embedding_name, self.dimension) and self.collection.count():
-            raise StoreError(f"the store was built with the embedding model {name} ({dim} dimensions), "
-                             f"not {self.embedding_name} ({self.dimension}); run `assistant ingest --rebuild`")
+    def check_embeddings(self, name: str, dimension: int) -> None:
+        """Refuse to mix vectors of two embedding models: searching them together gives nonsense."""
+        built_with, built_dimension = self.meta("embedding_model"), self.meta("dimension")
+        if built_with is None or not self.chunk_count():
+            return
+        if (built_with, int(built_dimension or 0)) != (name, dimension):
+            raise StoreError(f"the store was built with the embedding model {built_with} ({built_dimension} "
+                             f"dimensions), not {name} ({dimension}); run `assistant ingest --rebuild`")
+
+    def record_embeddings(self, name: str, dimension: int) -> None:
+        if self.meta("embedding_model") is None or not self.chunk_count():
+            with self.db:
+                self._put_meta("embedding_model", name)
+                self._put_meta("dimension", str(dimension))
+
+    def stale_documents(self, pipeline: str) -> list[str]:
+        """Ready documents chunked by another pipeline (chunk size, cleaning or chunking rules, extraction)."""
+        rows = self.db.execute("SELECT source FROM documents WHERE state = 'ready' AND pipeline IS NOT ?",
+                               (pipeline,))
+        return [row[0] for row in rows]
+
+    # --- vectors (Chroma, opened on first use) --------------------------------------------------
+    @cached_property
+    def client(self):
+        return chroma_client(self.folder, self.chroma_url)
+
+    @cached_property
+    def collection(self):
+        from chromadb.errors import ChromaError
+
+        try:
+            name = collection_name(self.folder, self.chroma_url)
+            collection = self.client.get_or_create_collection(name, configuration={"hnsw": {"space": "cosine"}})
+        except ChromaError as error:
+            raise _damaged(self.folder, error) from None
+        self._check_consistent(collection.count())
+        return collection
+
+    @cached_property
+    def vectors(self):
+        """The same collection through LangChain's vector store, for similarity search by vector."""
+        from langchain_chroma import Chroma
+
+        return Chroma(client=self.client, collection_name=self.collection.name)
+
+    def dense_search(self, vector: list[float], k: int, where: dict | None) -> list[str]:
+        """Ids of the k chunks closest to `vector` (cosine), within `where`."""
+        hits = self.vectors.similarity_search_by_vector_with_relevance_scores(vector, k=k, filter=where)
+        return [doc.id for doc, _ in hits]
+
+    def _check_consistent(self, vectors: int) -> None:
+        """SQLite and Chroma must hold the same chunks; a pending document (an interrupted write) is the one
+        allowed difference, and the next ingest repairs it."""
+        chunks = self.chunk_count()
+        pending = self.db.execute("SELECT count(*) FROM documents WHERE state != 'ready'").fetchone()[0]
+        if chunks and (vectors == 0 or (not pending and vectors != chunks)):
+            where = self.chroma_url or self.folder / "chroma"
+            raise StoreError(f"the vector index ({where}) holds {vectors} vectors but the store has {chunks} chunks: "
+                             f"its data is missing or damaged; run `assistant ingest --rebuild`")
+
+    def vector_count(self) -> int:
+        return self.collection.count()
 
     # --- meta ----------------------------------------------------------------------------
     def meta(self, key: str) -> str | None:
@@ -139,17 +235,23 @@ class Store:
 
     def set_meta(self, key: str, value: str) -> None:
         with self.db:
-            self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+            self._put_meta(key, value)
+
+    def _put_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
     # --- documents -----------------------------------------------------------------------
     def documents(self) -> list[StoredDocument]:
-        rows = self.db.execute("SELECT path, source, content_hash, title, date, outlet, chunks, state, ingested_at "
-                               "FROM documents ORDER BY source").fetchall()
+        rows = self.db.execute(f"SELECT {DOCUMENT_COLUMNS} FROM documents ORDER BY source").fetchall()
         return [StoredDocument(*row) for row in rows]
 
-    def is_current(self, path: str, content_hash: str) -> bool:
-        row = self.db.execute("SELECT content_hash, state FROM documents WHERE path = ?", (path,)).fetchone()
-        return row == (content_hash, "ready")
+    def document(self, path: str) -> StoredDocument | None:
+        row = self.db.execute(f"SELECT {DOCUMENT_COLUMNS} FROM documents WHERE path = ?", (path,)).fetchone()
+        return StoredDocument(*row) if row else None
+
+    def is_current(self, path: str, content_hash: str, pipeline: str) -> bool:
+        row = self.db.execute("SELECT content_hash, state, pipeline FROM documents WHERE path = ?", (path,)).fetchone()
+        return row == (content_hash, "ready", pipeline)
 
     def has_document(self, path: str) -> bool:
         return self.db.execute("SELECT 1 FROM documents WHERE path = ?", (path,)).fetchone() is not None
@@ -159,23 +261,35 @@ class Store:
 
     def replace_document(self, path: str, info: DocumentInfo, chunks: list[Chunk],
                          spans: list[list[list[int]]], vectors: list[list[float]]) -> None:
-        """Swap a document's chunks for new ones; a crash part-way leaves it 'pending' for the next ingest."""
-        self._set_state(path, info, "pending", 0)
+        """Swap a document's chunks for new ones; a crash part-way leaves it 'pending' for the next ingest,
+        with no duplicate (ids are derived from path, content and position) and no orphan left behind."""
+        with self.db:
+            self._write_state(path, info, "pending", 0)
         self.collection.delete(where={"path": path})
+        self.pause("after_delete")
         if chunks:
             self.collection.upsert(ids=[c.id for c in chunks], embeddings=vectors, documents=[c.text for c in chunks],
                                    metadatas=[_chunk_metadata(path, info, c) for c in chunks])
+        self.pause("after_vectors")
         with self.db:
             self._delete_rows(path)
             for chunk, chunk_spans in zip(chunks, spans):
-                cursor = self.db.execute(
-                    "INSERT INTO chunks (id, path, source, idx, start_line, end_line, text, spans, title, date) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (chunk.id, path, chunk.source, chunk.index, chunk.start_line, chunk.end_line, chunk.text,
-                     json.dumps(chunk_spans), info.title, info.date))
-                self.db.execute("INSERT INTO chunks_fts (rowid, body) VALUES (?, ?)",
-                                (cursor.lastrowid, f"{info.title or ''}\n{chunk.text}"))
+                self._insert_chunk(path, info, chunk, chunk_spans)
+            self.pause("before_commit")
             self._write_state(path, info, "ready", len(chunks))
+
+    def _insert_chunk(self, path: str, info: DocumentInfo, chunk: Chunk, spans: list[list[int]]) -> None:
+        from assistant.textstats import content_words
+
+        words = " ".join(sorted(set(content_words(chunk.text))))
+        cursor = self.db.execute(
+            "INSERT INTO chunks (id, path, source, idx, start_line, end_line, text, spans, title, date, page, section, "
+            "words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (chunk.id, path, chunk.source, chunk.index, chunk.start_line, chunk.end_line, chunk.text,
+             json.dumps(spans), info.title, info.date, chunk.page, chunk.section, words))
+        self.db.execute("INSERT INTO chunks_fts (rowid, body) VALUES (?, ?)",
+                        (cursor.lastrowid, f"{info.title or ''}\n{chunk.text}"))
+        _count_terms(self.db, f"{info.title or ''}\n{chunk.text}", +1)
 
     def remove_document(self, path: str) -> None:
         self.collection.delete(where={"path": path})
@@ -184,26 +298,35 @@ class Store:
             self.db.execute("DELETE FROM documents WHERE path = ?", (path,))
 
     def _delete_rows(self, path: str) -> None:
+        for title, text in self.db.execute("SELECT title, text FROM chunks WHERE path = ?", (path,)).fetchall():
+            _count_terms(self.db, f"{title or ''}\n{text}", -1)
         self.db.execute("DELETE FROM chunks_fts WHERE rowid IN (SELECT rowid FROM chunks WHERE path = ?)", (path,))
         self.db.execute("DELETE FROM chunks WHERE path = ?", (path,))
 
-    def _set_state(self, path: str, info: DocumentInfo, state: str, chunks: int) -> None:
-        with self.db:
-            self._write_state(path, info, state, chunks)
-
     def _write_state(self, path: str, info: DocumentInfo, state: str, chunks: int) -> None:
-        self.db.execute("INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        self.db.execute(f"INSERT OR REPLACE INTO documents ({DOCUMENT_COLUMNS}) VALUES "
+                        f"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (path, info.source, info.content_hash, info.title, info.date, info.outlet, chunks, state,
-                         time.time()))
+                         time.time(), info.format, info.encoding, info.author, info.pipeline))
+
+    def pause(self, point: str) -> None:
+        """Tests only: stop at a named write step so a crash test can kill the process exactly there."""
+        if self.fault_pause == point:
+            (self.folder / f"paused-{point}").write_text(str(os.getpid()))
+            time.sleep(3600)
 
     # --- reading chunks ------------------------------------------------------------------
     def chunks_by_id(self, ids: list[str]) -> dict[str, StoredChunk]:
         if not ids:
             return {}
         marks = ",".join("?" * len(ids))
-        rows = self.db.execute(f"SELECT id, source, start_line, end_line, text, spans, title, date FROM chunks "
-                               f"WHERE id IN ({marks})", ids).fetchall()
-        return {row[0]: StoredChunk(*row[:5], json.loads(row[5]), row[6], row[7]) for row in rows}
+        rows = self.db.execute(f"SELECT {CHUNK_COLUMNS} FROM chunks WHERE id IN ({marks})", ids).fetchall()
+        return {row[0]: _chunk(row) for row in rows}
+
+    def chunks_of(self, path: str) -> list[StoredChunk]:
+        """One document's chunks in order."""
+        rows = self.db.execute(f"SELECT {CHUNK_COLUMNS} FROM chunks WHERE path = ? ORDER BY idx", (path,)).fetchall()
+        return [_chunk(row) for row in rows]
 
     def lexical_search(self, match: str, limit: int, where_sql: str = "", params: tuple = ()) -> list[tuple[str, float]]:
         """(chunk id, bm25 score, higher is better) for an FTS5 match expression."""
@@ -213,14 +336,26 @@ class Store:
             (match, *params, limit)).fetchall()
         return [(row[0], row[1]) for row in rows]
 
-    def chunks_of(self, path: str) -> list[StoredChunk]:
-        """One document's chunks in order."""
-        rows = self.db.execute("SELECT id, source, start_line, end_line, text, spans, title, date FROM chunks "
-                               "WHERE path = ? ORDER BY idx", (path,)).fetchall()
-        return [StoredChunk(*row[:5], json.loads(row[5]), row[6], row[7]) for row in rows]
+    def document_frequencies(self, terms: list[str]) -> dict[str, int]:
+        """How many chunks hold each term (as index_terms spells it); absent terms are left out."""
+        if not terms:
+            return {}
+        marks = ",".join("?" * len(terms))
+        return dict(self.db.execute(f"SELECT term, df FROM terms WHERE term IN ({marks})", terms).fetchall())
 
-    def sources_matching(self, glob: str) -> list[str]:
-        rows = self.db.execute("SELECT path FROM documents WHERE source GLOB ? OR path GLOB ?", (glob, glob))
+    def paths_matching(self, source: str | None, since: str | None = None, until: str | None = None) -> list[str]:
+        """Documents whose source is exactly `source` or matches it as a glob, dated within since..until."""
+        clauses, params = ["state = 'ready'"], []
+        if source:
+            clauses.append("(source = ? OR path = ? OR source GLOB ? OR path GLOB ?)")
+            params += [source, source, source, source]
+        if since:
+            clauses.append("date >= ?")
+            params.append(since)
+        if until:
+            clauses.append("date <= ?")
+            params.append(until)
+        rows = self.db.execute(f"SELECT path FROM documents WHERE {' AND '.join(clauses)}", params)
         return [row[0] for row in rows]
 
     def vectors_for(self, ids: list[str]) -> dict[str, list[float]]:
@@ -231,11 +366,24 @@ class Store:
 
     def close(self) -> None:
         self.db.close()
+        for name in ("client", "collection", "vectors"):
+            self.__dict__.pop(name, None)
+
+
+def _count_terms(db: sqlite3.Connection, text: str, change: int) -> None:
+    terms = set(index_terms(text))
+    if change > 0:
+        db.executemany("INSERT INTO terms VALUES (?, 1) ON CONFLICT(term) DO UPDATE SET df = df + 1",
+                       [(term,) for term in terms])
+    else:
+        db.executemany("UPDATE terms SET df = df - 1 WHERE term = ?", [(term,) for term in terms])
 
 
 def _chunk_metadata(path: str, info: DocumentInfo, chunk: Chunk) -> dict:
-    metadata = {"path": path, "source": chunk.source, "start_line": chunk.start_line, "end_line": chunk.end_line,
-                "index": chunk.index}
+    metadata: dict[str, Any] = {"path": path, "source": chunk.source, "start_line": chunk.start_line,
+                                "end_line": chunk.end_line, "index": chunk.index}
+    if chunk.page is not None:
+        metadata["page"] = chunk.page
     if info.title:
         metadata["title"] = info.title
     if info.date:
@@ -244,8 +392,18 @@ def _chunk_metadata(path: str, info: DocumentInfo, chunk: Chunk) -> dict:
     return metadata
 
 
+def secure(folder: Path) -> None:
+    """Make every folder of a store 0700 and every file 0600 (vector stores create theirs with wider modes)."""
+    for path in [folder, *folder.rglob("*")]:
+        os.chmod(path, 0o700 if path.is_dir() else 0o600)
+
+
+def exists(folder: Path) -> bool:
+    return (folder / "index.sqlite").is_file()
+
+
 def wipe(folder: Path, chroma_url: str | None = None) -> None:
-    """Remove a store, even one that cannot be opened (wrong dimension, damaged files)."""
+    """Remove a store's index and vectors, even one that cannot be opened (wrong dimension, damaged files)."""
     import shutil
 
     if chroma_url:
@@ -254,26 +412,52 @@ def wipe(folder: Path, chroma_url: str | None = None) -> None:
         if name in [c.name for c in client.list_collections()]:
             client.delete_collection(name)
     else:
-        try:
-            client = chroma_client(folder, None)
-            if COLLECTION in [c.name for c in client.list_collections()]:
-                client.delete_collection(COLLECTION)
-        except Exception:  # noqa: BLE001 - a damaged store fails in many ways; it is deleted below anyway
-            shutil.rmtree(folder / "chroma", ignore_errors=True)
+        forget_clients()
+        shutil.rmtree(folder / "chroma", ignore_errors=True)
     (folder / "index.sqlite").unlink(missing_ok=True)
 
 
+def forget_clients() -> None:
+    """chromadb keeps one client per path in a process; after files move under a path, it must start afresh."""
+    from chromadb.api.client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()
+
+
+def swap_in(staging: Path, folder: Path, chroma_url: str | None) -> None:
+    """Replace `folder`'s index and vectors with those built in `staging` (a rebuild), then remove staging."""
+    import shutil
+
+    if chroma_url:
+        client = chroma_client(folder, chroma_url)
+        name, built = collection_name(folder, chroma_url), collection_name(staging, chroma_url)
+        if name in [c.name for c in client.list_collections()]:
+            client.delete_collection(name)
+        client.get_collection(built).modify(name=name)
+    else:
+        forget_clients()
+        old = folder / "chroma.old"
+        shutil.rmtree(old, ignore_errors=True)
+        if (folder / "chroma").exists():
+            (folder / "chroma").rename(old)
+        (staging / "chroma").rename(folder / "chroma")
+        shutil.rmtree(old, ignore_errors=True)
+    (staging / "index.sqlite").replace(folder / "index.sqlite")
+    shutil.rmtree(staging, ignore_errors=True)
+
+
 @contextmanager
-def exclusive(folder: Path):
-    """Hold the store's ingest lock; a second ingest fails at once with a clear message."""
+def exclusive(folder: Path, what: str = "ingest") -> Iterator[None]:
+    """Hold an OS file lock; a second writer fails at once with a clear message (released if the holder dies)."""
     from filelock import FileLock, Timeout
 
-    _private_dir(folder)
-    lock = FileLock(str(folder / "ingest.lock"))
+    private_dir(folder)
+    path = folder / f"{what}.lock"
+    lock = FileLock(str(path), mode=0o600)
     try:
         lock.acquire(timeout=0)
     except Timeout:
-        raise StoreError(f"another ingest is writing to {folder}; wait for it to finish") from None
+        raise StoreError(f"another {what} is writing to {folder}; wait for it to finish") from None
     try:
         yield
     finally:

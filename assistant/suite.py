@@ -7,19 +7,27 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from assistant.retrieve import iso_date
+from assistant.errors import UsageError
+from assistant.filters import iso_date
 
 LINE = "__line__"
 # The metrics a threshold may name. A threshold is a minimum, except for these rates and latencies: a maximum.
-LOWER_IS_BETTER = frozenset({"false_abstention_rate", "latency_p50_ms", "latency_p95_ms"})
+LOWER_IS_BETTER = frozenset({"false_abstention_rate", "wrong_answer_rate", "quote_fallback_rate", "latency_p50_ms",
+                             "latency_p95_ms"})
 METRICS = (
     "evidence_hit_at_1", "evidence_hit_at_5", "evidence_mrr", "citation_validity", "citation_precision",
-    "citation_recall", "fact_recall", "claim_support", "forbidden_free", "abstention_accuracy",
-    "false_abstention_rate", "latency_p50_ms", "latency_p95_ms", "faithfulness", "answer_relevancy",
+    "citation_recall", "fact_recall", "answer_correct", "wrong_answer_rate", "quote_fallback_rate", "forbidden_free",
+    "abstention_accuracy", "false_abstention_rate", "latency_p50_ms", "latency_p95_ms", "faithfulness",
+    "answer_relevancy",
 )
 
 
-class SuiteError(Exception):
+def better(name: str, delta: float) -> bool:
+    """Is a change of `delta` in this metric an improvement?"""
+    return delta < 0 if name in LOWER_IS_BETTER else delta > 0
+
+
+class SuiteError(UsageError):
     """The suite cannot be used; the message starts with file:line."""
 
 
@@ -112,7 +120,7 @@ def load_suite(path: Path) -> Suite:
     except (OSError, UnicodeDecodeError) as error:
         raise SuiteError(f"{path}: cannot read the suite ({error.__class__.__name__}: {error})") from None
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 -- a SafeLoader subclass
+        data = yaml.load(text, Loader=_LineLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)

@@ -16,32 +16,34 @@ from langchain_core.output_parsers import StrOutputParser
 
 from assistant import evidence as evidence_selection
 from assistant.citing import cite, say_once
+from assistant.config import Settings
+from assistant.errors import UserError
+from assistant.filters import Filters
 from assistant.grounding import check
 from assistant.models import Evidence, SentenceCheck, Summary
-from assistant.prompts import chat_prompt
-from assistant.retrieve import Filters, Searcher
+from assistant.retrieve import Searcher
 from assistant.store import Store, StoredDocument
+from assistant.templates import chat_prompt
 from assistant.textstats import names
 
 LENGTHS = {"short": 2, "medium": 4, "long": 8}
-CHARS_PER_TOKEN = 3  # conservative for English with a small-vocabulary model
-PROMPT_TOKENS = 200  # the template around the text
-TOPIC_PASSAGES = 12
-THREADS = 5
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 
 
-class SummaryError(Exception):
+class SummaryError(UserError):
     """Nothing to summarize: no such document, or an empty store."""
 
 
 class Summarizer:
-    def __init__(self, store: Store, searcher: Searcher, embed: Callable, chat: Callable, model: dict[str, str],
-                 context_window: int, max_tokens: int, cache_dir: Path):
+    def __init__(self, store: Store, searcher: Searcher, embed: Callable, chat: Callable | None,
+                 model: dict[str, str], settings: Settings, cache_dir: Path):
         self.store, self.searcher, self.embed = store, searcher, embed
         self.chat = chat  # called only when a model is needed; None: extractive summaries, no model at all
         self.model = model
-        self.window_chars = max(800, (context_window - max_tokens - PROMPT_TOKENS) * CHARS_PER_TOKEN)
+        self.settings = settings
+        knobs = settings.summary
+        self.window_chars = max(800, (settings.context_window - settings.max_tokens - knobs.prompt_tokens)
+                                * knobs.chars_per_token)
         self.cache_dir = cache_dir
 
     # --- public -------------------------------------------------------------------------
@@ -56,7 +58,7 @@ class Summarizer:
         return self._cached(key, use_cache, lambda: self._topic(topic, length, filters))
 
     def corpus(self, length: str = "medium", use_cache: bool = True) -> Summary:
-        documents = self.store.documents()
+        documents = _distinct(self.store.documents())
         if not documents:
             raise SummaryError("the store is empty; run: assistant ingest PATH")
         key = self._key("corpus", "all", length, [d.content_hash for d in documents])
@@ -88,7 +90,7 @@ class Summarizer:
 
     def _checked(self, draft: str, evidence: list[Evidence], count: int):
         """Keep the draft's supported sentences, then the most central sentences, quoted, up to `count`."""
-        checks = check(None, draft, evidence, self.embed)
+        checks = check(None, draft, evidence, self.embed, self.settings.grounding)
         kept = say_once([c for c in checks if c.status == "supported"])[:count]
         if len(kept) < count:  # a small model keeps few sentences: fill up with the document's central ones
             used = {i for c in kept for i in c.cited}
@@ -114,9 +116,10 @@ class Summarizer:
 
     # --- a topic across documents ----------------------------------------------------------
     def _topic(self, topic: str, length: str, filters: Filters) -> Summary:
-        passages = self.searcher.search(topic, TOPIC_PASSAGES, filters)
-        evidence = evidence_selection.select(topic, passages, self.embed, limit=3 * LENGTHS[length])
-        if evidence_selection.should_abstain(topic, evidence):
+        passages = self.searcher.search(topic, self.settings.summary.topic_passages, filters)
+        evidence = evidence_selection.select(topic, passages, self.embed, self.settings.evidence,
+                                             limit=3 * LENGTHS[length])
+        if evidence_selection.should_abstain(topic, evidence, self.settings.evidence):
             return Summary(kind="topic", target=topic, length=length, summary=f"The documents don't say anything "
                            f"about {topic}.", abstained=True, model=self.model)
         by_source: dict[str, list[Evidence]] = {}
@@ -127,7 +130,7 @@ class Summarizer:
         for source, items in by_source.items():
             draft = topic_chain.invoke({"topic": topic, "text": "\n".join(i.text for i in items), "sentences": 2}) \
                 if topic_chain else ""
-            checks = check(topic, draft, items, self.embed)
+            checks = check(topic, draft, items, self.embed, self.settings.grounding)
             kept = say_once([c for c in checks if c.status == "supported"])[:2] or [
                 SentenceCheck(text=f"\u201c{items[0].text}\u201d", cited=[items[0].id], status="extractive")]
             label = items[0].title or source
@@ -148,7 +151,8 @@ class Summarizer:
             mapping = {}
             for c in part.citations:
                 evidence.append(Evidence(id=next_id, text=c.quote, source=c.source, start_line=c.start_line,
-                                         end_line=c.end_line, score=1.0, title=c.title))
+                                         end_line=c.end_line, score=1.0, title=c.title, page=c.page,
+                                         section=c.section))
                 mapping[c.id] = next_id
                 next_id += 1
             body = [s for s in part.sentences if s.status in ("supported", "extractive")]
@@ -175,7 +179,7 @@ class Summarizer:
                     mentions.setdefault(name, []).append(sentence)
         shared = sorted(((n, s) for n, s in mentions.items() if len(s) >= 2), key=lambda item: -len(item[1]))
         sentences = []
-        for name, found in shared[:THREADS]:
+        for name, found in shared[:self.settings.summary.threads]:
             ids = []
             for sentence in found[:3]:
                 evidence.append(sentence.model_copy(update={"id": next_id}))
@@ -199,13 +203,14 @@ class Summarizer:
     def _sentences(self, doc: StoredDocument) -> list[Evidence]:
         found, seen = [], set()
         for chunk in self.store.chunks_of(doc.path):
-            for start, end, first, last in chunk.spans:
+            for start, end, first, last, *section in chunk.spans:
                 text = chunk.text[start:end].strip()
-                if (first, text) in seen or not text:
+                if (chunk.page, first, text) in seen or not text:
                     continue
-                seen.add((first, text))
+                seen.add((chunk.page, first, text))
                 found.append(Evidence(id=len(found) + 1, text=text, source=doc.source, start_line=first,
-                                      end_line=last, score=0.0, title=doc.title))
+                                      end_line=last, score=0.0, title=doc.title, page=chunk.page,
+                                      section=section[0] if section else None))
         return found
 
     def _key(self, kind: str, target: str, length: str, hashes: list[str]) -> str:
@@ -228,6 +233,12 @@ class Summarizer:
         temporary.chmod(0o600)
         temporary.replace(path)
         return summary
+
+
+def _distinct(documents: list[StoredDocument]) -> list[StoredDocument]:
+    """One document per content: two files with the same bytes are one document in an overview."""
+    seen: set[str] = set()
+    return [d for d in documents if not (d.content_hash in seen or seen.add(d.content_hash))]
 
 
 def _windows(texts: list[str], limit: int) -> list[str]:

@@ -4,15 +4,7 @@ from __future__ import annotations
 
 import re
 
-STOPWORDS = frozenset("""
-a about above after again against all also am an and any are as at be because been before being below
-between both but by can could did do does doing down during each few for from further had has have having
-he her here hers herself him himself his how i if in into is it its itself just me more most my myself no
-nor not now of off on once only or other our ours ourselves out over own same she should so some such than
-that the their theirs them themselves then there these they this those through to too under until up very
-was we were what when where which while who whom why will with would you your yours yourself yourselves
-said says say according told tell did does do what which who whom whose how many much yet still ever
-""".split())
+STOPWORDS = frozenset(["a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself", "yourselves", "said", "says", "say", "according", "told", "tell", "did", "does", "do", "what", "which", "who", "whom", "whose", "how", "many", "much", "yet", "still", "ever"])
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*\d|\d")
 NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 
@@ -25,6 +17,14 @@ def stem(word: str) -> str:
             word = word[: -len(suffix)] + replacement
             break
     return word[:-1] if word.endswith("e") and len(word) >= 4 else word  # "double" and "doubled" meet at "doubl"
+
+
+INDEX_WORD = re.compile(r"[^\W_]+")
+
+
+def index_terms(text: str) -> list[str]:
+    """The words a lexical index counts (lower-cased, stemmed, stop-words out), for document frequencies."""
+    return [stem(w) for w in INDEX_WORD.findall(text.lower()) if w not in STOPWORDS]
 
 
 def content_words(text: str) -> list[str]:

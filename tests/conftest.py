@@ -1,36 +1,145 @@
+"""Fixtures: a working folder holding the seeds, a store built once per session and copied per test, and the
+CLI run in-process with injected models (a deterministic embedder and a fake chat model unless a test asks for
+the real ones)."""
+
 import json
 import os
 import shutil
+import sqlite3
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from typer.testing import CliRunner
 
 from assistant.cli import app
+from assistant.config import Settings
+from assistant.embeddings import LocalEmbeddings
+from assistant.engine import Assistant
+from assistant.providers import EmbeddingModel, Models, chat_model, chat_model_name
+from assistant.store import chroma_client, forget_clients
+from tests.fakes import CountingModel, HashEmbeddings
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+STORE = ".assistant"  # the default store, inside each test's working folder
+NO_ANSWER = "The documents don't say."
+
+
+@pytest.fixture(scope="session")
+def real_embeddings() -> LocalEmbeddings:
+    return LocalEmbeddings()
+
+
+@dataclass
+class TestModels:
+    """What the CLI is given as models: fill `responses` for the fake chat model; `real` for MiniLM."""
+
+    real_embedder: LocalEmbeddings
+    responses: list[str] = field(default_factory=list)
+    real: bool = False
+    real_chat: bool = False  # the providers' own chat factory, configured by the environment
+    no_chat: bool = False
+    chat: CountingModel | None = None
+
+    def embeddings(self, settings: Settings) -> EmbeddingModel:
+        if self.real:
+            return EmbeddingModel(self.real_embedder, self.real_embedder.name, self.real_embedder.dimension)
+        fake = HashEmbeddings()
+        return EmbeddingModel(fake, fake.name, fake.dimension)
+
+    def make_chat(self, settings: Settings):
+        if self.no_chat:
+            raise AssertionError("this mode must not load a chat model")
+        self.chat = CountingModel(responses=list(self.responses) or [NO_ANSWER])
+        return self.chat
+
+    def build(self) -> Models:
+        if self.real_chat:
+            return Models(chat=chat_model, embeddings=self.embeddings, chat_name=chat_model_name)
+        return Models(chat=self.make_chat, embeddings=self.embeddings,
+                      chat_name=lambda settings: {"provider": "fake", "name": "fake-chat"})
+
+
+@pytest.fixture
+def models(real_embeddings) -> TestModels:
+    return TestModels(real_embedder=real_embeddings)
+
+
+def _build_template(folder: Path, test_models: TestModels) -> Path:
+    shutil.copytree(SEEDS, folder / "seeds")
+    previous = os.getcwd()
+    os.chdir(folder)
+    try:
+        engine = Assistant(Settings(store=Path(STORE)), test_models.build())
+        engine.ingest([Path("seeds")])
+        engine.close()
+    finally:
+        os.chdir(previous)
+    forget_clients()
+    return folder / STORE
+
+
+@pytest.fixture(scope="session")
+def fake_template(tmp_path_factory, real_embeddings) -> Path:
+    return _build_template(tmp_path_factory.mktemp("fake-store"), TestModels(real_embedder=real_embeddings))
+
+
+@pytest.fixture(scope="session")
+def real_template(tmp_path_factory, real_embeddings) -> Path:
+    return _build_template(tmp_path_factory.mktemp("real-store"),
+                           TestModels(real_embedder=real_embeddings, real=True))
 
 
 @pytest.fixture
 def workdir(tmp_path, monkeypatch):
-    """A working directory holding a copy of the seeds, with the store inside it."""
+    """A working directory holding a copy of the seeds; the default store will be inside it."""
     shutil.copytree(SEEDS, tmp_path / "seeds")
     monkeypatch.chdir(tmp_path)
     for name in list(os.environ):
         if name.startswith(("ASSISTANT_", "OPENAI_")):
             monkeypatch.delenv(name)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))  # no ~/.config/assistant/config.toml of the developer's
-    monkeypatch.setenv("ASSISTANT_STORE", str(tmp_path / "store"))
     return tmp_path
 
 
+def copy_store(template: Path, workdir: Path, folder: Path | None = None) -> None:
+    """Copy a template store into `workdir` (or `folder`), then point its documents at `workdir`'s files: a
+    document's identity is its absolute path, recorded in SQLite and in each vector's metadata."""
+    target = folder or workdir / STORE
+    shutil.copytree(template, target)
+    old, new = str(template.parent.resolve()), str(workdir.resolve())
+    with sqlite3.connect(target / "index.sqlite") as db:
+        for table in ("documents", "chunks"):
+            db.execute(f"UPDATE {table} SET path = replace(path, ?, ?)", (old, new))
+    collection = chroma_client(target, None).get_collection("assistant")
+    got = collection.get(include=["metadatas"])
+    metadatas = [{**m, "path": m["path"].replace(old, new)} for m in got["metadatas"]]
+    collection.update(ids=got["ids"], metadatas=metadatas)
+    forget_clients()
+
+
 @pytest.fixture
-def run():
+def indexed(workdir, fake_template) -> Path:
+    """The seeds already indexed (deterministic embedder), copied from the session's template."""
+    copy_store(fake_template, workdir)
+    return workdir
+
+
+@pytest.fixture
+def indexed_real(workdir, real_template, models) -> Path:
+    """The seeds already indexed with the real embedding model, which the CLI then uses too."""
+    models.real = True
+    copy_store(real_template, workdir)
+    return workdir
+
+
+@pytest.fixture
+def run(models):
     runner = CliRunner()
 
-    def invoke(*args):
-        return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+    def invoke(*args, input: str | None = None):
+        return runner.invoke(app, [str(a) for a in args], obj=models.build(), catch_exceptions=False, input=input)
 
     return invoke
 
@@ -46,15 +155,9 @@ def run_json(run):
 
 
 @pytest.fixture
-def fake_model(monkeypatch):
-    """Replace the chat model with canned answers; returns the list to fill."""
-    responses: list[str] = []
-
-    def factory(settings):
-        return FakeListChatModel(responses=list(responses) or ["The documents don't say."])
-
-    monkeypatch.setattr("assistant.engine.chat_model", factory)
-    return responses
+def fake_model(models) -> list[str]:
+    """The fake chat model's answers, in order: append to it."""
+    return models.responses
 
 
 def lines_of(workdir: Path, source: str, start: int, end: int) -> str:
@@ -63,6 +166,7 @@ def lines_of(workdir: Path, source: str, start: int, end: int) -> str:
 
 
 def assert_citations_valid(workdir: Path, answer: dict) -> None:
+    assert answer["citations"], "no citations to check"
     for citation in answer["citations"]:
         quote = " ".join(citation["quote"].split())
         assert quote in lines_of(workdir, citation["source"], citation["start_line"], citation["end_line"]), citation

@@ -1,3 +1,5 @@
+"""`assistant chat`: piped and in a pseudo-terminal; follow-ups, slash commands, bad input kept in the session."""
+
 import os
 import sys
 
@@ -10,29 +12,21 @@ GAZA = "What did Russia and Kuwait agree on Gaza?"
 FOLLOW_UP = "How much aid had they sent by plane?"
 
 
-def test_piped_questions_are_answered_in_order_with_the_conversation_kept(workdir, run, fake_model):
+def test_piped_questions_are_answered_in_order_with_the_conversation_kept(indexed_real, run, fake_model):
     fake_model.extend(["Both countries called for a halt to military operations in Gaza [1].",
                        "Kuwaiti planes delivered about 400 tons of medicine and aid supplies [1]."])
-    from typer.testing import CliRunner
-
-    from assistant.cli import app
-
-    result = CliRunner().invoke(app, ["chat", "-v"], input=f"{GAZA}\n\n{FOLLOW_UP}\n/sources\n/open 1\n")
+    result = run("chat", "-v", input=f"{GAZA}\n\n{FOLLOW_UP}\n/sources\n/open 1\n")
     assert result.exit_code == 0, result.output
     assert "rewritten: How much aid had they sent by plane? (Russia, Kuwait, Gaza" in result.stderr
     assert "400 tons" in result.stdout
-    assert "seeds/002_8a35e8dbf3f4f508.txt:35-35" in result.stdout  # /sources, with the full quote
+    assert "seeds/002_8a35e8dbf3f4f508.txt:35" in result.stdout  # /sources, with the full quote
     assert "▶   35" in result.stdout  # /open 1 marks the cited line among its neighbours
 
 
-def test_slash_commands_change_mode_filters_and_memory(workdir, run, fake_model):
-    from typer.testing import CliRunner
-
-    from assistant.cli import app
-
+def test_slash_commands_change_mode_filters_and_memory(indexed_real, run):
     commands = "/mode extractive\n/filter since=2024-01-01 source=seeds/*\n/filter until=soon\n/reset\n" \
                f"{GAZA}\n/mode loud\n/filter clear\n/nope\n/help\n/exit\nnever asked\n"
-    result = CliRunner().invoke(app, ["chat"], input=commands)
+    result = run("chat", input=commands)
     assert result.exit_code == 0
     assert "mode: extractive" in result.stdout
     assert "filters: since 2024-01-01, until -, source seeds/*" in result.stdout
@@ -41,6 +35,27 @@ def test_slash_commands_change_mode_filters_and_memory(workdir, run, fake_model)
     assert "unknown command /nope" in result.stderr and "/open N" in result.stdout
     assert "filters: since -, until -, source -" in result.stdout
     assert "never asked" not in result.stdout  # /exit stopped the session
+
+
+def test_a_filter_matching_nothing_is_refused_and_the_session_goes_on(indexed_real, run):
+    result = run("chat", input=f"/mode extractive\n/filter source=nomatch*\n{GAZA}\n/filter source=[/red]x\n")
+    assert result.exit_code == 0
+    assert result.stderr.count("no ingested document matches that filter; the filters are unchanged") == 2
+    assert "Sources" in result.stdout  # the question after the bad filter was answered
+
+
+def test_open_reads_the_file_where_it_was_indexed_from_another_folder(indexed_real, run, tmp_path_factory):
+    latin = indexed_real / "latin"
+    latin.mkdir()
+    (latin / "minsk.txt").write_bytes("Le président Lukashenko a reçu 300 tonnes de céréales à Minsk jeudi, "
+                                      "a déclaré le ministère de l'agriculture.\n".encode("latin-1"))
+    assert run("ingest", "latin").exit_code == 0
+    os.chdir(tmp_path_factory.mktemp("elsewhere"))
+    result = run("chat", "--store", indexed_real / ".assistant", "--mode", "extractive",
+                 input="Combien de tonnes de céréales a reçu Lukashenko?\n/open 1\n")
+    assert result.exit_code == 0, result.output
+    assert "▶    1  Le président Lukashenko a reçu 300 tonnes" in result.stdout
+    assert "cannot open" not in result.stderr
 
 
 def test_follow_ups_lean_on_the_conversation_and_standalone_questions_do_not():
@@ -67,7 +82,10 @@ def test_a_person_chats_in_a_terminal_with_the_real_model(workdir):
         child.expect("Sources")
         child.expect("›")
         child.sendline("/sources")
-        child.expect(r"seeds/\S+:\d+-\d+")
+        child.expect(r"seeds/\S+:\d+")
+        child.expect("›")
+        child.sendline("/filter source=nomatch*")
+        child.expect("the filters are unchanged")
         child.expect("›")
         child.sendline("Describe everything Russia and Saudi Arabia agreed on energy and defense.")
         child.expect("draft:")
@@ -82,5 +100,5 @@ def test_a_person_chats_in_a_terminal_with_the_real_model(workdir):
     finally:
         child.close()
     assert child.exitstatus == 0
-    history = workdir / "store" / "chat_history"
+    history = workdir / ".assistant" / "chat_history"
     assert GAZA in history.read_text() and oct(history.stat().st_mode & 0o777) == "0o600"

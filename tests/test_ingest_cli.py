@@ -1,7 +1,15 @@
+"""`assistant ingest` and `status`: incremental updates, bad files, privacy, rebuilds that never lose the old
+index, interrupts that keep what was done, and a store that knows what built it."""
+
+import json
+import os
+import shutil
+import sqlite3
 import stat
 
-from assistant.config import load_settings
-from assistant.engine import Assistant
+import pytest
+
+from assistant.store import forget_clients
 
 
 def status(run_json):
@@ -30,11 +38,14 @@ def test_ingest_is_incremental_replaces_changed_and_removes_deleted(workdir, run
     assert all("Saudi Arabia Agree" not in r["text"] for r in run_json("search", "Saudi defense cooperation")["results"])
 
 
-def test_status_lists_titles_and_dates(workdir, run, run_json):
-    run("ingest")
+def test_status_lists_titles_and_dates_and_a_markdown_heading_is_a_title_however_short(indexed, run, run_json):
+    (indexed / "seeds" / "draft.md").write_text("# Riverside budget draft\n\nThe draft adds two million dollars "
+                                                "for the library and closes the old pool.\n")
+    assert run("ingest").exit_code == 0
     files = {f["source"]: f for f in status(run_json)["files"]}
     assert files["seeds/003_d74d3e3d1cd4878b.txt"]["date"] == "2024-05-16"
     assert files["seeds/000_20c881c048cd9072.txt"]["title"] == "Russia and Saudi Arabia Agree to Boost Defense Cooperation"
+    assert files["seeds/draft.md"]["title"] == "Riverside budget draft"
     assert "2024-05-16" in run("status").stdout
 
 
@@ -43,14 +54,18 @@ def test_bad_files_are_skipped_with_one_line_each_and_the_rest_ingested(workdir,
     bad.mkdir()
     (bad / "empty.txt").write_text("")
     (bad / "image.txt").write_bytes(b"\x00\x01\x02PNG" * 100)
+    (bad / "[bold]odd.txt").write_text("")
+    (bad / "notes[").mkdir()
+    (bad / "notes[" / "bin].txt").write_bytes(b"\x00\x01\x02" * 100)
     (bad / "good.md").write_text("# Notes\n\nKuwait and Russia discussed tourism between Moscow and Kuwait.\n")
-    result = run("ingest", "bad", "nope.txt")
+    result = run("ingest", "bad", "nope.txt", "[/red]nothere")
     assert result.exit_code == 0
-    assert "skipped bad/empty.txt: empty file" in result.stderr
-    assert "skipped bad/image.txt: binary file, not text" in result.stderr
-    assert "nope.txt: no such file or folder" in result.stderr
+    for line in ("skipped bad/empty.txt: empty file", "skipped bad/image.txt: binary file, not text",
+                 "skipped bad/[bold]odd.txt: empty file", "skipped bad/notes[/bin].txt: binary file, not text",
+                 "skipped nope.txt: no such file or folder", "skipped [/red]nothere: no such file or folder"):
+        assert line in result.stderr.splitlines()
     assert "Traceback" not in result.output
-    assert "1 added" in result.stdout
+    assert "1 added" in result.stdout and "6 skipped" in result.stdout
 
 
 def test_nothing_ingestible_exits_non_zero(workdir, run):
@@ -59,18 +74,25 @@ def test_nothing_ingestible_exits_non_zero(workdir, run):
     assert result.exit_code == 1 and "empty file" in result.stderr
 
 
-def test_store_is_private_to_the_user(workdir, run):
-    run("ingest")
-    store = workdir / "store"
-    assert stat.S_IMODE(store.stat().st_mode) == 0o700
-    assert stat.S_IMODE((store / "index.sqlite").stat().st_mode) == 0o600
+def test_the_file_size_limit_is_a_setting(workdir, run, monkeypatch):
+    (workdir / "big.txt").write_text("The harbour budget grew again this year, said the mayor. " * 40)
+    monkeypatch.setenv("ASSISTANT_INGEST__MAX_FILE_MB", "0.001")
+    result = run("ingest", "big.txt")
+    assert result.exit_code == 1
+    assert "skipped big.txt: too large (0 MB; the limit is 0 MB, setting ingest.max_file_mb)" in result.stderr
 
 
-def test_a_store_built_with_another_embedding_model_is_refused_until_rebuilt(workdir, run, run_json):
-    run("ingest")
-    settings = load_settings()
-    engine = Assistant(settings)
-    engine.store.collection.modify(metadata={"embedding_model": "other-model", "dimension": 768})
+def test_every_file_the_store_writes_is_private_to_the_user(indexed, run):
+    assert run("ingest").exit_code == 0
+    store = indexed / ".assistant"
+    for path in [store, *store.rglob("*")]:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode & 0o077 == 0, f"{path} is {oct(mode)}"
+
+
+def test_a_store_built_with_another_embedding_model_is_refused_until_rebuilt(indexed, run, run_json):
+    with sqlite3.connect(indexed / ".assistant" / "index.sqlite") as db:
+        db.execute("UPDATE meta SET value = 'other-model' WHERE key = 'embedding_model'")
     refused = run("search", "Gaza")
     assert refused.exit_code == 1
     assert "run `assistant ingest --rebuild`" in refused.stderr and "Traceback" not in refused.output
@@ -78,9 +100,109 @@ def test_a_store_built_with_another_embedding_model_is_refused_until_rebuilt(wor
     assert run("search", "Gaza").exit_code == 0
 
 
-def test_a_second_ingest_while_one_runs_is_refused_clearly(workdir, run):
+def test_a_second_ingest_while_one_runs_is_refused_clearly(indexed, run):
     from assistant.store import exclusive
 
-    with exclusive(workdir / "store"):
+    with exclusive(indexed / ".assistant"):
         result = run("ingest")
     assert result.exit_code == 1 and "another ingest is writing" in result.stderr
+
+
+def test_a_rebuild_with_a_mistyped_path_changes_nothing(indexed, run, run_json):
+    before = status(run_json)
+    result = run("ingest", "--rebuild", "seedz")
+    assert result.exit_code == 2 and "no such file or folder: seedz; nothing was rebuilt" in result.stderr
+    assert status(run_json)["documents"] == before["documents"] == 5
+    assert run_json("search", "Gaza")["results"]
+
+
+def test_a_rebuild_whose_embedding_server_is_down_leaves_the_old_index_usable(indexed, run, run_json, models,
+                                                                              monkeypatch):
+    def unreachable(settings):
+        from assistant.providers import embedding_model
+
+        return embedding_model(settings)
+
+    models.embeddings = unreachable
+    monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "openai")
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("ASSISTANT_MAX_RETRIES", "0")
+    monkeypatch.setenv("ASSISTANT_EMBEDDING_MODEL", "text-embedding-3-small")
+    result = run("ingest", "--rebuild")
+    assert result.exit_code == 1 and "cannot reach the model server" in result.stderr
+    del models.embeddings
+    monkeypatch.delenv("ASSISTANT_EMBEDDINGS")
+    assert status(run_json)["documents"] == 5 and run_json("search", "Gaza")["results"]
+
+
+def test_an_interrupted_ingest_keeps_every_batch_it_finished(workdir, run, run_json, models, monkeypatch):
+    monkeypatch.setenv("ASSISTANT_INGEST__BATCH_CHUNKS", "1")
+    calls = {"n": 0}
+    original = models.embeddings
+
+    def interrupting(settings):
+        model = original(settings)
+        embed = model.embeddings.embed_documents
+
+        def embed_then_stop(texts):
+            calls["n"] += 1
+            if calls["n"] == 3:
+                raise KeyboardInterrupt
+            return embed(texts)
+
+        model.embeddings.embed_documents = embed_then_stop
+        return model
+
+    models.embeddings = interrupting
+    result = run("ingest")
+    assert result.exit_code == 130 and "interrupted" in result.stderr
+    del models.embeddings
+    kept = status(run_json)
+    assert kept["documents"] == 2 and all(f["state"] == "ready" for f in kept["files"])
+    assert run_json("search", "Saudi defense cooperation")["results"]
+    assert len(run_json("ingest")["added"]) == 3
+
+
+def test_changing_the_chunk_size_rechunks_on_the_next_ingest_and_reads_say_so_until_then(indexed, run, run_json,
+                                                                                         monkeypatch):
+    chunks = status(run_json)["chunks"]
+    monkeypatch.setenv("ASSISTANT_CHUNKING__CHUNK_CHARS", "400")
+    stale = run("search", "Gaza")
+    assert stale.exit_code == 1
+    assert "chunked with other settings or rules" in stale.stderr and "run `assistant ingest`" in stale.stderr
+    again = run_json("ingest")
+    assert len(again["updated"]) == 5 and status(run_json)["chunks"] > chunks
+    assert run("search", "Gaza").exit_code == 0
+
+
+def test_missing_vector_data_is_detected_at_open_and_repaired_by_rebuild(indexed, run, run_json):
+    shutil.rmtree(indexed / ".assistant" / "chroma")
+    forget_clients()
+    assert "vector index is missing" in run("status").stdout
+    for command in (["search", "Gaza"], ["ingest"]):
+        result = run(*command)
+        assert result.exit_code == 1, command
+        assert "holds 0 vectors but the store has" in result.stderr and "--rebuild" in result.stderr
+    assert len(run_json("ingest", "--rebuild")["added"]) == 5
+    assert run_json("search", "Gaza")["results"]
+
+
+def test_ingest_says_which_links_it_follows(workdir, run, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("outside")
+    (outside / "secret.txt").write_text("The password of the vault is written on the back of the painting.\n")
+    os.symlink(outside / "secret.txt", workdir / "seeds" / "link.txt")
+    plain = run("ingest", "--json")
+    assert "not followed: seeds/link.txt links outside the folders given" in plain.stderr
+    assert "seeds/link.txt" not in json.loads(plain.stdout)["added"]
+    followed = run("ingest", "--follow-links", "--json")
+    assert "followed: seeds/link.txt ->" in followed.stderr
+    assert json.loads(followed.stdout)["added"] == ["seeds/link.txt"]
+
+
+@pytest.mark.parametrize("name", ["\x1b]0;TITLE\x07doc.txt", "\x1b[2Jclear.txt"])
+def test_control_characters_in_file_names_are_shown_escaped(workdir, run, name):
+    (workdir / "seeds" / name).write_text("A short note about the harbour of Riverton and its new cranes.\n")
+    assert run("ingest").exit_code == 0
+    shown = run("status").stdout
+    assert "\x1b" not in shown and "\x07" not in shown
+    assert "\\x1b" in shown

@@ -62,7 +62,10 @@ def llama_server():
 
 
 @pytest.fixture
-def openai_env(workdir, monkeypatch):
+def openai_env(workdir, monkeypatch, models):
+    """The real chat model factory (the openai provider), configured by environment as a user would."""
+    models.real_chat = True
+
     def configure(base_url: str, **extra: str):
         monkeypatch.setenv("ASSISTANT_PROVIDER", "openai")
         monkeypatch.setenv("OPENAI_BASE_URL", base_url)
@@ -74,7 +77,7 @@ def openai_env(workdir, monkeypatch):
 
 
 @pytest.mark.slow
-def test_ask_through_the_openai_provider_against_llama_cpp_server(workdir, run, llama_server, openai_env):
+def test_ask_through_the_openai_provider_against_llama_cpp_server(indexed_real, run, llama_server, openai_env):
     openai_env(llama_server, OPENAI_API_KEY="sk-test-never-printed-1234")
     result = run("ask", QUESTION, "--json")
     assert result.exit_code == 0, result.output
@@ -82,9 +85,9 @@ def test_ask_through_the_openai_provider_against_llama_cpp_server(workdir, run, 
     assert answer["model"] == {"provider": "openai", "name": "smollm2"}
     assert answer["abstained"] is False and answer["citations"]
     assert answer["timings"]["generate_ms"] > 0  # the server was really asked
-    assert_citations_valid(workdir, answer)
+    assert_citations_valid(indexed_real, answer)
     assert "sk-test-never-printed" not in result.output
-    for path in (workdir / "store").rglob("*"):
+    for path in (indexed_real / ".assistant").rglob("*"):
         if path.is_file():
             assert b"sk-test-never-printed" not in path.read_bytes(), path
 
@@ -147,7 +150,12 @@ def failing_server(status: int, delay: float = 0.0) -> JsonServer:
     return JsonServer(respond)
 
 
-def test_openai_embeddings_are_recorded_and_a_different_model_is_refused(workdir, run, openai_env, monkeypatch):
+@pytest.mark.slow
+def test_openai_embeddings_are_recorded_and_a_different_model_is_refused(workdir, run, openai_env, models,
+                                                                          monkeypatch):
+    from assistant.providers import embedding_model
+
+    models.embeddings = embedding_model  # the real factory: the served model through langchain-openai
     server = embedding_server()
     try:
         openai_env(server.url, ASSISTANT_EMBEDDINGS="openai", ASSISTANT_EMBEDDING_MODEL="minilm-served")
@@ -161,6 +169,8 @@ def test_openai_embeddings_are_recorded_and_a_different_model_is_refused(workdir
     finally:
         server.close()
     monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "local")
+    del models.embeddings
+    models.real = True
     refused = run("search", "Kuwait aid planes")
     assert refused.exit_code == 1 and "assistant ingest --rebuild" in refused.stderr
 
@@ -171,7 +181,8 @@ def test_openai_embeddings_are_recorded_and_a_different_model_is_refused(workdir
     (429, "rate limiting (429) and retries ran out", 3),
     (500, "failed (500) and retries ran out", 3),
 ])
-def test_server_failures_are_one_line_and_retried_when_worth_it(workdir, run, openai_env, status, message, attempts):
+def test_server_failures_are_one_line_and_retried_when_worth_it(indexed_real, run, openai_env, status, message,
+                                                               attempts):
     server = failing_server(status)
     try:
         openai_env(server.url, ASSISTANT_MAX_RETRIES="2")
@@ -184,7 +195,7 @@ def test_server_failures_are_one_line_and_retried_when_worth_it(workdir, run, op
     assert server.requests == attempts
 
 
-def test_an_unreachable_server_and_a_slow_one_fail_clearly(workdir, run, openai_env):
+def test_an_unreachable_server_and_a_slow_one_fail_clearly(indexed_real, run, openai_env):
     openai_env(f"http://127.0.0.1:{free_port()}/v1", ASSISTANT_MAX_RETRIES="0")
     closed = run("ask", QUESTION)
     assert closed.exit_code == 1 and "cannot reach the model server" in closed.stderr
@@ -199,24 +210,58 @@ def test_an_unreachable_server_and_a_slow_one_fail_clearly(workdir, run, openai_
 
 
 def test_config_shows_where_each_setting_came_from_with_secrets_masked(workdir, run, monkeypatch):
-    (workdir / "assistant.toml").write_text('top_k = 7\nmodel = "other.gguf"\n')
+    (workdir / "assistant.toml").write_text('top_k = 7\nmodel = "other.gguf"\n\n[retrieval]\ncandidates = 40\n')
     monkeypatch.setenv("ASSISTANT_MODEL", "env.gguf")
+    monkeypatch.setenv("ASSISTANT_CHUNKING__CHUNK_CHARS", "500")
     monkeypatch.setenv("OPENAI_API_KEY", "sk-abcdefghijklmnop9876")
     shown = json.loads(run("config", "--store", "flagged", "--json").stdout)
     settings = shown["settings"]
     assert settings["store"] == {"value": "flagged", "source": "flag"}
     assert settings["model"] == {"value": "env.gguf", "source": "env ASSISTANT_MODEL"}
     assert settings["top_k"] == {"value": 7, "source": "file assistant.toml"}
+    assert settings["retrieval.candidates"] == {"value": 40, "source": "file assistant.toml"}
+    assert settings["chunking.chunk_chars"] == {"value": 500, "source": "env ASSISTANT_CHUNKING__CHUNK_CHARS"}
+    assert settings["grounding.min_overlap"] == {"value": 0.5, "source": "default"}
     assert settings["max_tokens"] == {"value": 160, "source": "default"}
     assert settings["openai_api_key"] == {"value": "****9876", "source": "env OPENAI_API_KEY"}
     assert "abcdefgh" not in run("config").stdout
 
 
-def test_bad_settings_are_one_line_errors(workdir, run, monkeypatch):
-    monkeypatch.setenv("ASSISTANT_TOP_K", "many")
+def test_bad_settings_are_one_line_errors_that_say_where_the_value_came_from(workdir, run, monkeypatch):
+    monkeypatch.setenv("ASSISTANT_TOP_K", "[/x]")
     result = run("status")
-    assert result.exit_code == 1 and "setting top_k" in result.stderr
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.splitlines() == [
+        "error: setting top_k: Input should be a valid integer, unable to parse string as an integer "
+        "(got '[/x]' from env ASSISTANT_TOP_K)"]
     monkeypatch.delenv("ASSISTANT_TOP_K")
+    (workdir / "assistant.toml").write_text("[retrieval]\ncandidates = 0\n")
+    result = run("status")
+    assert result.exit_code == 1 and "setting retrieval.candidates" in result.stderr
+    assert "from file assistant.toml" in result.stderr
+
+
+def test_the_openai_provider_without_a_key_or_server_says_what_to_set(indexed_real, run, models, monkeypatch):
+    models.real_chat = True
     monkeypatch.setenv("ASSISTANT_PROVIDER", "openai")
     result = run("ask", QUESTION)
     assert result.exit_code == 1 and "needs OPENAI_API_KEY" in result.stderr
+
+
+def test_an_unknown_key_in_the_config_file_is_an_error_naming_file_and_line(workdir, run):
+    (workdir / "assistant.toml").write_text('model = "x.gguf"\n\ntop_kk = 3\n')
+    result = run("status")
+    assert result.exit_code == 1
+    assert "assistant.toml:3: unknown setting top_kk (did you mean top_k?)" in result.stderr
+    (workdir / "assistant.toml").write_text("[retrieval]\ncandidate = 3\n")
+    assert "assistant.toml:2: unknown setting retrieval.candidate (did you mean candidates?)" in run("status").stderr
+
+
+def test_config_shows_what_it_can_when_a_value_is_bad(workdir, run, monkeypatch):
+    monkeypatch.setenv("ASSISTANT_TOP_K", "many")
+    result = run("config", "--json")
+    assert result.exit_code == 1
+    shown = json.loads(result.stdout)
+    assert shown["settings"]["top_k"] == {"value": "many", "source": "env ASSISTANT_TOP_K", "invalid": True}
+    assert shown["settings"]["max_tokens"] == {"value": 160, "source": "default"}
+    assert "setting top_k" in result.stderr
