@@ -46,7 +46,7 @@ def run(engine: Assistant, rows: list[Question], workers: int, mode: str, folder
             if mark not in samples and done >= total * mark / 100:
                 samples[mark] = rss_mb()
 
-    output = open_output(folder / f"out-{workers}-{len(rows)}.jsonl", overwrite=True)
+    output = open_output(folder / f"out-{workers}-{len(rows)}.jsonl", folder / "questions", overwrite=True)
     started = time.perf_counter()
     summary = run_batch(rows, output, lambda q, f: engine.ask(q, mode, f), render.answer_json, workers, progress)
     output.close()

@@ -21,9 +21,8 @@ from langchain_chroma import Chroma
 from langchain_core.documents import Document
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-import assistant.ingest
-from assistant.config import load_settings
-from assistant.documents import find_files, read_document
+from assistant.config import ChunkingSettings, load_settings
+from assistant.documents import decode, find_files
 from assistant.embeddings import LocalEmbeddings
 from assistant.engine import Assistant
 from assistant.suite import Suite, load_suite
@@ -57,10 +56,10 @@ def score(suite: Suite, search) -> dict[str, float]:
 
 
 def textbook(suite: Suite, embeddings: LocalEmbeddings):
-    files, _ = find_files([Path(p) for p in suite.corpus])
+    files = find_files([Path(p) for p in suite.corpus]).files
     splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
     documents = [Document(page_content=piece, metadata={"source": f.source})
-                 for f in files for piece in splitter.split_text(read_document(f).text)]
+                 for f in files for piece in splitter.split_text(decode(f.path.read_bytes()))]
     client = chromadb.EphemeralClient(settings=chromadb.Settings(anonymized_telemetry=False))
     store = Chroma(client=client, collection_name=f"textbook-{suite.name}", embedding_function=embeddings)
     store.add_documents(documents)
@@ -68,8 +67,10 @@ def textbook(suite: Suite, embeddings: LocalEmbeddings):
 
 
 def ours(suite: Suite, chunk_chars: int, folder: Path):
-    assistant.ingest.CHUNK_CHARS = chunk_chars  # the sweep: the product's setting is chosen from this table
-    engine = Assistant(load_settings().with_overrides(store=folder / f"{suite.name}-{chunk_chars}"))
+    # The sweep goes through the settings, as a user would set chunking.chunk_chars.
+    settings = load_settings().with_overrides(store=folder / f"{suite.name}-{chunk_chars}",
+                                              chunking=ChunkingSettings(chunk_chars=chunk_chars))
+    engine = Assistant(settings)
     engine.ingest([Path(p) for p in suite.corpus])
     return lambda question: [p.text for p in engine.search(question, K)]
 

@@ -21,13 +21,13 @@ from pathlib import Path
 import numpy as np
 
 from assistant.config import load_settings
+from assistant.documents import find_files, read_document
 from assistant.embeddings import LocalEmbeddings
 from assistant.engine import Assistant
-from assistant.documents import find_files, read_document
 from assistant.ingest import CHUNK_CHARS, embedding_text, prepare
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-PLACES = "Oslo Lima Accra Hanoi Quito Perth Turku Cork Basra Tromso Lagos Davao Salta Nantes Izmir".split()
+PLACES = ["Oslo", "Lima", "Accra", "Hanoi", "Quito", "Perth", "Turku", "Cork", "Basra", "Tromso", "Lagos", "Davao", "Salta", "Nantes", "Izmir"]
 
 
 def sentences() -> list[str]:

@@ -212,3 +212,14 @@ def test_two_batches_started_together_write_each_answer_once(workdir):
     assert [code for code, _ in outcomes] == [0, 1]
     assert "another batch is writing to conc.jsonl" in outcomes[1][1]
     assert len(records(workdir / "conc.jsonl")) == 20
+
+
+def test_output_folders_are_private_and_odd_file_names_are_shown_as_they_are(indexed, run):
+    (indexed / "[draft] q.txt").write_text(f"{PLANES}\n")
+    result = run("batch", "[draft] q.txt", "-o", "new/deeper/out.jsonl", "--mode", "extractive")
+    assert result.exit_code == 0, result.output
+    for folder in (indexed / "new", indexed / "new" / "deeper"):
+        assert oct(folder.stat().st_mode & 0o777) == "0o700"
+    assert oct((indexed / "new" / "deeper" / "out.jsonl").stat().st_mode & 0o777) == "0o600"
+    missing = run("batch", "[/red]gone.txt")
+    assert missing.exit_code == 1 and "[/red]gone.txt: no such file" in missing.stderr
