@@ -14,7 +14,8 @@ CALENDAR_WORDS = {"january", "february", "march", "april", "may", "june", "july"
                   "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
                   "saturday", "sunday"}
 # Words that frame a question rather than name its topic ("What did X say/agree/discuss about Y?").
-DISCOURSE_WORDS = frozenset(stem(w) for w in ["agree", "talk", "talks", "say", "said", "position", "view", "views", "discuss", "mention", "happen", "happened", "think", "want", "include", "describe", "express", "decide", "do", "make"])
+DISCOURSE_WORDS = frozenset(stem(w) for w in """agree talk talks say said position view views discuss mention
+happen happened think want include describe express decide do make""".split())
 # What kind of answer a question wants; evidence of that kind ranks higher, and answers must contain it.
 ASKS_QUANTITY = re.compile(r"\bhow (much|many|long|old|far|large|big|high)\b|\bwhat (percentage|share|number)\b", re.I)
 ASKS_PERSON = re.compile(r"^\s*(who|whom)\b|\bwith whom\b", re.I)
