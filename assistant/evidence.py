@@ -8,6 +8,7 @@ import numpy as np
 
 from assistant.config import EvidenceSettings
 from assistant.models import Evidence, Passage
+from assistant.planted import is_planted
 from assistant.textstats import content_words, names, numbers, stem
 
 CALENDAR_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -22,11 +23,6 @@ ASKS_PERSON = re.compile(r"^\s*(who|whom)\b|\bwith whom\b", re.I)
 ASKS_TIME = re.compile(r"^\s*when\b|\bwhat (date|day|year|time)\b", re.I)
 TIME_WORDS = CALENDAR_WORDS | {"today", "yesterday", "tomorrow", "day", "days", "week", "month", "year", "weeks", "months", "years",
                                "summer", "winter", "spring", "autumn"}
-INJECTION = re.compile(
-    r"(?i:\b(ignore|disregard|forget)\b.{0,40}\b(instructions?|prompts?|rules)\b|\bsystem prompt\b|\byou are now\b"
-    r"|\b(the|this) (assistant|AI|model)\b.{0,30}\b(must|should|will)\b"
-    r"|\b(reply|respond|answer|say|output|print)\b.{0,40})\b[A-Z]{4,}\b"
-)
 
 
 def sentences_of(passage: Passage, min_words: int = 4) -> list[Evidence]:
@@ -41,10 +37,6 @@ def sentences_of(passage: Passage, min_words: int = 4) -> list[Evidence]:
     return found
 
 
-def is_injection(text: str) -> bool:
-    return bool(INJECTION.search(text))
-
-
 def select(question: str, passages: list[Passage], embed, params: EvidenceSettings = EvidenceSettings(),
            limit: int | None = None) -> list[Evidence]:
     """The `limit` best sentences, numbered 1..n by relevance: cosine to the question plus word overlap."""
@@ -52,7 +44,7 @@ def select(question: str, passages: list[Passage], embed, params: EvidenceSettin
     for passage in passages:
         for sentence in sentences_of(passage, params.min_words):
             key = (sentence.source, sentence.start_line, sentence.text)
-            if key not in seen and not is_injection(sentence.text):
+            if key not in seen and not is_planted(sentence.text):
                 seen.add(key)
                 candidates.append(sentence)
     if not candidates:
