@@ -15,7 +15,7 @@ from reportlab.pdfgen import canvas
 
 from assistant.documents import UnreadableFile
 from assistant.extract import SUFFIXES, extract, sniff
-from assistant.extract.layout import Box, reading_order
+from assistant.extract.layout import Box, Char, reading_order, runs
 from assistant.extract.running import furniture
 
 WIDTH, HEIGHT = A4
@@ -152,6 +152,13 @@ def test_pdf_table_of_short_cells_is_read_row_by_row(tmp_path):
 def test_layout_keeps_superscripts_on_their_line():
     boxes = [Box(72, 700, 106, 708, "E = mc", 11), Box(106.5, 704, 110, 709, "2", 7), Box(72, 686, 200, 694, "next", 11)]
     assert [line.text for line in reading_order(boxes)] == ["E = mc2", "next"]
+
+
+def test_layout_keeps_a_comma_that_hangs_below_the_letters_on_its_line():
+    letters = [Char(c, 72 + 5 * i, 493.3, 76 + 5 * i, 501, 10.9) for i, c in enumerate("tools")]
+    chars = [*letters, Char(",", 97.2, 491.4, 98.4, 494.6, 10.9), Char(" ", 0, 0, 0, 0, 0),
+             *[Char(c, 102 + 5 * i, 493.3, 106 + 5 * i, 501, 10.9) for i, c in enumerate("self")]]
+    assert [line.text for line in reading_order(runs(chars))] == ["tools, self"]
 
 
 def scanned_page(pdf, number: int) -> None:

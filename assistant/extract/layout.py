@@ -75,8 +75,8 @@ def runs(chars: list[Char]) -> list[Box]:
         if char.text.isspace():
             spaced = bool(text)
             continue
-        middle = (char.top + char.bottom) / 2
-        same_line = bottom <= middle <= top or char.bottom <= (top + bottom) / 2 <= char.top
+        reach = 0.3 * (size or top - bottom)  # commas hang below the letters, superscripts above
+        same_line = char.top >= bottom - reach and char.bottom <= top + reach
         if text and same_line and right - 0.5 * size <= char.left <= right + RUN_GAP * (size or top - bottom):
             text += (" " if spaced else "") + char.text
             bottom, right, top = min(bottom, char.bottom), max(right, char.right), max(top, char.top)
@@ -102,7 +102,9 @@ def _rows(boxes: list[Box]) -> list[list[Box]]:
 
 
 def _same_row(anchor: Box, box: Box) -> bool:
-    return anchor.bottom <= box.middle <= anchor.top or box.bottom <= anchor.middle <= box.top
+    overlap = min(anchor.top, box.top) - max(anchor.bottom, box.bottom)
+    smaller = min(anchor.top - anchor.bottom, box.top - box.bottom)
+    return anchor.bottom <= box.middle <= anchor.top or box.bottom <= anchor.middle <= box.top or overlap > 0.3 * smaller
 
 
 def _fragments(row: list[Box]) -> Row:

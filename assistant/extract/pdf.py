@@ -1,11 +1,10 @@
-"""PDF files by PDFium (pypdfium2): each page's text layer in reading order, page furniture marked, hyphenation joined.
-
-PDFium is not thread-safe: extract PDFs from one thread at a time."""
+"""PDF files by PDFium (pypdfium2): each page's text layer in reading order, page furniture marked, hyphenation joined."""
 
 from __future__ import annotations
 
 import ctypes
 import re
+import threading
 from collections import Counter
 
 import pypdfium2 as pdfium
@@ -31,17 +30,19 @@ LINE_END_HYPHENS = {0x02, 0xFFFE, 0xAD}  # how PDFium reports a hyphen at a line
 LINE_BREAKS = {0x0A, 0x0D}  # PDFium's guesses; layout.py finds the lines itself
 SPACES = {0x09, 0x0B, 0x0C, 0x20, 0xA0, 0x3000} | set(range(0x2000, 0x200B))
 SPACE = Char(" ", 0.0, 0.0, 0.0, 0.0, 0.0)
+PDFIUM = threading.Lock()  # PDFium is not thread-safe: one document at a time in this process
 FILE_NAME_TITLE = re.compile(r"^microsoft (word|powerpoint) - |\.(docx?|pdf|tex|dvi|indd|odt|rtf|pptx?)$", re.I)
 
 
 def extract_pdf(data: bytes) -> Extracted:
     """Pages with their lines, keep flags (False for running headers/footers, page numbers) and headings."""
-    document = _open(data)
-    try:
-        pages = [_page_lines(document, index) for index in range(len(document))]
-        metadata = document.get_metadata_dict(skip_empty=True)
-    finally:
-        document.close()
+    with PDFIUM:
+        document = _open(data)
+        try:
+            pages = [_page_lines(document, index) for index in range(len(document))]
+            metadata = document.get_metadata_dict(skip_empty=True)
+        finally:
+            document.close()
     if not any(pages):
         raise UnreadableFile(SCANNED)
     result = assemble(pages)
@@ -125,20 +126,17 @@ def _body_size(pages: list[list[Line]], keep: list[list[bool]]) -> float:
 
 
 def _headings(rows: list[tuple[str, bool, float]], body: float) -> dict[int, str]:
-    """Lines set clearly larger than the body text start sections; a heading over two lines is one."""
+    """Lines set clearly larger than the body text start sections; a big line going on in lower case continues one."""
     headings: dict[int, str] = {}
-    previous = None
+    start = None
     for i, (text, kept, size) in enumerate(rows):
-        big = bool(body) and kept and size >= HEADING_SIZE * body and len(text) <= HEADING_CHARS and _has_letter(text)
-        if big and previous is not None and previous[1] == size and previous[0] == i - 1:
-            start = previous[2]
+        if not (body and kept and size >= HEADING_SIZE * body and len(text) <= HEADING_CHARS and _has_letter(text)):
+            start = None
+        elif start is not None and text[0].islower():
             headings[start] = f"{headings[start]} {text}"
-            previous = (i, size, start)
-        elif big:
-            headings[i] = text
-            previous = (i, size, i)
         else:
-            previous = None
+            start = i
+            headings[i] = text
     return headings
 
 
