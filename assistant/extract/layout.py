@@ -120,23 +120,53 @@ def _fragments(row: list[Box]) -> Row:
 
 def find_gutters(rows: list[Row]) -> list[float]:
     """x positions of the gaps between text columns, left to right; [] for a page of one column."""
-    candidates = sorted({round((a[-1].right + b[0].left) / 2, 1) for row in rows for a, b in zip(row, row[1:])})
-    scored = [(support, x) for x in candidates if (support := _column_support(rows, x))]
+    spans = [[(f[0].left, f[-1].right, len(_text(f))) for f in row] for row in rows]
+    scored = [(support, x) for x in _candidates(spans) if (support := _column_support(spans, x))]
+    middles = [(left + right) / 2 for row in spans for left, right, _ in row]
     gutters: list[float] = []
     for _, x in sorted(scored, key=lambda s: (-s[0], s[1])):
-        if all(abs(x - other) >= MIN_COLUMN_WIDTH for other in gutters):
-            gutters.append(x)
-    return sorted(gutters)
+        if _makes_columns(sorted([*gutters, x]), x, middles):
+            gutters = sorted([*gutters, x])
+    return gutters
 
 
-def _column_support(rows: list[Row], x: float) -> int:
+def _makes_columns(gutters: list[float], x: float, middles: list[float]) -> bool:
+    """Both columns beside a new gutter at x are wide enough and hold text of several rows."""
+    at = gutters.index(x)
+    low = gutters[at - 1] if at else float("-inf")
+    high = gutters[at + 1] if at + 1 < len(gutters) else float("inf")
+    if x - low < MIN_COLUMN_WIDTH or high - x < MIN_COLUMN_WIDTH:
+        return False
+    return all(sum(1 for m in middles if a < m < b) >= MIN_COLUMN_ROWS for a, b in ((low, x), (x, high)))
+
+
+Span = tuple[float, float, int]  # a fragment's left, right and number of characters
+
+
+def _candidates(spans: list[list[Span]]) -> list[float]:
+    """Where the gaps of at least MIN_COLUMN_ROWS rows overlap most: the middle of each such stretch of x,
+    found in one sweep over the gaps' edges and kept only where the overlap peaks."""
+    events = sorted((x, step) for row in spans for a, b in zip(row, row[1:]) for x, step in ((a[1], 1), (b[0], -1)))
+    stretches, open_gaps = [], 0
+    for (x, step), (following, _) in zip(events, events[1:]):
+        open_gaps += step
+        if following > x:
+            stretches.append((open_gaps, (x + following) / 2))
+    return [
+        round(middle, 1) for i, (count, middle) in enumerate(stretches)
+        if count >= MIN_COLUMN_ROWS
+        and count >= (stretches[i - 1][0] if i else 0) and count >= (stretches[i + 1][0] if i + 1 < len(stretches) else 0)
+    ]
+
+
+def _column_support(spans: list[list[Span]], x: float) -> int:
     """How many rows a gutter at x parts, or 0 if it is no gutter: too few rows, more rows crossing it, or no prose."""
-    parted = [row for row in rows if any(a[-1].right < x < b[0].left for a, b in zip(row, row[1:]))]
-    crossing = sum(1 for row in rows if any(f[0].left < x < f[-1].right for f in row))
+    parted = [row for row in spans if any(a[1] < x < b[0] for a, b in zip(row, row[1:]))]
+    crossing = sum(1 for row in spans if any(left < x < right for left, right, _ in row))
     if len(parted) < MIN_COLUMN_ROWS or crossing > len(parted):
         return 0
-    left = [len(_text(f)) for row in parted for f in row if f[-1].right < x]
-    right = [len(_text(f)) for row in parted for f in row if f[0].left > x]
+    left = [chars for row in parted for _, right, chars in row if right < x]
+    right = [chars for row in parted for left_edge, _, chars in row if left_edge > x]
     if min(statistics.median(left), statistics.median(right)) < MIN_COLUMN_CHARS:
         return 0
     return len(parted)
