@@ -121,20 +121,27 @@ def test_pdf_extraction_is_deterministic(tmp_path, report):
 
 def two_columns(pdf, number: int) -> None:
     """Drawn row by row across both columns (as some generators do), so only layout analysis reads it right."""
+    pdf.setFont("Helvetica", 9)
+    pdf.drawString(60, HEIGHT - 30, "Journal of Rivers")
+    pdf.drawString(60, 30, f"Page {number} of 3")
+    part = "ABC"[number - 1]
     pdf.setFont("Helvetica-Bold", 14)
-    pdf.drawString(60, HEIGHT - 60, "Rivers and mountains: a two-column study")
+    pdf.drawString(60, HEIGHT - 60, f"Rivers and mountains, part {part}")
     pdf.setFont("Helvetica", 10)
     for i in range(1, 16):
         y = HEIGHT - 100 - 14 * i
-        pdf.drawString(60, y, f"Left column sentence {i} is about rivers.")
-        pdf.drawString(320, y, f"Right column sentence {i} is about peaks.")
+        pdf.drawString(60, y, f"Left column sentence {part}{i} is about rivers.")
+        pdf.drawString(320, y, f"Right column sentence {part}{i} is about peaks.")
 
 
-def test_pdf_two_columns_are_read_one_after_the_other(tmp_path):
-    lines = extract_named(tmp_path, "columns.pdf", pdf_bytes(two_columns)).pages[0].lines
-    assert lines[0] == "Rivers and mountains: a two-column study"
-    assert lines[1:16] == [f"Left column sentence {i} is about rivers." for i in range(1, 16)]
-    assert lines[16:31] == [f"Right column sentence {i} is about peaks." for i in range(1, 16)]
+def test_pdf_two_columns_are_read_one_after_the_other_between_header_and_footer(tmp_path):
+    for page in extract_named(tmp_path, "columns.pdf", pdf_bytes(two_columns, pages=3)).pages:
+        lines, part = page.lines, "ABC"[page.number - 1]
+        assert lines[1] == f"Rivers and mountains, part {part}"
+        assert lines[2:17] == [f"Left column sentence {part}{i} is about rivers." for i in range(1, 16)]
+        assert lines[17:32] == [f"Right column sentence {part}{i} is about peaks." for i in range(1, 16)]
+        assert (lines[0], lines[-1]) == ("Journal of Rivers", f"Page {page.number} of 3")
+        assert page.keep == [False] + [True] * 31 + [False]
 
 
 def table_page(pdf, number: int) -> None:
