@@ -134,7 +134,9 @@ def _size(spans: list[Span]) -> int:
 def chunk_spans(lines: list[str], keep: list[bool], max_chars: int, overlap: int = 1,
                 max_sentence_chars: int = MAX_SENTENCE_CHARS, page: int | None = None,
                 headings: dict[int, str] | None = None) -> list[list[Span]]:
-    """One page's text as chunks of sentences; each sentence knows its page and the heading above it."""
+    """One page's text as chunks of sentences; each sentence knows its page and the heading above it. Heading
+    lines themselves are not sentences: they name the section of the sentences below them."""
+    keep = [kept and i not in (headings or {}) for i, kept in enumerate(keep)]
     paras = [sentences(p, max_sentence_chars) for p in paragraphs(lines, keep)]
     starts = sorted(headings or {})
     for para in paras:

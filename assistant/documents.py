@@ -144,33 +144,23 @@ def read_bytes(file: SourceFile, limit_bytes: int) -> RawFile:
 
 
 def decode(data: bytes) -> str:
-    return decode_with_encoding(data)[0]
-
-
-def decode_with_encoding(data: bytes) -> tuple[str, str]:
-    """(text, encoding): UTF-8 first; otherwise the encoding charset-normalizer is confident of; never binary."""
+    """UTF-8 first; otherwise the encoding charset-normalizer is confident of; never binary. Deterministic: the
+    same bytes give the same text, so a citation's lines can be read back as they were indexed."""
     if b"\x00" in data[:8192] and not _is_utf16(data):
         raise UnreadableFile("binary file, not text")
     try:
-        text, encoding = data.decode("utf-8-sig"), "utf-8-sig"
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         from charset_normalizer import from_bytes
 
         best = from_bytes(data).best()
         if best is None:
             raise UnreadableFile("not valid UTF-8, and its encoding could not be detected") from None
-        text, encoding = str(best), best.encoding
+        text = str(best)
     if _looks_binary(text):
         raise UnreadableFile("binary file, not text")
     # Editors count lines by \n; normalise old Mac and Windows endings so our numbers match theirs.
-    return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
-
-
-def decode_as(data: bytes, encoding: str | None) -> str:
-    """Decode as ingest did (the encoding it recorded), so line numbers and quotes match what was indexed."""
-    if not encoding:
-        return decode(data)
-    return data.decode(encoding, errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _is_utf16(data: bytes) -> bool:

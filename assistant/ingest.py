@@ -9,9 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant import chunking, cleaning
+from assistant import chunking, cleaning, extract
 from assistant.config import ChunkingSettings, IngestSettings
-from assistant.documents import TEXT_SUFFIXES, RawFile, UnreadableFile, decode_with_encoding, find_files, read_bytes
+from assistant.documents import RawFile, SourceFile, UnreadableFile, find_files, read_bytes
+from assistant.extract import Extracted, Page
 from assistant.models import Chunk, DocumentInfo, IngestReport, Problem, Span
 from assistant.store import Store
 
@@ -21,7 +22,8 @@ Progress = Callable[[int, int], None]  # (files done, files in all)
 def pipeline_id(settings: ChunkingSettings) -> str:
     """Everything that shapes a document's chunks; a stored document chunked otherwise is chunked again."""
     return (f"chunk={settings.chunk_chars},overlap={settings.overlap_sentences},"
-            f"sentence={settings.max_sentence_chars},cleaning={cleaning.VERSION},chunking={chunking.VERSION}")
+            f"sentence={settings.max_sentence_chars},cleaning={cleaning.VERSION},chunking={chunking.VERSION},"
+            f"extract={extract.VERSION}")
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ def ingest(store: Store, embed: Callable[[list[str]], list[list[float]]], paths:
            follow_links: bool = False, progress: Progress | None = None) -> IngestReport:
     """Make the store match the files under `paths`; the store's lock must be held by the caller."""
     started = time.perf_counter()
-    found = find_files(paths, TEXT_SUFFIXES, follow_links)
+    found = find_files(paths, frozenset(extract.SUFFIXES), follow_links)
     report = IngestReport(problems=found.problems, notes=found.notes)
     report.removed = _remove_missing(store)
     batch: list[Prepared] = []
@@ -62,7 +64,7 @@ def ingest(store: Store, embed: Callable[[list[str]], list[list[float]]], paths:
     return report
 
 
-def _prepare_file(store: Store, file, pipeline: Pipeline, report: IngestReport) -> Prepared | None:
+def _prepare_file(store: Store, file: SourceFile, pipeline: Pipeline, report: IngestReport) -> Prepared | None:
     try:
         raw = read_bytes(file, int(pipeline.ingest.max_file_mb * 1_000_000))
         if store.is_current(str(file.path), raw.content_hash, pipeline.id):
@@ -80,20 +82,27 @@ def _prepare_file(store: Store, file, pipeline: Pipeline, report: IngestReport) 
 
 
 def prepare(raw: RawFile, pipeline: Pipeline) -> tuple[DocumentInfo, list[list[Span]]]:
-    """A text file's metadata and its sentences grouped into chunks."""
-    text, encoding = decode_with_encoding(raw.data)
-    if not text.strip():
-        raise UnreadableFile("empty file")
-    lines = text.split("\n")
-    keep = cleaning.content_mask(lines)
-    meta = cleaning.describe(lines, keep)
-    suffix = raw.file.path.suffix.lower()
-    info = DocumentInfo(source=raw.file.source, content_hash=raw.content_hash, title=meta.title, date=meta.date,
-                        outlet=meta.outlet, format="markdown" if suffix in (".md", ".markdown") else "text",
-                        encoding=encoding, pipeline=pipeline.id)
-    spans = chunking.chunk_spans(lines, keep, pipeline.chunking.chunk_chars, pipeline.chunking.overlap_sentences,
-                                 pipeline.chunking.max_sentence_chars)
-    return info, spans
+    """A file's metadata and its sentences grouped into chunks, page by page (a chunk never spans two pages)."""
+    extracted = extract.extract(raw.file.path, raw.data)
+    masks = [_keep(page) for page in extracted.pages]
+    spans = [chunk for page, keep in zip(extracted.pages, masks) for chunk in chunking.chunk_spans(
+        page.lines, keep, pipeline.chunking.chunk_chars, pipeline.chunking.overlap_sentences,
+        pipeline.chunking.max_sentence_chars, page=page.number, headings=page.headings)]
+    return describe(raw, extracted, masks, pipeline), spans
+
+
+def _keep(page: Page) -> list[bool]:
+    """The lines that are text: the extractor's say (PDF headers, web boilerplate), else the web-debris cleaner."""
+    return page.keep if page.keep is not None else cleaning.content_mask(page.lines)
+
+
+def describe(raw: RawFile, extracted: Extracted, masks: list[list[bool]], pipeline: Pipeline) -> DocumentInfo:
+    """Title, date and author from the file's own metadata where it has them, else read from its first page."""
+    head = cleaning.describe(extracted.pages[0].lines, masks[0]) if extracted.pages else None
+    return DocumentInfo(source=raw.file.source, content_hash=raw.content_hash, format=extracted.format,
+                        title=extracted.title or (head.title if head else None),
+                        date=extracted.date or (head.date if head else None), author=extracted.author,
+                        outlet=head.outlet if head else None, pipeline=pipeline.id)
 
 
 def _write(store: Store, embed: Callable[[list[str]], list[list[float]]], batch: list[Prepared]) -> int:
@@ -111,9 +120,9 @@ def _write(store: Store, embed: Callable[[list[str]], list[list[float]]], batch:
 
 
 def embedding_text(info: DocumentInfo, sentences: list[Span]) -> str:
-    # The title gives a chunk the context its sentences leave implicit ("the two ministers").
-    body = " ".join(s.text for s in sentences)
-    return f"{info.title}\n{body}" if info.title else body
+    # The title and section give a chunk the context its sentences leave implicit ("the two ministers").
+    context = [text for text in (info.title, sentences[0].section) if text]
+    return "\n".join([*dict.fromkeys(context), " ".join(s.text for s in sentences)])
 
 
 def make_chunks(prepared: Prepared) -> list[Chunk]:

@@ -15,7 +15,6 @@ class DocumentInfo(BaseModel):
     outlet: str | None = None
     author: str | None = None
     format: str = "text"  # text, markdown, pdf, html, docx
-    encoding: str | None = None  # how the file's bytes were decoded (text formats), so it can be read back alike
     pipeline: str = ""  # the settings and rule versions that chunked it
 
 

@@ -1,11 +1,12 @@
-"""Read a cited document back as ingest saw it (the path, decoding and extraction the store recorded), so a quote
-can be checked against its lines and shown among its neighbours, from any working directory."""
+"""Read a cited document back as ingest saw it (the path the store recorded, the same decoding and extraction), so
+a quote can be checked against its lines and shown among its neighbours, from any working directory."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from assistant.documents import UnreadableFile, decode_as
+from assistant.documents import UnreadableFile
+from assistant.extract import extract
 from assistant.models import Citation
 from assistant.store import Store
 
@@ -31,7 +32,7 @@ class SourceReader:
         stored = next((d for d in self.store.documents() if d.source == source), None) if self.store else None
         path = Path(stored.path) if stored else Path(source)
         try:
-            return {None: decode_as(path.read_bytes(), stored.encoding if stored else None).split("\n")}
+            return {page.number: page.lines for page in extract(path, path.read_bytes()).pages}
         except (OSError, UnreadableFile):
             return None
 

@@ -37,15 +37,15 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(body, tokenize='porter 
 
 
 def _to_v2(db: sqlite3.Connection) -> None:
-    """Format 2: where a chunk sits (page, section), its words for deduplication, the document's format,
-    decoding and the pipeline that chunked it, and document frequencies for shaping lexical queries."""
-    for table, column in [("documents", "format TEXT"), ("documents", "encoding TEXT"), ("documents", "author TEXT"),
+    """Format 2: where a chunk sits (page, section), its words for deduplication, the document's format, author
+    and the pipeline that chunked it, and document frequencies for shaping lexical queries."""
+    for table, column in [("documents", "format TEXT"), ("documents", "author TEXT"),
                           ("documents", "pipeline TEXT"), ("chunks", "page INTEGER"), ("chunks", "section TEXT"),
                           ("chunks", "words TEXT NOT NULL DEFAULT ''")]:
         db.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
     db.execute("CREATE TABLE terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID")
-    for (text,) in db.execute("SELECT text FROM chunks").fetchall():
-        _count_terms(db, text, +1)
+    for title, text in db.execute("SELECT title, text FROM chunks").fetchall():
+        _count_terms(db, _indexed(title, None, text), +1)
 
 
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _to_v2}  # each applied once, in order
@@ -67,7 +67,6 @@ class StoredDocument:
     state: str
     ingested_at: float
     format: str | None = None
-    encoding: str | None = None
     author: str | None = None
     pipeline: str | None = None
 
@@ -87,8 +86,8 @@ class StoredChunk:
     words: frozenset[str]  # content-word stems, computed at ingest for near-duplicate detection
 
 
-DOCUMENT_COLUMNS = "path, source, content_hash, title, date, outlet, chunks, state, ingested_at, format, encoding, " \
-                   "author, pipeline"
+DOCUMENT_COLUMNS = "path, source, content_hash, title, date, outlet, chunks, state, ingested_at, format, author, " \
+                   "pipeline"
 CHUNK_COLUMNS = "id, source, start_line, end_line, text, spans, title, date, page, section, words"
 
 
@@ -287,9 +286,9 @@ class Store:
             "words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (chunk.id, path, chunk.source, chunk.index, chunk.start_line, chunk.end_line, chunk.text,
              json.dumps(spans), info.title, info.date, chunk.page, chunk.section, words))
-        self.db.execute("INSERT INTO chunks_fts (rowid, body) VALUES (?, ?)",
-                        (cursor.lastrowid, f"{info.title or ''}\n{chunk.text}"))
-        _count_terms(self.db, f"{info.title or ''}\n{chunk.text}", +1)
+        body = _indexed(info.title, chunk.section, chunk.text)
+        self.db.execute("INSERT INTO chunks_fts (rowid, body) VALUES (?, ?)", (cursor.lastrowid, body))
+        _count_terms(self.db, body, +1)
 
     def remove_document(self, path: str) -> None:
         self.collection.delete(where={"path": path})
@@ -298,16 +297,17 @@ class Store:
             self.db.execute("DELETE FROM documents WHERE path = ?", (path,))
 
     def _delete_rows(self, path: str) -> None:
-        for title, text in self.db.execute("SELECT title, text FROM chunks WHERE path = ?", (path,)).fetchall():
-            _count_terms(self.db, f"{title or ''}\n{text}", -1)
+        for title, section, text in self.db.execute("SELECT title, section, text FROM chunks WHERE path = ?",
+                                                    (path,)).fetchall():
+            _count_terms(self.db, _indexed(title, section, text), -1)
         self.db.execute("DELETE FROM chunks_fts WHERE rowid IN (SELECT rowid FROM chunks WHERE path = ?)", (path,))
         self.db.execute("DELETE FROM chunks WHERE path = ?", (path,))
 
     def _write_state(self, path: str, info: DocumentInfo, state: str, chunks: int) -> None:
         self.db.execute(f"INSERT OR REPLACE INTO documents ({DOCUMENT_COLUMNS}) VALUES "
-                        f"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        f"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (path, info.source, info.content_hash, info.title, info.date, info.outlet, chunks, state,
-                         time.time(), info.format, info.encoding, info.author, info.pipeline))
+                         time.time(), info.format, info.author, info.pipeline))
 
     def pause(self, point: str) -> None:
         """Tests only: stop at a named write step so a crash test can kill the process exactly there."""
@@ -368,6 +368,11 @@ class Store:
         self.db.close()
         for name in ("client", "collection", "vectors"):
             self.__dict__.pop(name, None)
+
+
+def _indexed(title: str | None, section: str | None, text: str) -> str:
+    """What the lexical index reads for a chunk: its document's title, its section heading, its text."""
+    return "\n".join(filter(None, [title, section, text]))
 
 
 def _count_terms(db: sqlite3.Connection, text: str, change: int) -> None:

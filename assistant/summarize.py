@@ -66,15 +66,18 @@ class Summarizer:
 
     # --- one document: map-reduce -------------------------------------------------------
     def _document(self, doc: StoredDocument, length: str) -> Summary:
+        """Section by section (PDF pages, headings): each is summarized apart, then the parts are combined."""
         sentences = self._sentences(doc)
-        draft = self._map_reduce([s.text for s in sentences], LENGTHS[length]) if self.chat else ""
+        parts = [[s.text for s in part] for part in _sections(sentences)]
+        draft = self._map_reduce(parts, LENGTHS[length]) if self.chat else ""
         text, citations, checks = self._checked(draft, sentences, LENGTHS[length])
         return Summary(kind="document", target=doc.source, length=length, summary=text, citations=citations,
                        sentences=checks, model=self.model)
 
-    def _map_reduce(self, texts: list[str], count: int) -> str:
+    def _map_reduce(self, parts: list[list[str]], count: int) -> str:
+        """Summarize each window of each part (no window spans two sections), then reduce until one is left."""
         mapper = chat_prompt("summarize_map") | self.chat() | StrOutputParser()
-        windows = _windows(texts, self.window_chars)
+        windows = [window for part in parts for window in _windows(part, self.window_chars)]
         if len(windows) == 1:
             return mapper.invoke({"text": windows[0], "sentences": count})
         partials = mapper.batch([{"text": w, "sentences": 2} for w in windows], config={"max_concurrency": 1})
@@ -99,8 +102,14 @@ class Summarizer:
         return cite(kept, checks, evidence)
 
     def _central(self, evidence: list[Evidence], count: int) -> list[SentenceCheck]:
-        """The sentences closest to the document's mean meaning, each unlike those already picked, in order."""
-        if not evidence:
+        """The most central sentences of each section in turn (sections share `count` by size), in order."""
+        parts = _sections(evidence, count)
+        shares = _shares([len(part) for part in parts], count)
+        return [pick for part, share in zip(parts, shares) for pick in self._central_in(part, share)]
+
+    def _central_in(self, evidence: list[Evidence], count: int) -> list[SentenceCheck]:
+        """The sentences closest to the mean meaning, each unlike those already picked, in order."""
+        if not evidence or count <= 0:
             return []
         vectors = np.asarray(self.embed([e.text for e in evidence]), dtype=np.float32)
         centre = vectors.mean(axis=0)
@@ -233,6 +242,33 @@ class Summarizer:
         temporary.chmod(0o600)
         temporary.replace(path)
         return summary
+
+
+def _sections(sentences: list[Evidence], most: int | None = None) -> list[list[Evidence]]:
+    """Runs of sentences on the same page under the same heading, in order; with `most`, the smallest
+    neighbouring runs are merged until at most that many are left."""
+    parts: list[list[Evidence]] = []
+    for sentence in sentences:
+        if parts and (parts[-1][-1].page, parts[-1][-1].section) == (sentence.page, sentence.section):
+            parts[-1].append(sentence)
+        else:
+            parts.append([sentence])
+    while most and len(parts) > max(1, most):
+        i = min(range(len(parts) - 1), key=lambda j: len(parts[j]) + len(parts[j + 1]))
+        parts[i:i + 2] = [parts[i] + parts[i + 1]]
+    return parts
+
+
+def _shares(sizes: list[int], count: int) -> list[int]:
+    """`count` picks shared among parts: one each in order, the rest to the largest parts."""
+    shares = [min(1, size) for size in sizes]
+    for _ in range(count - sum(shares)):
+        room = [i for i, size in enumerate(sizes) if shares[i] < size]
+        if not room:
+            break
+        i = max(room, key=lambda j: sizes[j] / (shares[j] + 1))
+        shares[i] += 1
+    return shares
 
 
 def _distinct(documents: list[StoredDocument]) -> list[StoredDocument]:

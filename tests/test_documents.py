@@ -5,21 +5,20 @@ from pathlib import Path
 
 import pytest
 
-from assistant.documents import SourceFile, UnreadableFile, decode_as, decode_with_encoding, find_files, read_bytes
+from assistant.documents import SourceFile, UnreadableFile, decode, find_files, read_bytes
 
 
 def text_of(path: Path) -> str:
-    return decode_with_encoding(path.read_bytes())[0]
+    return decode(path.read_bytes())
 
 
-def test_reads_utf8_latin1_and_utf16_and_says_which_encoding_it_used(tmp_path):
+def test_reads_utf8_latin1_and_utf16_the_same_way_every_time(tmp_path):
     (tmp_path / "a.txt").write_text("Café in Moscow.\nSecond line.", encoding="utf-8")
     (tmp_path / "b.txt").write_bytes("Le café était très réputé à Genève, déjà en été.".encode("latin-1"))
     (tmp_path / "c.txt").write_text("Moscow talks were held on Friday.", encoding="utf-16")
     assert text_of(tmp_path / "a.txt").split("\n") == ["Café in Moscow.", "Second line."]
-    latin, encoding = decode_with_encoding((tmp_path / "b.txt").read_bytes())
-    assert "réputé" in latin and encoding != "utf-8-sig"
-    assert decode_as((tmp_path / "b.txt").read_bytes(), encoding) == latin  # read back exactly as ingested
+    latin = text_of(tmp_path / "b.txt")
+    assert "réputé" in latin and text_of(tmp_path / "b.txt") == latin  # read back exactly as ingested
     assert text_of(tmp_path / "c.txt") == "Moscow talks were held on Friday."
 
 

@@ -112,7 +112,7 @@ def test_map_reduce_ends_even_when_every_partial_summary_is_long(tmp_path):
 
     chat = CountingModel(responses=["A long partial summary sentence. " * 150])  # ~5,000 characters each time
     summarizer = Summarizer(None, None, None, lambda: chat, {}, Settings(), cache_dir=tmp_path)
-    result = summarizer._map_reduce(["Some document text. " * 50] * 40, count=2)
+    result = summarizer._map_reduce([["Some document text. " * 50] * 40], count=2)
     assert result.startswith("A long partial summary") and chat.calls < 60
 
 

@@ -7,7 +7,9 @@ from pathlib import Path
 from assistant.extract.result import Extracted, Page
 from assistant.extract.sniff import SUFFIXES, sniff
 
-__all__ = ["Extracted", "Page", "SUFFIXES", "extract", "sniff"]
+__all__ = ["SUFFIXES", "VERSION", "Extracted", "Page", "extract", "sniff"]
+
+VERSION = "1"  # bump when extraction changes what a page's lines hold: stores then re-chunk
 
 
 def extract(path: Path, data: bytes) -> Extracted:

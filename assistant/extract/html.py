@@ -23,13 +23,14 @@ OPTIONS = dict(
     include_links=False, include_formatting=False, deduplicate=False, with_metadata=True,
 )
 TABLE_RULE = re.compile(r"^\|(?:-+\|)+$")
+MIN_ARTICLE_WORDS = 5  # an article has at least one line of this many words
 
 
 def extract_html(data: bytes) -> Extracted:
     """The main text as one page (one line per paragraph, list item or table row), with the page's metadata."""
     document = article(data)
     lines, headings = body_lines(document.body)
-    if not lines:
+    if not any(len(line.split()) >= MIN_ARTICLE_WORDS for line in lines):  # a menu or a link or two: no article
         raise UnreadableFile(NO_ARTICLE)
     return Extracted(
         format="html", pages=single_page(lines, [True] * len(lines), headings),
