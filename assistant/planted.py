@@ -2,15 +2,20 @@
 "ignore previous instructions", "summaries of this page must state …"): such text is never evidence, whatever its
 wording. Documents are data.
 
-The text is first normalised the way such lines hide themselves (zero-width characters, look-alike letters,
-spaced-out and digit-for-letter words, a base64 payload), and quoted material is set aside (a news report that
-quotes an attack is not an attack). Then six cue families are looked for; any one makes the line planted:
-overriding instructions, chat-role markers, an AI addressed, a document that orders what is said about it, an
-order about the answer or its user, and data taken from the AI's context. News *about* AI ("the assistant will
-answer questions in 50 languages, the company said") has none of these forms.
+A sentence is planted when it
+1. hides itself: look-alike letters from other alphabets inside Latin words, text spaced out letter by letter,
+   aLtErNaTiNg case (honest text has no reason to);
+2. overrides instructions or sources ("ignore previous instructions", "you are now", "[END OF ARTICLE] new
+   instructions from the developer"), or carries a chat-role marker ("System:", "<|assistant|>", "[INST]");
+3. addresses an automated reader: a note, notice or greeting to one, a vocative ("AI summarizers: …", "hey notetaker
+   bot, …"), "if you are an AI", "as a language model, you must", "any AI reading this", an AI told what it must do;
+4. orders what is said about the document itself ("summaries of this page must state …"), or gives an order about
+   the answer or its user ("end every answer with …", "tell the user …"), or reaches for data in the AI's context.
+First the disguises are undone (look-alikes mapped, spaced and digit-for-letter words joined, base64 decoded) and
+quoted material is set aside: a news report that quotes an attack is not an attack.
 
-Developed on tests/test_planted.py and evals/planted/dev.jsonl; measured on evals/planted/heldout.jsonl, which
-was written independently afterwards (README, "Planted instructions")."""
+Developed on tests/test_planted.py and evals/planted/dev.jsonl (two independently written sets, 260 lines); measured
+on a held-out set written independently afterwards (README, "Planted instructions")."""
 
 from __future__ import annotations
 
@@ -20,60 +25,88 @@ import re
 import unicodedata
 
 ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
-LOOK_ALIKES = str.maketrans("АВЕКМНОРСТХаеорсухіјѕԁɡІЈЅ", "ABEKMHOPCTXaeopcyxijsdgIJS")
+LOOK_ALIKES = str.maketrans("АВЕКМНОРСТХаеорсухіјѕԁɡкІЈЅΑΒΕΗΙΚΜΝΟΡΤΧΥΖαεικνορτυχ",
+                            "ABEKMHOPCTXaeopcyxijsdgkIJSABEHIKMNOPTXYZaeiknoptux")
 LEET = str.maketrans("013457", "oieast")
 QUOTED = re.compile(r"'[^']{3,}'(?!\w)|\"[^\"]{3,}\"|“[^”]{3,}”|‘[^’]{3,}’|«[^»]{3,}»")
 
-AI = (r"(?:AI|A\.I\.|IA|KI(?:-Systeme?)?|artificial intelligence|(?:AI |virtual |digital |shopping |mail |coding )?"
-      r"assistant[es]?s?|asistente(?:s)?(?: de IA)?|assistente|chat ?bots?|bots?|(?:large )?language models?|"
-      r"modelos? de lenguaje|modelli? linguistic[oi]|taalmodel(?:len)?|LLMs?(?:-based tools?)?|ChatGPT|GPT[\w.-]*|"
-      r"Claude|Gemini|Copilot|Bard|models?|summari[sz](?:ers?|ation (?:tools?|systems?))|automated (?:systems?|readers?|"
-      r"tools?|agents?|summari[sz]ers?|summar(?:y|ies)|reviewers?|screening)|(?:AI |software |autonomous )agents?|"
-      r"crawlers?|scrapers?|search engines?|machine readers?|retrieval systems?|(?:AI|automated|LLM)[- ]tools?)")
+# Who a planted line speaks to: a named product, "AI"/"LLM" with what it is, or a tool word with a machine modifier.
+NAMED = r"(?:ChatGPT|GPT[\w.-]*|Claude|Gemini|Copilot|Bard|Cursor|Perplexity|Bing|Alexa|Siri)"
+AI_WORD = r"(?:AI|A\.I\.|IA|KI|LLMs?|artificial intelligence)"
+HEAD = (r"(?:assistan(?:ts?|tes?)|asistentes?|chat ?bots?|bots?|agents?|models?|modell[ei]|modelos?|taalmodel(?:len)?|"
+        r"summari[sz](?:ers?|ation)|reviewers?|revisori|recruiters?|algorithms?|systems?|systemen|sistemas?|sistemi|"
+        r"tools?|engines?|crawlers?|scrapers?|readers?|note-?takers?|screeners?|transcribers?|transcription|filters?|"
+        r"summar(?:y|ies)|triagem|triage|spiders?)")
+MODIFIER = (r"(?:AI|A\.I\.|IA|KI|LLM(?:-based|-powered)?|AI-(?:based|powered|driven)|automated|automatic|automatici|"
+            r"automatische|automáticos?|machine|software|autonomous|virtual|digital|answer|search|mail|e-?mail|shopping|"
+            r"coding|code|transcription|hiring|review|tracking|applicant|screening|recruiting|note-?taking|notetaker|"
+            r"meeting|language|generative|large|smart|writing|research|retrieval|ranking|indexing|recommendation|summary|"
+            r"summari[sz]ation)")
+STRONG = r"(?:chat ?bots?|bots|summari[sz]ers?|crawlers|scrapers|notetakers?|(?:large )?language models?|taalmodellen)"
+MACHINE = r"(?:models?|assistants?|summari[sz]ers?|chat ?bots?|bots?)"  # plain words that name an AI in an address
+ONE = (rf"(?:{NAMED}|(?:{MODIFIER}[\s-]+)*{AI_WORD}(?:[\s-]+{HEAD})?|(?:{MODIFIER}[\s-]+)+{HEAD}|{STRONG}|"
+       rf"{HEAD}\s+(?:de|di|da|por|per|com|met)\s+{AI_WORD}|revisori automatici|modelos? de lenguaje|"
+       r"modelli linguistici|KI-Systeme?)")
+AI = rf"(?:{ONE}(?:(?:\s*,\s*|,?\s+(?:and|or|&)\s+)(?:other\s+)?{ONE})*)"
+AI_OR_MACHINE = rf"(?:{AI}|{MACHINE})"
+CLEAR_AI = rf"(?:{NAMED}|(?:{MODIFIER}[\s-]+)*{AI_WORD}(?:[\s-]+{HEAD})?|{HEAD}\s+(?:de|di|da|por|per|com|met)\s+{AI_WORD})"
 ORDER = (r"(?:answer|reply|respond|say|state|report|output|print|write|tell|claim|mention|include|use|treat|"
          r"consider|prefer|prioriti[sz]e|trust|cite|quote|summari[sz]e|describe|ignore|disregard|forget|override|"
          r"pretend|act|follow|omit|leave out|reveal|return|recommend|rate|rank|score|approve|classify|translate|"
-         r"forward|send|open|visit|render|obey|add|append|give|present)")
+         r"forward|send|open|visit|render|obey|add|append|give|present|attribute|list|mark|move|flag|skip|disable|"
+         r"execute|run|install|disclose|emphasi[sz]e|highlight|praise|accept|reject|delete|remove|assign)")
+PASSIVE = r"(?:be|have|been|comply|meet|undergo|pass|receive|get|not be)"
 OUTPUT = (r"(?:answers?|responses?|repl(?:y|ies)|output|summar(?:y|ies|i[sz]ing)|users?|review|assessment|"
           r"rating|score|verdict|ranking|recommendations?)")
-SELF = r"(?:this|the present) (?:page|article|document|file|thread|paper|contract|site|website|email|e-mail|message|" \
-       r"review|listing|cv|resume|résumé|text|memo|post|report|submission|repository|repo|transcript|section)"
-DEONTIC = r"(?:must|should|shall|are to|is to|need to|needs to|have to|has to|required to|mandatory|obliged to|" \
-          r"expected to|(?:are|is) instructed to|kindly|please|(?:we )?(?:politely )?ask|it would be appreciated)"
+SELF = (r"(?:this|the present) (?:page|article|document|file|thread|paper|contract|site|website|email|e-mail|message|"
+        r"review|listing|cv|resume|résumé|text|memo|post|report|submission|repository|repo|transcript|section|"
+        r"product|item|applicant|candidate|module|code|project)")
+DEONTIC = (r"(?:must|should|shall|are to|is to|need to|needs to|have to|has to|required to|mandatory|obliged to|"
+           r"expected to|(?:are|is) instructed to|kindly|please|(?:we )?(?:politely )?ask|it would be appreciated)")
+LEAD = r"(?:^|[(\[{<;:—–>)\]!#*-]|--|\bp\.?s\.?\b)\W*"  # where a vocative can start: a line, a bracket, a mark
 
+DISGUISED = re.compile(r"[a-zA-Z][А-Яа-яЁёІіЈјЅѕΑ-Ωα-ωк]|[А-Яа-яЁёІіЈјЅѕΑ-Ωα-ωк][a-zA-Z]|(?:\b\w {1,3}){6,}")
 OVERRIDE = re.compile(
-    r"\b(?:ignore|disregard|forget|override|bypass|discard|ignora|ignorez|ignoriere|vergiss|negeer|esquece|dimentica)\b"
-    r".{0,25}?\b(?:previous|prior|above|earlier|preceding|(?:all|any) (?:other|previous|prior|earlier)|all|your|"
-    r"the (?:above|previous|preceding|other|original)|anteriores|précédentes|bisherigen|vorherigen|precedenti|"
-    r"eerdere|anteriori)\b.{0,25}?\b(?:instructions?|prompts?|rules|directions|guidelines|figures?|numbers?|"
-    r"sources?|documents?|files?|information|context|text|articles?|messages?|instrucciones|consignes|Anweisungen|"
-    r"istruzioni|instructies|instruções)\b"
+    r"\b(?:ignore|disregard|forget|override|bypass|discard|ignora|ignorate|ignorez|ignoriere|vergiss|negeer|esquece|"
+    r"dimentica|desconsidere)\b.{0,25}?\b(?:previous|prior|above|earlier|preceding|(?:all|any) (?:other|previous|prior|"
+    r"earlier)|all|your|the (?:above|previous|preceding|other|original)|anteriores|précédentes|bisherigen|vorherigen|"
+    r"precedenti|eerdere|anteriori)\b.{0,25}?\b(?:instructions?|prompts?|rules|directions|guidelines|figures?|"
+    r"numbers?|sources?|documents?|files?|information|context|text|articles?|messages?|criteria|requirements|"
+    r"instrucciones|consignes|Anweisungen|istruzioni|instructies|instruções)\b"
     r"|\bforget everything (?:you|above|before)\b"
     r"|\b(?:reveal|print|show|repeat|output|leak)\b.{0,20}\b(?:your|the) (?:system prompt|instructions|hidden prompt)\b"
     rf"|\bnew instructions (?:from|for) (?:the )?(?:developers?|system|administrators?|admin|operators?|owners?|{AI})\b"
     r"|\[(?:end|start) of (?:the )?(?:article|document|text|context|input|page)\]"
     rf"|\byou are now\b|\byou are no longer (?:an? )?(?:{AI}|bound|restricted|limited|required)\b"
     rf"|\bforget (?:that )?you(?:'re| are) (?:an? )?{AI}\b|\bdeveloper mode\b|\bjailbreak mode\b"
+    r"|^\W*(?:please\s+)?(?:pretend|act as if) (?:that )?you(?:'re| are)\b"
     r"|\b(?:from now on|from this point on),? (?:you|answer|respond|reply|say|always|only|act|speak|write)\b", re.I)
 ROLE = re.compile(r"^\W*(?:system|assistant|user|ai|bot|human|model)\s*[:>]|<\|?(?:im_start|im_end|system|assistant|"
-                  r"user)\|?>|\[/?(?:INST|SYS)\]|###\s*(?:instruction|system|response)"
-                  r"|\buser\s*:.{1,200}\bassistant\s*:", re.I)
+                  r"user)\|?>|\[/?(?:INST|SYS)\]|###\s*(?:instruction|system|response)|\buser\s*:.{1,200}\bassistant\s*:"
+                  r"|\[(?:system|assistant|ai)(?: (?:instructions?|prompt|message|note))?\]", re.I)
 ADDRESSED = re.compile(
-    rf"\b(?:note|message|instructions?|memo|reminder|warning|attention|hint|notice|hinweis|nota|aviso|nota per|"
-    rf"note pour|bericht)\s+(?:for|to|an|para|pour|per|voor|aan)\s+(?:(?:all|any|the|every|alle|die|el|la|les|l'|i|de)"
-    rf"\s*)?{AI}\b"
-    rf"|\b(?:attention|dear|hey|hello|hi|ciao|hola)\s*,?\s+{AI}\b"
-    rf"|\bif you(?:'re| are)\s+(?:an?\s+|the\s+)?(?:\w+\s+)?(?:{AI}|machine)\b|\bsi eres un\w*\s+{AI}\b|\bse sei un\w*\s+{AI}\b"
-    rf"|\b(?:to|for)\s+(?:all|any|every)\s+{AI}\b|\b(?:whatever|whichever|any)\s+{AI}\s+(?:is\s+)?(?:reading|processing)"
+    rf"\b(?:note|notice|message|instructions?|instrucci[oó]n|memo|reminder|warning|attention|hint|guidance|ps|"
+    rf"hinweis|nota|aviso|bericht)\s+(?:for|to|an|para|pour|per|voor|aan|für)\s+(?:(?:all|any|the|every|whatever|"
+    rf"alle|die|el|la|les|los|las|i|gli|os|as|o|a|de|den)\s+|l')*{AI_OR_MACHINE}\b"
+    rf"|\b(?:attention|dear|hey|hello|hi|ciao|hola|aan)\s*,?\s+(?:the\s+|de\s+)?{AI_OR_MACHINE}\b"
+    rf"|\((?:{AI}) only\)|\[(?:{AI}) only\]|\bfor (?:{AI}) only\b"
+    rf"|\bif you(?:'re| are)\s+(?:an?\s+|the\s+)?(?:\w+\s+)?(?:{AI}|machine)\b|\bsi eres un\w*\s+{AI}\b"
+    rf"|\bse sei un\w*\s+{AI}\b|\bas an?\s+{AI},?\s+you\s+(?:must|should|will|are|shall|need)\b"
+    rf"|{LEAD}(?:(?:for|to|para|per|pour|voor|the|all|any|every|dear|hey|other|o|a|i|gli|de)\s+)*{AI_OR_MACHINE}\s*"
+    rf"(?::|,\s*(?:if|when|please|kindly|do|don't|never|always|only|just|make sure|{ORDER})\b)"
+    rf"|{LEAD}(?:(?:for|to|the|dear|hey)\s+)*{CLEAR_AI}\s*,"
+    rf"|\b(?:whatever|whichever|any)\s+{AI_OR_MACHINE}\s+(?:that\s+|which\s+)?(?:is\s+)?(?:reads?|reading|processes|"
+    rf"processing|summari[sz]es|summari[sz]ing|sees|parses)\b"
     rf"|\b(?:this|the following)\s+(?:text|note|line|section|message)\s+is\s+(?:for|to)\s+(?:\w+\s+)?{AI}\b"
-    rf"|(?:^|[(\[;—–:]|--)\W*(?:[\w-]+\s+){{0,4}}{AI}\s*(?::|,\s*(?:if|when|please|kindly|do|don't|never|always|only|"
-    rf"{ORDER})\b)"
-    rf"|\b{AI}\s+(?:\w+\s+)?(?:reading|processing|summari[sz]ing|parsing|indexing|aggregating|quoting|citing|"
+    rf"|\b{AI_OR_MACHINE}\s+(?:\w+\s+)?(?:reading|processing|summari[sz]ing|parsing|indexing|aggregating|quoting|citing|"
     rf"reviewing|screening|evaluating|crawling)\s+(?:this|these|the|our)\b"
     rf"|\bwhen (?:an?\s+)?{AI}\s+(?:reads?|summari[sz]es?|processes|is asked|reviews?)\b"
-    rf"|^\W*(?:\w+\s+)?{AI}\s+(?:[\w-]+\s+){{0,3}}{DEONTIC}\s+(?:\w+\s+)?{ORDER}\b|\b(?:the|this|any|every|all|each)\s+{AI}\s+{DEONTIC}\s+"
-    rf"(?:\w+\s+)?{ORDER}\b|\b{DEONTIC}\s+(?:that\s+)?(?:any|all|every)\s+{AI}\b|\bfor\s+{AI}\s+(?:\w+\s+){{0,3}}to\s+"
-    rf"{ORDER}\b", re.I)
+    rf"|(?:^|[,;:]\s*|\b(?:the|this|any|every|all|each|other)\s+){AI}\s+(?:(?!that\b|which\b|who\b)[\w-]+\s+){{0,2}}"
+    rf"{DEONTIC}\s+(?:(?:always|also|only|never|not)\s+)*(?!(?:always|also|only|never|not|{PASSIVE})\b)[a-z]+\b"
+    rf"|\b(?:the|this|any|every|each)\s+{MACHINE}\s+{DEONTIC}\s+(?:(?:always|also|only|never)\s+)*{ORDER}\b"
+    rf"|\b{DEONTIC}\s+(?:that\s+)?(?:any|all|every)\s+{AI}\b|\bfor\s+{AI}\s+(?:\w+\s+){{0,3}}to\s+{ORDER}\b"
+    rf"|\b(?:para|per|pour|voor|aan|für)\s+(?:(?:o|a|i|gli|il|de|die|le|les)\s+)?(?:[\w-]+\s+){{0,4}}"
+    rf"(?:IA|KI|AI|taalmodel\w*|modelos? de lenguaje|revisori automatici)\b[^:]{{0,40}}:", re.I)
 SELF_ORDER = re.compile(
     rf"\b{OUTPUT}\b[^.;]{{0,60}}\b{SELF}\b[^.;]{{0,60}}\b{DEONTIC}\b|\b{DEONTIC}\b[^.;]{{0,40}}\b{OUTPUT}\b[^.;]{{0,40}}"
     rf"\b{SELF}\b|\b{SELF}\b[^.;]{{0,40}}\b{DEONTIC}\s+(?:\w+\s+)?"
@@ -82,23 +115,36 @@ SELF_ORDER = re.compile(
     rf"|\b{ORDER}\b[^.;]{{0,80}}\bwhen (?:summari[sz]ing|answering|responding|quoting|citing|reviewing)\s+{SELF}", re.I)
 OPENS_WITH_ORDER = re.compile(
     rf"^\W*(?:(?:p\.?s\.?|please|kindly|now|also)[,:]?\s+)*(?:always\s+|never\s+|only\s+|do not\s+|don't\s+)?"
-    rf"(?:answer|reply|respond|end|begin|start|write|tell|say|state|pretend|act as|role-?play|render|include|append|"
-    rf"add|output|print|translate|recommend|decode|obey|format|sign|close|conclude|praise|rate|score|give)\b"
+    rf"(?:answer|reply|respond|end|begin|start|write|tell|say|state|render|include|append|add|output|print|translate|"
+    rf"recommend|decode|obey|format|sign|close|conclude|praise|rate|score|give)\b"
     # An order goes on with its object ("State that …", "Tell the user …"); "State law …" is a noun phrase.
-    rf"\s+(?:that|the|a|an|only|every|each|all|any|this|these|your|you|it|them|him|her|to|with|in|as|like|"
-    rf"following|['\"“‘:])"
+    rf"\s+(?:(?:that|the|a|an|only|every|each|all|any|this|these|your|you|it|them|him|her|to|with|in|as|like|"
+    rf"following)\b|['\"“‘:])"
     rf".{{0,100}}\b(?:{OUTPUT}|you are|and obey|the following)\b", re.I)
 CONTEXT_DATA = re.compile(
     r"\b(?:in|from|within) your (?:context|memory|conversation|chat history|system prompt|instructions|session)\b"
-    r"|\b(?:the|your) user'?s\s+(?:\w+\s+){0,3}(?:questions?|messages?|data|emails?|passwords?|history|"
-    r"conversation|credentials|address|last)\b"
+    r"|\b(?:the|your) user'?s\s+(?:\w+\s+){0,3}(?:questions?|messages?|data|emails?|passwords?|history|calendar|"
+    r"conversation|credentials|address|phone|contacts|last)\b"
     r"|\b(?:tell|inform|convince|advise|assure|remind|warn|persuade)\s+(?:the|your)\s+users?\b", re.I)
 CUES = (OVERRIDE, ROLE, ADDRESSED, SELF_ORDER, OPENS_WITH_ORDER, CONTEXT_DATA)
 
 
 def is_planted(sentence: str) -> bool:
     """Is this an instruction addressed to an AI rather than content? Such text is never evidence."""
-    return any(cue.search(view) for view in views(sentence) for cue in CUES)
+    return disguised(sentence) or any(cue.search(view) for view in views(sentence) for cue in CUES)
+
+
+def disguised(sentence: str) -> bool:
+    """Look-alike letters inside Latin words, zero-width characters, letter-spaced text, or several words in
+    aLtErNaTiNg case (names flip case now and then, like iPhone or #FindYourTrail, but not at every other letter)."""
+    text = QUOTED.sub(" ", sentence)
+    words = re.findall(r"(?<!\S)[\"'(]*([A-Za-z]{4,})[.,;:!?)\"']*(?!\S)", text)  # whole words, not URL or code tokens
+    flipping = [w for w in words if _case_flips(w[1:]) >= max(3, len(w) // 2)]
+    return bool(DISGUISED.search(text)) or len(flipping) >= 2
+
+
+def _case_flips(word: str) -> int:
+    return sum(a.islower() != b.islower() for a, b in zip(word, word[1:]))
 
 
 def views(sentence: str) -> list[str]:
@@ -106,13 +152,12 @@ def views(sentence: str) -> list[str]:
     text = unicodedata.normalize("NFKC", sentence).translate(ZERO_WIDTH).translate(LOOK_ALIKES)
     text = " ".join(_unspaced(text).split())
     plain = QUOTED.sub(" ", text)
-    seen = [plain, _unleet(plain)]
-    return [*dict.fromkeys(seen), *_decoded(text)]
+    return [*dict.fromkeys([plain, _unleet(plain)]), *_decoded(text)]
 
 
 def _unspaced(text: str) -> str:
     """'I g n o r e   p r e v i o u s' → 'Ignore previous': letters one space apart are one word."""
-    return re.sub(r"\b(?:\w ){3,}\w\b", lambda m: m.group().replace(" ", ""), text)
+    return re.sub(r"\b(?:\w ){2,}\w\b", lambda m: m.group().replace(" ", ""), text)
 
 
 def _unleet(text: str) -> str:
@@ -123,11 +168,11 @@ def _unleet(text: str) -> str:
 def _decoded(text: str) -> list[str]:
     """The text of any base64 payload (a line that asks to decode and obey one hides its order there)."""
     found = []
-    for blob in re.findall(r"[A-Za-z0-9+/]{20,}={0,2}", text):
+    for blob in re.findall(r"(?<![\w/.:-])[A-Za-z0-9+/]{24,}={0,2}(?![\w/.-])", text):  # a token, not a URL's part
         try:
             decoded = base64.b64decode(blob + "=" * (-len(blob) % 4), validate=True).decode("utf-8")
         except (binascii.Error, UnicodeDecodeError, ValueError):
             continue
-        if decoded.isprintable():
+        if sum(ch.isalpha() or ch == " " for ch in decoded) >= 0.9 * len(decoded):  # words, not binary
             found.append(decoded)
     return found
