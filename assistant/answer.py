@@ -1,4 +1,8 @@
-"""Question → passages → evidence → model → checked, cited answer (or an honest abstention)."""
+"""Question → passages → ranked evidence → answer or decline → short answer and checked, cited sentences.
+
+The short answer (a name, a number, a date) is a span of the cited evidence, found by code, so it cannot be
+invented. The model may then shorten and rephrase the evidence; every sentence it writes is checked, and what fails
+is dropped. When nothing it wrote survives, the answer quotes the evidence instead."""
 
 from __future__ import annotations
 
@@ -9,12 +13,15 @@ from collections.abc import Callable
 from langchain_core.output_parsers import StrOutputParser
 
 from assistant import evidence as evidence_selection
+from assistant import shortanswer
+from assistant.asked import Asked, analyse
 from assistant.citing import cite, say_once
 from assistant.config import Settings
+from assistant.decide import answerable
 from assistant.errors import UsageError
 from assistant.filters import Filters
 from assistant.grounding import check, markers, split_sentences, strip_markers
-from assistant.models import Answer, Evidence, SentenceCheck, Timings
+from assistant.models import Answer, Evidence, SentenceCheck, SetAside, Timings
 from assistant.retrieve import Searcher
 from assistant.templates import chat_prompt
 
@@ -45,21 +52,29 @@ class Answerer:
             raise QuestionTooLong(f"the question is {len(question):,} characters long; the limit is "
                                   f"{MAX_QUESTION_CHARS:,}")
         started = time.perf_counter()
-        passages = self.searcher.search(question, self.settings.top_k, filters)
-        evidence = evidence_selection.select(question, passages, self.embed, self.settings.evidence)
-        timings = Timings(retrieve_ms=_ms(started))
+        asked = analyse(question, self.searcher.frequencies)
+        passages = self.searcher.search(question, self.settings.top_k, filters, asked)
+        set_aside: list[Evidence] = []
+        found = evidence_selection.candidates(asked, passages, self.embed, self.settings.evidence, set_aside)
+        evidence = evidence_selection.rank(found, self.settings.evidence.max_sentences)
+        spans = shortanswer.candidates(asked, evidence)
+        short = spans[0] if spans and spans[0].probability >= shortanswer.threshold() else None
         result = Answer(question=question, answer=ABSTENTION, abstained=True, mode=mode, retrieved=passages,
-                        timings=timings, model=self.model if mode != "extractive" else {"provider": "none", "name": "extractive"})
-        if evidence_selection.should_abstain(question, evidence, self.settings.evidence):
+                        timings=Timings(retrieve_ms=_ms(started)), set_aside=[SetAside.of(s) for s in set_aside],
+                        model=self.model if mode != "extractive" else {"provider": "none", "name": "extractive"})
+        go, result.confidence = answerable(asked, evidence, short)
+        if not go:
             return self._finish(result, started)
+        if clash := shortanswer.conflict(asked, spans, evidence):
+            return self._finish(_conflict(result, clash, evidence), started)
         if mode == "extractive":
-            return self._finish(_extractive(result, evidence), started)
+            return self._finish(_extractive(result, short, evidence, self.settings.grounding.min_evidence_share), started)
         generating = time.perf_counter()
         draft = self._draft(question, evidence, on_token)
-        timings.generate_ms = _ms(generating)
+        result.timings.generate_ms = _ms(generating)
         if mode == "free":
             return self._finish(_free(result, draft, evidence), started)
-        return self._finish(_grounded(result, draft, evidence, self.embed, self.settings), started)
+        return self._finish(_grounded(result, asked, short, draft, evidence, self.embed, self.settings), started)
 
     def _draft(self, question: str, evidence: list[Evidence], on_token) -> str:
         chain = chat_prompt("answer") | self.chat() | StrOutputParser()
@@ -82,14 +97,56 @@ def format_evidence(evidence: list[Evidence]) -> str:
     return "\n".join(f"[{e.id}] {e.text}" for e in evidence)
 
 
-def _grounded(result: Answer, draft: str, evidence: list[Evidence], embed, settings: Settings) -> Answer:
-    checks = check(result.question, draft, evidence, embed, settings.grounding)
+def _lead(short: shortanswer.ShortAnswer | None) -> list[SentenceCheck]:
+    """The short answer, stated first and cited to the sentence it was taken from."""
+    if short is None:
+        return []
+    return [SentenceCheck(text=f"{short.text}.", cited=[short.evidence.id], status="span",
+                          reason=f"a span of [{short.evidence.id}], p={short.probability:.2f}")]
+
+
+def _quotes(short: shortanswer.ShortAnswer | None, evidence: list[Evidence], share: float) -> list[SentenceCheck]:
+    """The sentence holding the short answer, or the best sentences (those scored near the best), quoted."""
+    best = [short.evidence] if short else [e for e in evidence[:EXTRACTIVE_SENTENCES]
+                                           if e.score >= share * evidence[0].score]
+    return [SentenceCheck(text=f"\u201c{e.text}\u201d", cited=[e.id], status="extractive") for e in best]
+
+
+def _grounded(result: Answer, asked: Asked, short: shortanswer.ShortAnswer | None, draft: str,
+              evidence: list[Evidence], embed, settings: Settings) -> Answer:
+    checks = [_on_answer(c, evidence, settings.grounding.min_evidence_share)
+              for c in check(asked.text, draft, evidence, embed, settings.grounding)]
     kept = say_once([c for c in checks if c.status == "supported"])
     if not kept:
-        fallback = _extractive(result, evidence)
-        fallback.sentences = checks + fallback.sentences
-        return fallback
-    return _compose(result, kept, checks, evidence)
+        shown = _lead(short) + _quotes(short, evidence, settings.grounding.min_evidence_share)
+        return _compose(result, shown, checks + shown, evidence)
+    shown = _lead(short) + kept
+    return _compose(result, shown, _lead(short) + checks, evidence)
+
+
+def _on_answer(sentence: SentenceCheck, evidence: list[Evidence], share: float) -> SentenceCheck:
+    """A supported sentence that rests only on evidence ranked far below the best is true but beside the point."""
+    if sentence.status != "supported" or not evidence:
+        return sentence
+    scores = {e.id: e.score for e in evidence}
+    if max(scores.get(i, 0.0) for i in sentence.cited) >= share * evidence[0].score:
+        return sentence
+    return sentence.model_copy(update={"status": "dropped", "reason": "rests on evidence unlikely to hold the answer"})
+
+
+def _extractive(result: Answer, short: shortanswer.ShortAnswer | None, evidence: list[Evidence],
+                share: float) -> Answer:
+    shown = _lead(short) + _quotes(short, evidence, share)
+    return _compose(result, shown, shown, evidence)
+
+
+def _conflict(result: Answer, clash: shortanswer.Conflict, evidence: list[Evidence]) -> Answer:
+    """The documents disagree on the asked figure: say so, and give each figure with its source."""
+    shown = [SentenceCheck(text="The documents disagree.", cited=[], status="derived", reason="different figures")]
+    shown += [SentenceCheck(text=f"{figure}: \u201c{e.text}\u201d", cited=[e.id], status="extractive")
+              for figure, e in clash.figures]
+    result.conflict = True
+    return _compose(result, shown, shown, evidence)
 
 
 def _free(result: Answer, draft: str, evidence: list[Evidence]) -> Answer:
@@ -98,12 +155,6 @@ def _free(result: Answer, draft: str, evidence: list[Evidence]) -> Answer:
     ids = {e.id for e in evidence}
     sentences = [SentenceCheck(text=strip_markers(s), cited=[i for i in markers(s) if i in ids], status="unchecked")
                  for s in split_sentences(draft) if strip_markers(s)]
-    return _compose(result, sentences, sentences, evidence)
-
-
-def _extractive(result: Answer, evidence: list[Evidence]) -> Answer:
-    best = evidence[:EXTRACTIVE_SENTENCES]
-    sentences = [SentenceCheck(text=f"\u201c{e.text}\u201d", cited=[e.id], status="extractive") for e in best]
     return _compose(result, sentences, sentences, evidence)
 
 

@@ -59,13 +59,13 @@ class ChatRepl:
             yield from sys.stdin
             return
         from prompt_toolkit import PromptSession
-        from prompt_toolkit.history import FileHistory, InMemoryHistory
+        from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 
-        history = InMemoryHistory()
+        history: History = InMemoryHistory()
         if self.history_file:
             self.history_file.touch(mode=0o600, exist_ok=True)
             history = FileHistory(str(self.history_file))
-        session = PromptSession(history=history)
+        session: PromptSession[str] = PromptSession(history=history)
         while True:
             try:
                 yield session.prompt("› ")
@@ -168,7 +168,9 @@ class ChatRepl:
                         return
                     value = normal
                 values[key] = value
-            wanted = replace(self.conversation.filters, **values)
+            current = self.conversation.filters
+            wanted = replace(current, since=values.get("since", current.since), until=values.get("until", current.until),
+                             source=values.get("source", current.source))
             if not self.assistant.store.paths_matching(wanted.source, wanted.since, wanted.until):
                 self.say("no ingested document matches that filter; the filters are unchanged")
                 return

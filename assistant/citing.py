@@ -26,5 +26,7 @@ def cite(kept: list[SentenceCheck], checks: list[SentenceCheck], evidence: list[
 
 def say_once(sentences: list[SentenceCheck]) -> list[SentenceCheck]:
     """Small models repeat themselves: keep each sentence's first occurrence."""
-    seen: set[str] = set()
-    return [s for s in sentences if not (s.text.lower() in seen or seen.add(s.text.lower()))]
+    kept: dict[str, SentenceCheck] = {}
+    for sentence in sentences:
+        kept.setdefault(sentence.text.lower(), sentence)
+    return list(kept.values())

@@ -59,7 +59,10 @@ class Commands(TyperGroup):
     is caught here, in one place: one line on stderr, and with --json also a JSON object on stdout."""
 
     def invoke(self, ctx: Any) -> Any:
-        as_json = "--json" in [*ctx._protected_args, *ctx.args]
+        arguments = [*ctx._protected_args, *ctx.args]
+        as_json = "--json" in arguments
+        if any("\x00" in a for a in arguments):  # no shell passes one, but paths with one raise deep inside os
+            fail("an argument holds a NUL character", 2, as_json)
         try:
             return super().invoke(ctx)
         except UserError as error:
@@ -86,7 +89,8 @@ app = typer.Typer(cls=Commands, help="Ask questions about a folder of documents 
                   context_settings={"help_option_names": ["-h", "--help"]})
 
 StoreOption = Annotated[Path | None, typer.Option("--store", help="Store folder [env: ASSISTANT_STORE; default ./.assistant].")]
-ChromaOption = Annotated[str | None, typer.Option("--chroma-url", help="A Chroma server, http://host:port [env: ASSISTANT_CHROMA_URL].")]
+ChromaOption = Annotated[str | None, typer.Option(
+    "--chroma-url", help="A Chroma server, http://host:port [env: ASSISTANT_CHROMA_URL].")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object for machines (errors too).")]
 SinceOption = Annotated[str | None, typer.Option("--since", help="Only documents dated on/after YYYY-MM-DD.")]
 UntilOption = Annotated[str | None, typer.Option("--until", help="Only documents dated on/before YYYY-MM-DD.")]
@@ -294,7 +298,8 @@ def eval_suite(
     mode: ModeOption = "grounded",
     report: Annotated[Path | None, typer.Option("--report", help="Write the full results as JSON here.")] = None,
     html: Annotated[Path | None, typer.Option("--html", help="Write a self-contained HTML page here.")] = None,
-    compare: Annotated[Path | None, typer.Option("--compare", help="An earlier --report of this suite: show the changes.")] = None,
+    compare: Annotated[Path | None, typer.Option(
+        "--compare", help="An earlier --report of this suite: show the changes.")] = None,
     minimum: Annotated[list[str] | None, typer.Option(
         "--min", help="Gate on METRIC=VALUE (repeatable); a maximum for *_rate and latency_*.")] = None,
     judge: Annotated[bool, typer.Option("--judge", help="Add LLM-judged faithfulness and relevancy.")] = False,
@@ -313,8 +318,8 @@ def eval_suite(
     loaded = load_suite(suite)
     bounds = {**loaded.thresholds, **parse_bounds(minimum or [])}
     previous = load_metrics(compare, loaded.name) if compare else None
-    for target in (report, html):
-        check_writable(target)
+    for output in (report, html):
+        check_writable(output)
     target, ingested = engine(ctx, store, chroma_url).for_suite(loaded, progress=render.progress_bar(err()))
     if ingested is not None:
         err().print(render.ingest_summary(ingested))

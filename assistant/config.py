@@ -51,16 +51,15 @@ class RetrievalSettings(Group):
 class EvidenceSettings(Group):
     max_sentences: int = Field(5, ge=1, le=20, description="Evidence sentences given to the model, numbered [1]..[n].")
     min_words: int = Field(4, ge=1, description="Shorter sentences are never evidence.")
-    abstain_similarity: float = Field(0.44, ge=0, le=1, description="Below this best cosine, nothing retrieved is about the question.")
-    abstain_similarity_missing_name: float = Field(
-        0.56, ge=0, le=1, description="When half the names asked about appear in no evidence, demand this much.")
-    answer_type_bonus: float = Field(0.1, ge=0, le=1, description="Ranking bonus for a sentence holding the kind of thing asked.")
 
 
 class GroundingSettings(Group):
     min_overlap: float = Field(0.5, ge=0, le=1, description="Share of a sentence's content words its evidence must hold.")
     min_similarity: float = Field(0.70, ge=0, le=1, description="Or this close in meaning ...")
     min_overlap_with_similarity: float = Field(0.25, ge=0, le=1, description="... with at least this much overlap.")
+    min_evidence_share: float = Field(0.5, ge=0, le=1, description=(
+        "An answer sentence must rest on evidence scored at least this share of the best evidence's score "
+        "(true to a sentence unlikely to hold the answer is off-target)."))
 
 
 class SummarySettings(Group):
@@ -150,11 +149,13 @@ def load_settings(flags: dict[str, Any] | None = None) -> Settings:
         raise SettingsError(_invalid(first, origins(flags or {}, files))) from None
 
 
-def _invalid(problem: dict, found: dict[str, str]) -> str:
+def _invalid(problem: Any, found: dict[str, str]) -> str:
     name = ".".join(str(part) for part in problem["loc"] if not str(part).isdigit())
+    if problem["type"] == "extra_forbidden":  # a misspelt knob of a group, from the environment
+        variable = next((n for n in env_names(name) if n in os.environ), None)
+        return f"unknown setting {name}" + (f" (from env {variable})" if variable else "")
     where = found.get(name, "default")
-    value = problem.get("input")
-    return f"setting {name}: {problem['msg']} (got {value!r} from {where})"
+    return f"setting {name}: {problem['msg']} (got {problem.get('input')!r} from {where})"
 
 
 def read_files() -> dict[Path, dict]:

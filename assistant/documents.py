@@ -42,7 +42,7 @@ class Found:
 def find_files(paths: list[Path], suffixes: frozenset[str] = TEXT_SUFFIXES, follow_links: bool = False) -> Found:
     """Expand folders recursively into document files; report paths that cannot be used. Links are followed
     when they stay inside the folders given; a link leading outside them is followed only with follow_links."""
-    found, seen = Found(), {}
+    found, seen = Found(), dict[Path, SourceFile]()
     roots = [given.resolve() for given in paths if given.is_dir()]
     for given in paths:
         if given.is_dir():

@@ -67,9 +67,8 @@ class Assistant:
 
     def close(self) -> None:
         for name in ("searcher", "store"):
-            if part := self.__dict__.pop(name, None):
-                if isinstance(part, Store):
-                    part.close()
+            if isinstance(part := self.__dict__.pop(name, None), Store):
+                part.close()
 
     # --- the store's state --------------------------------------------------------------------
     def require_store(self) -> None:
@@ -220,5 +219,6 @@ class Assistant:
 
         model = self.models.chat_name(self.settings) if mode != "extractive" else {"provider": "none", "name": "extractive"}
         return evaluate.run(lambda case: self.ask(case.question, mode, evaluate.filters_for(case)), suite, mode,
-                            model, self.store, Judge(self.chat) if judge else None, progress)
+                            model, self.store, Judge(self.chat) if judge else None, progress,
+                            embed=self.embedding.embeddings.embed_documents, grounding=self.settings.grounding)
 

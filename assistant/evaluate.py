@@ -13,13 +13,15 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, Field
 
+from assistant.config import GroundingSettings
 from assistant.errors import UsageError
 from assistant.filters import Filters
+from assistant.grounding import check
 from assistant.matching import contains
-from assistant.models import Answer, Citation
+from assistant.models import Answer, Citation, Evidence
 from assistant.reading import SourceReader
 from assistant.store import Store
-from assistant.suite import LOWER_IS_BETTER, METRICS, Case, Suite
+from assistant.suite import LOWER_IS_BETTER, METRICS, Case, LabeledClaim, Suite
 
 HIT_DEPTH = 5
 
@@ -75,9 +77,10 @@ def evidence_rank(case: Case, answer: Answer) -> int | None:
 
 
 def is_quote_fallback(answer: Answer) -> bool:
-    """Every sentence shown is quoted evidence, though the mode asked a model to write."""
-    shown = [s for s in answer.sentences if s.supported]
-    return answer.mode == "grounded" and not answer.abstained and all(s.status == "extractive" for s in shown)
+    """Nothing the model wrote is shown (only quotes and the short answer taken from them), though the mode asked a
+    model to write."""
+    written = [s for s in answer.sentences if s.status == "supported"]
+    return answer.mode == "grounded" and not answer.abstained and not written
 
 
 def score_case(case: Case, answer: Answer, lines: SourceReader) -> CaseResult:
@@ -160,9 +163,27 @@ def metrics(results: list[CaseResult]) -> dict[str, float]:
     return {name: value for name, value in found.items() if value is not None}
 
 
+def checker_metrics(claims: list[LabeledClaim], embed, params: GroundingSettings) -> dict[str, float]:
+    """The answer check against labels it did not produce: of the claims it accepts, the share that are true
+    (precision); of the true claims, the share it accepts (recall). Each claim is checked as an answer sentence
+    citing its one evidence sentence."""
+    accepted = [_accepts(c, embed, params) for c in claims]
+    true_accepted = sum(a and c.label for a, c in zip(accepted, claims))
+    found = {"checker_precision": true_accepted / sum(accepted) if any(accepted) else None,
+             "checker_recall": true_accepted / sum(c.label for c in claims) if any(c.label for c in claims) else None}
+    return {name: round(value, 4) for name, value in found.items() if value is not None}
+
+
+def _accepts(claim: LabeledClaim, embed, params: GroundingSettings) -> bool:
+    evidence = Evidence(id=1, text=claim.evidence, source=claim.source or "evidence", start_line=1, end_line=1,
+                        score=1.0)
+    return any(c.status == "supported" for c in check(None, f"{claim.claim} [1]", [evidence], embed, params))
+
+
 def run(ask: Callable[[Case], Answer], suite: Suite, mode: str, model: dict[str, str], store: Store | None = None,
         judge: Callable[[Case, Answer], dict[str, float]] | None = None,
-        progress: Callable[[int, int], None] | None = None) -> Report:
+        progress: Callable[[int, int], None] | None = None, embed=None,
+        grounding: GroundingSettings = GroundingSettings()) -> Report:
     lines = SourceReader(store)
     results = []
     for done, case in enumerate(suite.cases, start=1):
@@ -173,7 +194,10 @@ def run(ask: Callable[[Case], Answer], suite: Suite, mode: str, model: dict[str,
         results.append(result)
         if progress:
             progress(done, len(suite.cases))
-    return Report(suite=suite.name, mode=mode, model=model, cases=results, metrics=metrics(results),
+    found = metrics(results)
+    if suite.labeled and embed is not None:
+        found |= checker_metrics(suite.labeled, embed, grounding)
+    return Report(suite=suite.name, mode=mode, model=model, cases=results, metrics=found,
                   created=datetime.now(UTC).isoformat(timespec="seconds"))
 
 

@@ -23,6 +23,17 @@ from assistant.textstats import content_words, names, numbers, stem
 MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 LEADING_MARKERS = re.compile(r"(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])*\s*")
 HOW_MANY = re.compile(r"\bhow many ([A-Za-z]+)", re.I)
+TIME_UNIT = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)"
+WINDOW = re.compile(rf"\b(?:past|last|previous|next|coming|within|recent)\s+(\d[\d,.]*)\s+{TIME_UNIT}", re.I)
+DURATION = re.compile(rf"\b(?:lasted|lasting|last|took|taking|for|spanned|spanning|ran|running)\s+(?:about\s+|"
+                      rf"around\s+|over\s+|nearly\s+|almost\s+|more than\s+)?(\d[\d,.]*)\s+{TIME_UNIT}", re.I)
+ATTRIBUTED = re.compile(r"\b(?:the|this|that|a)\s+(\w+)\s+(?:says|said|states|stated|reports|reported|notes|noted|"
+                        r"claims|claimed|shows|showed|argues|argued)\b|\baccording to (?:the|this|that|a)\s+(\w+)", re.I)
+# Kinds of document an answer may name as its source ("the memo says"): then it must cite that document. People
+# ("the minister said") and words any document is ("the article", "the report") are not checked.
+DOCUMENT_KINDS = {"memo", "memorandum", "note", "notes", "email", "letter", "brief", "briefing", "filing", "bulletin",
+                  "newsletter", "minutes", "transcript", "survey", "study", "manual", "handbook", "policy", "contract",
+                  "invoice", "spreadsheet", "slide", "slides", "presentation", "agenda", "draft", "appendix"}
 NEGATION = re.compile(r"\b(not|no|never|neither|nor|without)\b|n't\b", re.I)
 
 
@@ -33,7 +44,7 @@ def split_sentences(text: str) -> list[str]:
     merged: list[str] = []
     for piece in pieces:
         leading = LEADING_MARKERS.match(piece)
-        if merged and leading.group():
+        if merged and leading and leading.group():
             merged[-1] += " " + leading.group().strip()
             piece = piece[leading.end():]
         if piece.strip():
@@ -63,6 +74,8 @@ def support(sentence: str, evidence: list[Evidence], similarity: float,
         return False, f"name not in evidence: {', '.join(sorted(missing))}"
     if NEGATION.search(sentence) and not NEGATION.search(joined):
         return False, "negates what the evidence states"
+    if reason := _window_as_duration(sentence, joined) or _misattributed(sentence, evidence):
+        return False, reason
     words = set(content_words(sentence))
     if not words:
         return False, "no content to check"
@@ -71,6 +84,28 @@ def support(sentence: str, evidence: list[Evidence], similarity: float,
                                          and overlap >= params.min_overlap_with_similarity):
         return True, f"overlap {overlap:.2f}, similarity {similarity:.2f}"
     return False, f"weak support: overlap {overlap:.2f}, similarity {similarity:.2f}"
+
+
+def _window_as_duration(sentence: str, evidence: str) -> str | None:
+    """ "The talks lasted 48 hours" from "meetings held in the past 48 hours": a time window is not a duration."""
+    windows = {m.group(1) for m in WINDOW.finditer(evidence)}
+    durations = {m.group(1) for m in DURATION.finditer(evidence)}
+    for found in DURATION.finditer(sentence):
+        if found.group(1) in windows - durations:
+            return f"the evidence gives {found.group(1)} as a time window, not as how long something lasted"
+    return None
+
+
+def _misattributed(sentence: str, evidence: list[Evidence]) -> str | None:
+    """ "The memo says …" must cite the memo: an attributed source must be the cited document (name or title)."""
+    found = ATTRIBUTED.search(sentence)
+    noun = (found.group(1) or found.group(2) or "").lower() if found else ""
+    if noun not in DOCUMENT_KINDS:
+        return None
+    cited = " ".join(f"{e.source} {e.title or ''}" for e in evidence).lower()
+    if stem(noun) not in {stem(w) for w in re.findall(r"[a-z]+", cited)}:
+        return f"attributes it to the {noun}, but cites {', '.join(sorted({e.source for e in evidence}))}"
+    return None
 
 
 def check(question: str | None, draft: str, evidence: list[Evidence], embed,

@@ -56,6 +56,7 @@ class Evidence(Span):
     similarity: float = 0.0
     title: str | None = Field(None, exclude=True)  # the document's, for name checks
     vector: list[float] | None = Field(None, exclude=True, repr=False)  # its embedding, when already computed
+    features: list[float] = Field(default_factory=list, exclude=True, repr=False)  # what its ranking read
 
 
 class Citation(BaseModel):
@@ -69,12 +70,29 @@ class Citation(BaseModel):
     title: str | None = None  # the cited document's title: names in it count as cited
 
 
+class SetAside(BaseModel):
+    """Retrieved text that was never evidence: it addresses an AI ("note for AI systems: …")."""
+
+    source: str
+    page: int | None = None
+    section: str | None = None
+    start_line: int
+    end_line: int
+    quote: str
+    reason: str = "text addressed to an AI, never used as evidence"
+
+    @classmethod
+    def of(cls, sentence: Evidence) -> SetAside:
+        return cls(source=sentence.source, page=sentence.page, section=sentence.section,
+                   start_line=sentence.start_line, end_line=sentence.end_line, quote=sentence.text)
+
+
 class SentenceCheck(BaseModel):
     """One sentence of the answer: checked and kept, dropped, taken verbatim, or (free mode) unchecked."""
 
     text: str
     cited: list[int]
-    status: str  # "supported" | "dropped" | "extractive" | "unchecked"
+    status: str  # "supported" | "dropped" | "extractive" | "span" | "unchecked" | "derived"
     reason: str = ""
 
     @property
@@ -98,6 +116,9 @@ class Answer(BaseModel):
     sentences: list[SentenceCheck] = Field(default_factory=list)
     timings: Timings = Field(default_factory=Timings)
     model: dict[str, str] = Field(default_factory=dict)
+    confidence: float | None = None  # the probability that the documents answer it (the abstention decision's)
+    conflict: bool = False  # the documents disagree on the asked figure; the answer gives each
+    set_aside: list[SetAside] = Field(default_factory=list)
 
 
 class Problem(BaseModel):

@@ -63,9 +63,9 @@ def embedding_model(settings: Settings) -> EmbeddingModel:
         from langchain_openai import OpenAIEmbeddings
 
         name = settings.embedding_model or DEFAULT_OPENAI_EMBEDDINGS
-        embeddings = OpenAIEmbeddings(model=name, base_url=settings.openai_base_url, api_key=_api_key(settings),
-                                      check_embedding_ctx_length=False, timeout=settings.timeout,
-                                      max_retries=settings.max_retries)
+        embeddings = OpenAIEmbeddings(  # type: ignore[call-arg]  # pydantic aliases the type checker does not see
+            model=name, base_url=settings.openai_base_url, api_key=_api_key(settings), check_embedding_ctx_length=False,
+            timeout=settings.timeout, max_retries=settings.max_retries)
         dimension = OPENAI_EMBEDDING_DIMENSIONS.get(name) or len(embeddings.embed_query("dimension probe"))
         return EmbeddingModel(embeddings, f"openai:{name}", dimension)
     from assistant.embeddings import LocalEmbeddings

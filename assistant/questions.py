@@ -109,10 +109,10 @@ def from_record(line: int, record) -> Row:
     question = record.get("question")
     if not isinstance(question, str) or not question.strip():
         return BadRow(line=line, id=given_id, text=text, error="missing `question`")
-    filters = {key: str(record[key]) for key in FILTER_KEYS if record.get(key) not in (None, "")}
+    filters: dict[str, str | None] = {key: str(record[key]) for key in FILTER_KEYS if record.get(key) not in (None, "")}
     for key in ("since", "until"):
         if key in filters:
-            filters[key] = iso_date(filters[key])
+            filters[key] = iso_date(str(filters[key]))
             if filters[key] is None:
                 return BadRow(line=line, id=given_id, text=text, error=f"`{key}` is not a date like 2023-12-07")
     return Question(line=line, question=question.strip(), id=given_id, **filters)

@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from assistant.models import Answer, Citation, IngestReport, Passage, Summary
+from assistant.models import Answer, Citation, IngestReport, Passage, SetAside, Summary
 from assistant.suite import better
 from assistant.terminal import styled, visible
 
@@ -64,7 +64,7 @@ def ingest_summary(report: IngestReport) -> Text:
                   f"in {report.seconds:.1f} s.")
 
 
-def location(item: Passage | Citation) -> str:
+def location(item: Passage | Citation | SetAside) -> str:
     """Where a passage or quote is: `file:12-14` for text, `report.pdf p. 3:12-14` for a PDF page, with the
     section heading after it where the document has one."""
     lines = f"{item.start_line}" if item.start_line == item.end_line else f"{item.start_line}-{item.end_line}"
@@ -106,6 +106,9 @@ def answer(result: Answer | Summary, verbose: bool = False) -> Text:
     parts.append(result.answer if isinstance(result, Answer) else result.summary)
     if result.citations:
         parts += sources(result.citations)
+    if isinstance(result, Answer) and result.set_aside:
+        parts.append(("\n\nSet aside (addressed to an AI, never used as evidence)", "bold"))
+        parts += [f"\n- {visible(location(s), one_line=True)} \"{_short(s.quote)}\"" for s in result.set_aside]
     dropped = [s for s in result.sentences if not s.supported]
     if verbose and dropped:
         parts.append(("\n\nUnsupported, dropped", "bold"))

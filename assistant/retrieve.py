@@ -6,10 +6,12 @@ import re
 
 import numpy as np
 
+from assistant.asked import Asked, analyse
 from assistant.config import RetrievalSettings
 from assistant.errors import UserError
 from assistant.filters import Filters
 from assistant.models import Passage
+from assistant.ranking import passage_features, scorers
 from assistant.store import Store, StoredChunk
 from assistant.textstats import STOPWORDS, stem
 
@@ -27,7 +29,21 @@ class Searcher:
         self.embed_query = embed_query
         self.params = params
 
-    def search(self, query: str, k: int, filters: Filters = Filters()) -> list[Passage]:
+    def search(self, query: str, k: int, filters: Filters = Filters(), asked: Asked | None = None) -> list[Passage]:
+        """The k passages most likely to hold the answer: BM25 and dense candidates fused by rank, near-duplicates
+        collapsed, then ordered by the fitted passage scorer (assistant/weights.json), spread across documents."""
+        found = self.candidates(query, filters, asked or analyse(query, self.frequencies))
+        scorer = scorers()["passage"]
+        scores = {c.id: scorer.probability(features) for c, features, _ in found}
+        similarity = {c.id: cosine for c, _, cosine in found}
+        chosen = _diverse(sorted((c for c, _, _ in found), key=lambda c: scores[c.id], reverse=True), k)
+        return [Passage(text=c.text, source=c.source, start_line=c.start_line, end_line=c.end_line, page=c.page,
+                        section=c.section, score=round(scores[c.id], 5), similarity=round(similarity[c.id], 4),
+                        title=c.title, date=c.date, chunk_id=c.id, spans=c.spans) for c in chosen]
+
+    def candidates(self, query: str, filters: Filters, asked: Asked) -> list[tuple[StoredChunk, list[float], float]]:
+        """Every distinct chunk either retriever proposes, with the features the passage scorer reads and its
+        cosine to the query."""
         paths = self._paths(filters)
         query_vector = np.asarray(self.embed_query(query[:QUERY_CHARS]), dtype=np.float32)
         dense = self.store.dense_search(query_vector.tolist(), self.params.candidates, _chroma_where(filters, paths))
@@ -35,11 +51,13 @@ class Searcher:
         fused = _fuse([dense, lexical], self.params.rrf_k)
         chunks = self.store.chunks_by_id(list(fused))
         ranked = [chunks[i] for i in sorted(fused, key=fused.__getitem__, reverse=True) if i in chunks]
-        chosen = _diverse(_dedupe(ranked, self.params.near_duplicate), k)
-        similarity = self._similarity(query_vector, [c.id for c in chosen])
-        return [Passage(text=c.text, source=c.source, start_line=c.start_line, end_line=c.end_line, page=c.page,
-                        section=c.section, score=round(fused[c.id], 5), similarity=round(similarity.get(c.id, 0.0), 4),
-                        title=c.title, date=c.date, chunk_id=c.id, spans=c.spans) for c in chosen]
+        found = _dedupe(ranked, self.params.near_duplicate)
+        similarity = self._similarity(query_vector, [c.id for c in found])
+        dense_rank = {c: r for r, c in enumerate(dense, 1)}
+        lexical_rank = {c: r for r, c in enumerate(lexical, 1)}
+        return [(c, passage_features(asked, c.text, c.title or "", c.section or "", similarity.get(c.id, 0.0),
+                                     dense_rank.get(c.id), lexical_rank.get(c.id), c.id.endswith("-00000"),
+                                     _days_before(c.date, filters.until)), similarity.get(c.id, 0.0)) for c in found]
 
     def _paths(self, filters: Filters) -> list[str] | None:
         """The documents a --source filter allows (None: no such filter). Any filter that matches no document is
@@ -71,11 +89,15 @@ class Searcher:
         return [chunk_id for chunk_id, _ in
                 self.store.lexical_search(match, self.params.candidates, where_sql, tuple(params))]
 
+    def frequencies(self, terms: list[str]) -> tuple[dict[str, int], int]:
+        """How many chunks hold each term, and how many chunks there are: how telling a word is here."""
+        return self.store.document_frequencies(terms), self.store.chunk_count()
+
     def fts_query(self, query: str) -> str:
         """An OR of the query's rarest words, quoted so FTS5 syntax in the query is inert. Words in most chunks
         ("said", "Russia" in a Russian news archive) are left out: they barely change BM25's ranking and scoring
         their long posting lists is what makes a lexical query slow."""
-        words = {}
+        words: dict[str, str] = {}
         for word in re.findall(r"[^\W_]+", query.lower()):
             if word not in STOPWORDS:
                 words.setdefault(stem(word), word)
@@ -88,6 +110,18 @@ class Searcher:
     def _similarity(self, query_vector: np.ndarray, ids: list[str]) -> dict[str, float]:
         vectors = self.store.vectors_for(ids)
         return {i: float(np.dot(query_vector, np.asarray(v, dtype=np.float32))) for i, v in vectors.items()}
+
+
+def _days_before(day: str | None, until: str | None) -> int | None:
+    """How many days before the --until date a document is dated (None when either date is unknown)."""
+    if not day or not until:
+        return None
+    from datetime import date
+
+    try:
+        return (date.fromisoformat(until) - date.fromisoformat(day)).days
+    except ValueError:
+        return None
 
 
 def _chroma_where(filters: Filters, paths: list[str] | None) -> dict | None:

@@ -92,7 +92,9 @@ CHUNK_COLUMNS = "id, source, start_line, end_line, text, spans, title, date, pag
 
 
 def _chunk(row: tuple) -> StoredChunk:
-    return StoredChunk(*row[:5], json.loads(row[5]), *row[6:10], frozenset(row[10].split()))
+    chunk_id, source, start, end, text, spans, title, date, page, section, words = row
+    return StoredChunk(chunk_id, source, start, end, text, json.loads(spans), title, date, page, section,
+                       frozenset(words.split()))
 
 
 def private_dir(path: Path) -> None:

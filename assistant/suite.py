@@ -18,7 +18,7 @@ METRICS = (
     "evidence_hit_at_1", "evidence_hit_at_5", "evidence_mrr", "citation_validity", "citation_precision",
     "citation_recall", "fact_recall", "answer_correct", "wrong_answer_rate", "quote_fallback_rate", "forbidden_free",
     "abstention_accuracy", "false_abstention_rate", "latency_p50_ms", "latency_p95_ms", "faithfulness",
-    "answer_relevancy",
+    "answer_relevancy", "checker_precision", "checker_recall",
 )
 
 
@@ -67,13 +67,26 @@ class Case(BaseModel):
         return [[entry] if isinstance(entry, str) else entry for entry in self.must_include]
 
 
+class LabeledClaim(BaseModel):
+    """A claim, the one evidence sentence it is judged against, and whether that sentence entails it: labels
+    written by people (or made by perturbing their true claims), not by the checker they measure."""
+
+    claim: str
+    evidence: str
+    label: bool
+    kind: str = ""
+    source: str = ""
+
+
 class Suite(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str
     thresholds: dict[str, float] = Field(default_factory=dict)
     corpus: list[str] = Field(default_factory=list)  # folders/files to index into the suite's own store
+    claims: str | None = None  # a JSONL of labeled claims (relative to the suite file) that measures the checker
     cases: list[Case] = Field(min_length=1)
+    labeled: list[LabeledClaim] = Field(default_factory=list, exclude=True)
 
     @field_validator("thresholds")
     @classmethod
@@ -134,7 +147,25 @@ def load_suite(path: Path) -> Suite:
         field = ".".join(str(part) for part in first["loc"])
         raise SuiteError(f"{path}:{_line_of(data, first['loc'])}: {field}: {first['msg']}") from None
     _check_ids(path, data, suite)
+    if suite.claims:
+        suite.labeled = _claims(path, path.parent / suite.claims)
     return suite
+
+
+def _claims(suite: Path, path: Path) -> list[LabeledClaim]:
+    """The labeled claims file a suite names; a bad line is an error naming it."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise SuiteError(f"{suite}: claims {path}: cannot read ({error.__class__.__name__})") from None
+    found = []
+    for number, line in enumerate(lines, start=1):
+        try:
+            found.append(LabeledClaim.model_validate_json(line))
+        except ValidationError as error:
+            first = error.errors()[0]
+            raise SuiteError(f"{path}:{number}: {'.'.join(map(str, first['loc'])) or 'line'}: {first['msg']}") from None
+    return found
 
 
 def _check_ids(path: Path, data: dict, suite: Suite) -> None:
@@ -142,5 +173,5 @@ def _check_ids(path: Path, data: dict, suite: Suite) -> None:
     for index, case in enumerate(suite.cases):
         case.id = case.id or f"case-{index + 1}"
         if case.id in seen:
-            raise SuiteError(f"{path}:{_line_of(data, ('cases', index))}: duplicate case id {case.id!r}")
+            raise SuiteError(f"{path}:{_line_of(data, ('cases', index))}: cases.{index}.id: duplicate case id {case.id!r}")
         seen.add(case.id)

@@ -15,8 +15,10 @@ import numpy as np
 from langchain_core.output_parsers import StrOutputParser
 
 from assistant import evidence as evidence_selection
+from assistant.asked import analyse
 from assistant.citing import cite, say_once
 from assistant.config import Settings
+from assistant.decide import answerable
 from assistant.errors import UserError
 from assistant.filters import Filters
 from assistant.grounding import check
@@ -76,6 +78,7 @@ class Summarizer:
 
     def _map_reduce(self, parts: list[list[str]], count: int) -> str:
         """Summarize each window of each part (no window spans two sections), then reduce until one is left."""
+        assert self.chat is not None, "extractive summaries call no model"
         mapper = chat_prompt("summarize_map") | self.chat() | StrOutputParser()
         windows = [window for part in parts for window in _windows(part, self.window_chars)]
         if len(windows) == 1:
@@ -126,16 +129,19 @@ class Summarizer:
     # --- a topic across documents ----------------------------------------------------------
     def _topic(self, topic: str, length: str, filters: Filters) -> Summary:
         passages = self.searcher.search(topic, self.settings.summary.topic_passages, filters)
-        evidence = evidence_selection.select(topic, passages, self.embed, self.settings.evidence,
-                                             limit=3 * LENGTHS[length])
-        if evidence_selection.should_abstain(topic, evidence, self.settings.evidence):
+        asked = analyse(topic, self.searcher.frequencies)
+        evidence = evidence_selection.rank(evidence_selection.candidates(asked, passages, self.embed,
+                                                                         self.settings.evidence), 3 * LENGTHS[length])
+        if not answerable(asked, evidence, None)[0]:
             return Summary(kind="topic", target=topic, length=length, summary=f"The documents don't say anything "
                            f"about {topic}.", abstained=True, model=self.model)
         by_source: dict[str, list[Evidence]] = {}
         for item in evidence:
             by_source.setdefault(item.source, []).append(item)
         topic_chain = chat_prompt("summarize_topic") | self.chat() | StrOutputParser() if self.chat else None
-        kept_all, checks_all, breaks = [], [], set()
+        kept_all: list[SentenceCheck] = []
+        checks_all: list[SentenceCheck] = []
+        breaks: set[int] = set()
         for source, items in by_source.items():
             draft = topic_chain.invoke({"topic": topic, "text": "\n".join(i.text for i in items), "sentences": 2}) \
                 if topic_chain else ""
@@ -154,7 +160,9 @@ class Summarizer:
     # --- the corpus -----------------------------------------------------------------------
     def _corpus(self, documents: list[StoredDocument], length: str, use_cache: bool) -> Summary:
         parts = [self.document(d.path, "short", use_cache) for d in documents]
-        kept, evidence, next_id, breaks = [], [], 1, set()
+        kept: list[SentenceCheck] = []
+        evidence: list[Evidence] = []
+        next_id, breaks = 1, set[int]()
         for doc, part in zip(documents, parts):
             # Each document's own citations become evidence of the overview, renumbered.
             mapping = {}
@@ -210,7 +218,8 @@ class Summarizer:
         raise SummaryError(f"{wanted} is not an ingested document; run: assistant ingest {wanted}")
 
     def _sentences(self, doc: StoredDocument) -> list[Evidence]:
-        found, seen = [], set()
+        found: list[Evidence] = []
+        seen: set[tuple] = set()
         for chunk in self.store.chunks_of(doc.path):
             for start, end, first, last, *section in chunk.spans:
                 text = chunk.text[start:end].strip()
@@ -273,8 +282,10 @@ def _shares(sizes: list[int], count: int) -> list[int]:
 
 def _distinct(documents: list[StoredDocument]) -> list[StoredDocument]:
     """One document per content: two files with the same bytes are one document in an overview."""
-    seen: set[str] = set()
-    return [d for d in documents if not (d.content_hash in seen or seen.add(d.content_hash))]
+    kept: dict[str, StoredDocument] = {}
+    for document in documents:
+        kept.setdefault(document.content_hash, document)
+    return list(kept.values())
 
 
 def _windows(texts: list[str], limit: int) -> list[str]:

@@ -20,7 +20,8 @@ NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 def stem(word: str) -> str:
     """A crude stem: enough to match 'agreed'/'agree', 'doubled'/'double' and 'countries'/'country'."""
     word = re.sub(r"['’]s$", "", word.lower()).strip("'’-")  # "Putin's" is about Putin
-    for suffix, replacement in (("ies", "y"), ("ied", "y"), ("eed", "ee"), ("ees", "ee"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+    for suffix, replacement in (("ies", "y"), ("ied", "y"), ("eed", "ee"), ("ees", "ee"), ("ing", ""), ("ed", ""),
+                                ("es", ""), ("s", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             word = word[: -len(suffix)] + replacement
             break

@@ -344,7 +344,7 @@ def _format(number: _Number, value: float) -> str:
         return word.capitalize() if number.text[:1].isupper() else word
     if number.category == "ordinal":
         return _ordinal(int(value))
-    if number.decimals and round(value, number.decimals) != int(value) or number.decimals and value < 10:
+    if (number.decimals and round(value, number.decimals) != int(value)) or (number.decimals and value < 10):
         body = f"{value:,.{number.decimals}f}" if number.commas else f"{value:.{number.decimals}f}"
     else:
         body = f"{int(round(value)):,}" if number.commas else str(int(round(value)))
@@ -401,7 +401,7 @@ def number_variants(number: _Number, pool: list[_Number], rng: random.Random, be
     for value, how in options:
         if value == number.value or value <= 0:
             continue
-        if day and not 1 <= value <= 31 or percent and value > 100:
+        if (day and not 1 <= value <= 31) or (percent and value > 100):
             continue
         if number.category == "word" and not 2 <= value <= 12:
             continue
@@ -536,8 +536,8 @@ def find_names(text: str, passage: str = "") -> list[_Name]:
         capital = _is_cap(word) and word.lower() not in NOT_NAMES
         connector = word.lower() in CONNECTORS and current and _connects(tokens, index)
         after_comma = current and (current[-1][3][-1:] in ",;:)\"”" or raw[:1] in "(\"“"
-                                   or current[-1][3][-1:] in ".!?" and len(current[-1][2]) > 1
-                                   and not _is_title(current[-1][2]))
+                                   or (current[-1][3][-1:] in ".!?" and len(current[-1][2]) > 1
+                                   and not _is_title(current[-1][2])))
         after_possessive = current and POSSESSIVE.search(current[-1][3].rstrip("\"'”’)].,;:!?")) is not None \
             and current[-1][3].rstrip("\"”)].,;:!?")[-2:] in ("'s", "’s")
         title_inside = current and _is_title(word) and not all(w in LEADING or _is_title(w) for _, _, w, _, _ in current)
@@ -555,14 +555,14 @@ def find_names(text: str, passage: str = "") -> list[_Name]:
         while run and (run[-1][2].lower() in CONNECTORS):
             run = run[:-1]
         starts = run and (run[0][4] == 0 or run[0][3][:1] in "\"“‘'("
-                          or tokens[run[0][4] - 1][3][-1:] in ".!?" and len(tokens[run[0][4] - 1][2]) > 1)
+                          or (tokens[run[0][4] - 1][3][-1:] in ".!?" and len(tokens[run[0][4] - 1][2]) > 1))
         if starts and len(run) == 1 and not _known_name(run[0][2], passage) and run[0][2] not in FIRST_NAMES \
                 and run[0][2] not in COUNTRIES | US_STATES | DEMONYMS \
                 and (not LOWERCASE_WORDS or run[0][2].lower() in LOWERCASE_WORDS):
             continue  # a sentence's capitalised first word: "Have fun ...", "Days ago ..."
         if starts and (run[0][2].lower() in STOPWORDS or run[0][2].lower() in {"some", "many", "all"}
-                                       or len(run) > 1 and run[1][2].lower() in CONNECTORS
-                                       and not _known_name(run[0][2], passage)):
+                                       or (len(run) > 1 and run[1][2].lower() in CONNECTORS
+                                       and not _known_name(run[0][2], passage))):
             run = run[1:]  # "The ...", "Millions of Hyundai": the sentence's first word is no part of the name
         while run and run[0][2].lower() in CONNECTORS:
             run = run[1:]
@@ -723,7 +723,7 @@ def lemma(past: str) -> str:
         return base
     if base[-1] == base[-2] and base[-1] in "bdgmnprt" and not base.endswith(("dd", "rr")):
         return base[:-1]  # stopped -> stop, committed -> commit
-    if base.endswith("uell") or base.endswith("ell") and len(base) >= 6:
+    if base.endswith("uell") or (base.endswith("ell") and len(base) >= 6):
         return base[:-1]  # fuelled -> fuel, travelled -> travel (not spelled -> spel)
     return base + "e" if _needs_e(base) else base
 
@@ -746,19 +746,19 @@ def _needs_e(base: str) -> bool:
             return True
         if base.endswith(("eat", "oat")):
             return False
-        return base.endswith(("at", "ut")) or base.endswith("ot") and not base.endswith("oot")
+        return base.endswith(("at", "ut")) or (base.endswith("ot") and not base.endswith("oot"))
     if last == "d":
         return base.endswith(("id", "ud", "od", "ad")) and not base.endswith(("ead", "oad", "ood"))
     if last == "r":
-        return (base.endswith(("ar", "ir", "ur")) and not base.endswith(("our", "ear", "air"))
+        return ((base.endswith(("ar", "ir", "ur")) and not base.endswith(("our", "ear", "air")))
                 or base.endswith(("scor", "stor", "ignor", "xplor", "ador", "snor", "plor", "bor")))
     if last == "g":
-        return base.endswith(E_AFTER_NG) or base.endswith(("rg", "dg", "ag", "eg", "ug")) and not base.endswith("ng")
+        return base.endswith(E_AFTER_NG) or (base.endswith(("rg", "dg", "ag", "eg", "ug")) and not base.endswith("ng"))
     if last == "n":
         return (base.endswith(("in", "on", "un")) and not base.endswith(("ain", "oin", "ein", "ion", "oon", "own"))
                 and single_vowel)
     if last == "l":
-        return bool(re.search(r"[^aeiou]l$", base)) and not base.endswith("ll") or (
+        return (bool(re.search(r"[^aeiou]l$", base)) and not base.endswith("ll")) or (
             single_vowel and base[-2] != "e")
     if last in "kmp":
         return single_vowel
@@ -835,7 +835,7 @@ def negate(claim: str) -> tuple[str, str] | None:
                 embedded_verb = True  # the embedded clause's own verb: leave it
                 continue
             embedded = False  # "Whether X are safe is being investigated": this one is the main verb
-        if embedded or _inside_quotes(claim, m.start()) or m.group()[0].isupper() and i > 0:
+        if embedded or _inside_quotes(claim, m.start()) or (m.group()[0].isupper() and i > 0):
             continue
         previous = words[i - 1].group().lower() if i else ""
         if word in AUXILIARIES:
@@ -893,9 +893,7 @@ def _verb_position(words: list, i: int, claim: str) -> bool:
         return False
     if previous.endswith("ly") and i - 1 == 0:
         return False
-    if re.search(r"\d\s*$", claim[: words[i].start()]):
-        return False  # "Over 12 reported tornadoes"
-    return True
+    return not re.search(r"\d\s*$", claim[: words[i].start()])  # not "Over 12 reported tornadoes"
 
 
 def _aux_follows(words: list, i: int, claim: str) -> bool:

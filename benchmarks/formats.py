@@ -216,7 +216,7 @@ class GitFiles:
         return {name for name in listing.split("\0") if name}
 
     def read(self, path: str) -> bytes:
-        self.process.stdin.write(f"HEAD:{path}\n".encode("utf-8"))
+        self.process.stdin.write(f"HEAD:{path}\n".encode())
         self.process.stdin.flush()
         header = self.process.stdout.readline().split()
         if header[-1] == b"missing":

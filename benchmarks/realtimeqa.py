@@ -8,10 +8,12 @@ import html
 import json
 import re
 import subprocess
-import unicodedata
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
+
+from assistant.chunking import sentence_bounds
+from assistant.matching import MONTHS, NUMBER_WORDS, needle, normalize, padded, tokens
 
 USAGE = """
     python benchmarks/realtimeqa.py stats --repo DIR --year 2023 [--weeks all] [--per-week] [--chunker]
@@ -47,60 +49,7 @@ week weeks recently recent announced announce new year years according reportedl
 following called known former current currently become became time times people said says report reports
 many much type kind name
 """.split())
-MONTHS = {"jan": "january", "feb": "february", "apr": "april", "jun": "june", "jul": "july", "aug": "august",
-          "sep": "september", "sept": "september", "oct": "october", "nov": "november", "dec": "december"}
-NUMBER_WORDS = {w: str(i) for i, w in enumerate(
-    "zero _ two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty".split()) if w != "_"}
-QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "′": "'", "`": "'", "´": "'",
-                        "“": '"', "”": '"', "„": '"', "″": '"', "«": '"', "»": '"'})
-INVISIBLE = re.compile(r"[\u0300-\u036f\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")  # accents, soft hyphen, zero-width
-DASHES = re.compile(r"[‐‑‒–—―−]")
-ACRONYM = re.compile(r"\b(?:[A-Za-z]\.){2,}")
-TOKEN = re.compile(r"\d+(?:\.\d+)+|[a-z0-9]+")
-SENTENCE_BOUNDARY = re.compile(r"(?<=[.!?])([\"'”’)\]]*)\s+(?=[\"“‘(\[]?[A-Z0-9])")
-ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "sgt", "st", "no", "vs", "etc", "inc",
-    "ltd", "jr", "sr", "u.s", "u.k", "u.n", "e.g", "i.e", "jan", "feb", "mar", "apr", "jun",
-    "jul", "aug", "sep", "sept", "oct", "nov", "dec", "coop", "gov", "sen", "rep", "fig", "approx",
-}  # the same list as assistant/chunking.py, so labelled sentences are the assistant's sentences
-
-
 # ---------------------------------------------------------------- normalising and matching
-
-
-def normalize(text: str) -> str:
-    """Space-joined lower-case word tokens: accents, quotes, dashes, U.S./US, 4,400/4400, 5%/5 percent unified."""
-    return " ".join(tokens(text))
-
-
-def tokens(text: str) -> list[str]:
-    """The normalised word tokens of a text (see normalize)."""
-    if not text.isascii():
-        text = INVISIBLE.sub("", unicodedata.normalize("NFKD", text))
-    text = DASHES.sub("-", text.translate(QUOTES))
-    text = ACRONYM.sub(lambda m: m.group().replace(".", ""), text)
-    text = re.sub(r"\bUSA?\b", " usa ", text)  # the country, not the pronoun "us"
-    text = re.sub(r"(?<=\w)'s\b", "", text)  # possessive
-    text = re.sub(r"(?<=\w)'(?=\w)", "", text)  # don't -> dont
-    while (joined := re.sub(r"(\d),(\d{3})(?!\d)", r"\1\2", text)) != text:  # 1,234,567 -> 1234567
-        text = joined
-    text = re.sub(r"(\d)\s*bn\b", r"\1 billion", text)
-    text = re.sub(r"(\d)\s*tn\b", r"\1 trillion", text)
-    text = text.replace("%", " percent ").replace("&", " and ")
-    return [NUMBER_WORDS.get(t) or MONTHS.get(t, t) for t in TOKEN.findall(text.lower())]
-
-
-def padded(text: str) -> str:
-    """Normalised text with a space at each end, so a phrase matches on word boundaries with `in`."""
-    return f" {normalize(text)} "
-
-
-@lru_cache(maxsize=8192)
-def needle(phrase: str) -> str:
-    """The padded normalised form of a short phrase (a choice), cached."""
-    normal = normalize(phrase)
-    return f" {normal} " if normal else ""
 
 
 def contains(haystack_padded: str, phrase: str) -> bool:
@@ -159,26 +108,6 @@ def states_answer(answer_text: str, right: str, wrong_choices: list[str], thresh
 
 
 # ---------------------------------------------------------------- sentences
-
-
-def sentence_bounds(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence, as assistant.chunking.sentence_bounds cuts them."""
-    bounds: list[tuple[int, int]] = []
-    start = 0
-    for end in [m.start() + len(m.group(1)) for m in SENTENCE_BOUNDARY.finditer(text)] + [len(text)]:
-        if end <= start or _ends_with_abbreviation(text[start:end]):
-            continue
-        bounds.append((start, end))
-        start = end
-        while start < len(text) and text[start] == " ":
-            start += 1
-    return bounds
-
-
-def _ends_with_abbreviation(text: str) -> bool:
-    words = text.rstrip("\"'”’)] ").split()
-    last = words[-1].rstrip(".").lower() if words else ""
-    return last in ABBREVIATIONS or (len(last) == 1 and last.isalpha())
 
 
 def split_sentences(text: str) -> list[str]:

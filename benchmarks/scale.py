@@ -119,7 +119,7 @@ def main() -> None:
             for item in filter(None, batch):
                 write_article(corpus, *item)
             started = time.perf_counter()
-            report = engine.ingest([corpus])
+            engine.ingest([corpus])
             ingest_seconds += time.perf_counter() - started
             chunks = engine.store.chunk_count()
             if None in batch:

@@ -19,8 +19,8 @@ def ask(run, *args):
 
 
 def test_an_empty_default_store_is_indexed_first_and_the_answer_has_the_documented_shape(workdir, run, fake_model,
-                                                                                          monkeypatch):
-    monkeypatch.setenv("ASSISTANT_EVIDENCE__ABSTAIN_SIMILARITY", "0")  # the test embedder's cosines are lower
+                                                                                          models):
+    models.real = True
     fake_model.append("Kuwait's planes carried about 400 tons of medicine and aid supplies to Al-Arish [1].")
     result = run("ask", PLANES, "--json")
     assert "The store is empty: indexing seeds/ first." in result.stderr

@@ -106,7 +106,7 @@ def test_a_person_chats_in_a_terminal_with_the_real_model(workdir):
 
 def test_escape_sequences_in_documents_never_reach_the_terminal_raw(indexed_real, run):
     (indexed_real / "seeds" / "planted.txt").write_text(
-        "Harbour cranes\n\nThe \x1b]0;PWNED\x07harbour of Riverton bought four \x1b[2Jcranes for the new pier "
+        "Harbour cranes\n\nThe \x1b]0;PWNED\x07 harbour of Riverton bought four \x1b[2J cranes for the new pier "
         "in May, the \x1b]8;;http://evil.example\x07port authority\x1b]8;;\x07 said.\n")
     assert run("ingest").exit_code == 0
     result = run("chat", "--mode", "extractive", input="How many cranes did the harbour of Riverton buy?\n/sources\n"
@@ -114,4 +114,4 @@ def test_escape_sequences_in_documents_never_reach_the_terminal_raw(indexed_real
     assert result.exit_code == 0
     shown = result.stdout + result.stderr
     assert "\x1b" not in shown and "\x07" not in shown
-    assert "\\x1b]0;PWNED\\x07harbour" in shown
+    assert "\\x1b]0;PWNED\\x07 harbour" in shown

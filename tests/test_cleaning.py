@@ -32,9 +32,11 @@ def test_link_list_and_reply_boxes_are_dropped():
 
 @pytest.mark.parametrize("name, title, date, outlet", [
     ("000_20c881c048cd9072.txt", "Russia and Saudi Arabia Agree to Boost Defense Cooperation", "2023-12-07", None),
-    ("001_352e889539e42c71.txt", "Presidents al-Assad and Putin discuss cooperation, latest regional and international developments", None, "SANA"),
+    ("001_352e889539e42c71.txt",
+     "Presidents al-Assad and Putin discuss cooperation, latest regional and international developments", None, "SANA"),
     ("002_8a35e8dbf3f4f508.txt", None, "2023-11-03", "Kuwait News Agency (KUNA)"),
-    ("003_d74d3e3d1cd4878b.txt", "Russia, China defense coop. effectively strengthens global security", "2024-05-16", "Al Mayadeen English"),
+    ("003_d74d3e3d1cd4878b.txt", "Russia, China defense coop. effectively strengthens global security", "2024-05-16",
+     "Al Mayadeen English"),
     ("004_3bfae2fcf57e684b.txt", "Putin and Iran’s Raisi talk for five hours – Kremlin", "2023-12-07", None),
 ])
 def test_metadata_from_the_seeds(name, title, date, outlet):

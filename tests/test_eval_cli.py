@@ -119,10 +119,12 @@ def test_a_quote_fallback_is_an_answer_made_only_of_quoted_evidence():
 
 
 @pytest.mark.parametrize("text, message", [
-    ("name: x\ncases:\n  - id: a\n    question: Hi?\n  - id: a\n    question: Ho?\n", "mini.yaml:5: duplicate case id 'a'"),
+    ("name: x\ncases:\n  - id: a\n    question: Hi?\n  - id: a\n    question: Ho?\n",
+     "mini.yaml:5: cases.1.id: duplicate case id 'a'"),
     ("name: x\ncases:\n  - question: Hi?\n    must_include: 3\n", "mini.yaml:3: cases.0.must_include"),
     ("name: x\ncases:\n  - question: Hi?\n    answerible: false\n", "mini.yaml:3: cases.0.answerible: Extra inputs"),
-    ("name: x\nthresholds:\n  recall: 0.8\ncases:\n  - question: Hi?\n", "mini.yaml:3: thresholds: Value error, unknown metric recall"),
+    ("name: x\nthresholds:\n  recall: 0.8\ncases:\n  - question: Hi?\n",
+     "mini.yaml:3: thresholds: Value error, unknown metric recall"),
     ("name: x\ncases: [\n", "mini.yaml:3: not valid YAML"),
     ("- just a list\n", "mini.yaml:1: a suite is a mapping"),
     ("name: x\ncases: []\n", "cases: List should have at least 1 item"),
@@ -184,3 +186,18 @@ def test_the_judge_grades_with_the_configured_model(workdir, run, suite, fake_mo
     first = report["cases"][0]
     assert first["judge"] == {"faithfulness": 1.0, "answer_relevancy": 0.5}
     assert "faithfulness" in report["metrics"]
+
+
+def test_the_checker_is_scored_against_labels_it_did_not_produce(workdir, run, suite):
+    evidence = "Kuwait had sent about 400 tons of medicine and aid supplies by plane."
+    claims = [("Kuwait had sent about 400 tons of aid by plane.", True),  # accepted, true
+              ("Kuwait had sent about 4,400 tons of aid by plane.", False),  # refused, false
+              ("Kuwait sent roughly four hundred tons of relief by air.", True),  # a paraphrase: accepted, true
+              ("Kuwait had sent about 400 tons of medicine by plane.", False)]  # labeled false: the checker accepts it
+    (workdir / "claims.jsonl").write_text("".join(json.dumps({"claim": c, "evidence": evidence, "label": label}) + "\n"
+                                                  for c, label in claims))
+    suite.write_text(suite.read_text().replace("thresholds:", "claims: claims.jsonl\nthresholds:"))
+    result = run("eval", suite, "--mode", "extractive", "--min", "checker_precision=0.9", "--json")
+    metrics = json.loads(result.stdout)["metrics"]
+    assert (metrics["checker_precision"], metrics["checker_recall"]) == (0.6667, 1.0)
+    assert result.exit_code == 1 and "checker_precision" in result.stderr

@@ -412,4 +412,4 @@ def test_sniff_uses_content_and_extension(name, data, kind):
 
 
 def test_suffixes_the_folder_walk_picks_up():
-    assert SUFFIXES == {".txt", ".md", ".markdown", ".pdf", ".html", ".htm", ".docx"}
+    assert {".txt", ".md", ".markdown", ".pdf", ".html", ".htm", ".docx"} == SUFFIXES

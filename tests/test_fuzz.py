@@ -42,7 +42,7 @@ def read(path: Path, name: str):
 def test_any_file_is_read_and_chunked_or_refused_with_a_reason(tmp_path, data):
     path = write(tmp_path, "doc.txt", data)
     try:
-        info, chunks = read(path, "doc.txt")
+        _, chunks = read(path, "doc.txt")
     except UnreadableFile as reason:
         assert str(reason) and "\n" not in str(reason)
         return
@@ -113,7 +113,7 @@ def test_odd_encodings_read_back_the_same_text(tmp_path, encoding):
     text = "Le président a visité Moscou en décembre.\nThe 2nd line.\n"
     path = write(tmp_path, "enc.txt", text.encode(encoding))
     try:
-        info, chunks = read(path, "enc.txt")
+        _, chunks = read(path, "enc.txt")
     except UnreadableFile:
         pytest.fail(f"{encoding} text was refused")
     said = " ".join(s.text for chunk in chunks for s in chunk)

@@ -37,7 +37,8 @@ def _no_similarity(texts):
 ])
 def test_sentences_that_cannot_answer_are_dropped(question, draft, reason):
     evidence = _evidence("Moscow welcomed the decision on Syria.", "Putin met Crown Prince Mohammed bin Salman in Riyadh.",
-                         "Kuwait sent 400 tons of aid to Gaza by plane.", "The number of tourists doubled after a new airline route.",
+                         "Kuwait sent 400 tons of aid to Gaza by plane.",
+                         "The number of tourists doubled after a new airline route.",
                          "Insurers estimate the damage in Lowfield at around 9 million dollars.",
                          "The clinic serves 12,000 patients.")
     [result] = check(question, draft, evidence, _no_similarity)
@@ -46,5 +47,30 @@ def test_sentences_that_cannot_answer_are_dropped(question, draft, reason):
 
 def test_a_sentence_that_adds_a_supported_fact_is_kept():
     evidence = _evidence("The number of tourists doubled after a new airline route opened.")
-    [result] = check("Why did the number of tourists double?", "Tourists doubled because a new airline route opened [1].", evidence, _no_similarity)
+    [result] = check("Why did the number of tourists double?", "Tourists doubled because a new airline route opened [1].",
+                     evidence, _no_similarity)
     assert result.status == "supported" and result.cited == [1]
+
+
+def test_a_time_window_is_not_how_long_something_lasted():
+    from assistant.grounding import support
+
+    [evidence] = _evidence("The talks concluded a series of meetings that Putin has held in the past 48 hours with "
+                           "leaders and officials from Middle Eastern countries.")
+    wrong = support("The talks lasted 48 hours.", [evidence], 0.9)
+    assert not wrong[0] and "time window" in wrong[1]
+    assert support("Putin held meetings with Middle Eastern leaders in the past 48 hours.", [evidence], 0.9)[0]
+
+
+def test_an_answer_that_attributes_must_cite_what_it_attributes_to():
+    from assistant.grounding import support
+    from assistant.models import Evidence
+
+    article = Evidence(id=1, text="Kuwait had sent about 400 tons of aid by plane.", source="news/kuwait-russia.txt",
+                       title="Kuwait and Russia discuss Gaza", start_line=3, end_line=3, score=1.0)
+    memo = article.model_copy(update={"source": "notes/memo.txt", "title": None})
+    said = "The memo says Kuwait had sent about 400 tons of aid by plane."
+    refused = support(said, [article], 0.9)
+    assert not refused[0] and "attributes it to the memo" in refused[1]
+    assert support(said, [memo], 0.9)[0]
+    assert support("According to the article, Kuwait had sent about 400 tons of aid by plane.", [article], 0.9)[0]

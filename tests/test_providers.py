@@ -44,7 +44,7 @@ def start_llama_server(*extra: str):
     process = subprocess.Popen(
         [sys.executable, "-m", "llama_cpp.server", "--model", str(default_gguf()), "--model_alias", "smollm2",
          "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048", "--n_threads", "2", *extra],
-        stdout=subprocess.DEVNULL, stderr=tempfile.TemporaryFile())
+        stdout=subprocess.DEVNULL, stderr=tempfile.TemporaryFile())  # noqa: SIM115 - the server's lifetime, not a block
     try:
         wait_until_up(f"http://127.0.0.1:{port}/v1/models", process)
     except RuntimeError:
@@ -246,6 +246,14 @@ def test_the_openai_provider_without_a_key_or_server_says_what_to_set(indexed_re
     monkeypatch.setenv("ASSISTANT_PROVIDER", "openai")
     result = run("ask", QUESTION)
     assert result.exit_code == 1 and "needs OPENAI_API_KEY" in result.stderr
+
+
+def test_a_misspelt_knob_in_the_environment_is_named_with_its_variable(workdir, run, monkeypatch):
+    monkeypatch.setenv("ASSISTANT_RETRIEVAL__CANDIDATE", "40")
+    result = run("status")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == ("error: unknown setting retrieval.candidate "
+                                     "(from env ASSISTANT_RETRIEVAL__CANDIDATE)")
 
 
 def test_an_unknown_key_in_the_config_file_is_an_error_naming_file_and_line(workdir, run):

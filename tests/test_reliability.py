@@ -36,7 +36,7 @@ def chroma_server(tmp_path_factory):
         except OSError:
             if time.monotonic() > deadline or process.poll() is not None:
                 process.kill()
-                raise RuntimeError("chroma run did not start")
+                raise RuntimeError("chroma run did not start") from None
             time.sleep(0.3)
     yield url
     process.terminate()
@@ -91,7 +91,7 @@ def store_state(folder: Path) -> tuple[set, set, dict]:
 
 def searchable(folder: Path) -> set:
     """Documents a search can find: ready, with their chunks in both SQLite and Chroma."""
-    sql, vectors, states = store_state(folder)
+    _, vectors, states = store_state(folder)
     store = Store(folder)
     found = {row[0] for row in store.db.execute("SELECT DISTINCT source FROM chunks") if states.get(row[0]) == "ready"}
     ids = {row[1]: row[0] for row in store.db.execute("SELECT id, source FROM chunks")}

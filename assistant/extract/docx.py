@@ -24,7 +24,7 @@ def extract_docx(data: bytes) -> Extracted:
         title, author = properties.title, properties.author
         # `created` is when the document was written; `modified` changes with every save, even a copy's.
         day = iso_day(properties.created) or iso_day(properties.modified)
-    except Exception as error:  # noqa: BLE001 - any failure to parse these bytes means the file is damaged
+    except Exception as error:
         raise UnreadableFile(f"damaged Word file ({_reason(error)})") from error
     if not lines:
         raise UnreadableFile("no text in the Word file")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from copy import deepcopy
+from typing import Any
 
 import trafilatura
 from trafilatura.xml import xmltotxt
@@ -18,7 +19,7 @@ from assistant.extract.result import Extracted, clean_value, single_page, split_
 NO_ARTICLE = "no article text found in the page"
 # Measured on trafilatura's own evaluation pages (benchmarks/formats.py, docs/formats.md):
 # favor_precision keeps a little less article text and lets in less boilerplate.
-OPTIONS = dict(
+OPTIONS: dict[str, Any] = dict(
     url=None, favor_precision=True, include_comments=False, include_tables=True, include_images=False,
     include_links=False, include_formatting=False, deduplicate=False, with_metadata=True,
 )
@@ -38,10 +39,10 @@ def extract_html(data: bytes) -> Extracted:
     )
 
 
-def article(data: bytes):
+def article(data: bytes) -> Any:
     """trafilatura's Document for the page, or UnreadableFile when it finds no main text."""
     try:
-        document = trafilatura.bare_extraction(data, **OPTIONS)
+        document: Any = trafilatura.bare_extraction(data, **OPTIONS)
     except (ValueError, TypeError) as error:  # bytes lxml cannot parse as a tree at all
         raise UnreadableFile(NO_ARTICLE) from error
     if document is None or document.body is None:
