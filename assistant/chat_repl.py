@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+import signal
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -78,6 +79,8 @@ class ChatRepl:
     def _ask(self, question: str) -> None:
         conversation = self.conversation
         stream = render.TokenStream(self.err) if self.interactive else None
+        if self.interactive:  # the prompt library can leave its own SIGINT handler behind, which swallows Ctrl-C
+            signal.signal(signal.SIGINT, signal.default_int_handler)
         try:
             chat = self.assistant.chat if conversation.questions and conversation.mode != "extractive" else None
             rewritten = standalone(question, conversation.questions, chat)

@@ -34,6 +34,7 @@ ATTRIBUTED = re.compile(r"\b(?:the|this|that|a)\s+(\w+)\s+(?:says|said|states|st
 DOCUMENT_KINDS = {"memo", "memorandum", "note", "notes", "email", "letter", "brief", "briefing", "filing", "bulletin",
                   "newsletter", "minutes", "transcript", "survey", "study", "manual", "handbook", "policy", "contract",
                   "invoice", "spreadsheet", "slide", "slides", "presentation", "agenda", "draft", "appendix"}
+COMPLETE = re.compile(r"[.!?][\"'\u201d\u2019)\]]*$")
 NEGATION = re.compile(r"\b(not|no|never|neither|nor|without)\b|n't\b", re.I)
 
 
@@ -133,6 +134,22 @@ def check(question: str | None, draft: str, evidence: list[Evidence], embed,
             continue
         results.append(_check_one(question, text, cited, evidence, similarity[row], params))
     return results
+
+
+def check_statements(topic: str | None, draft: str, evidence: list[Evidence], embed, params: GroundingSettings,
+                     min_content_words: int) -> list[SentenceCheck]:
+    """A summary's check: each sentence as an answer's, and it must be a whole statement, not a fragment or a
+    sentence the token limit cut off ("Donations", "… has announced that four wedding")."""
+    return [_as_statement(c, min_content_words) if c.status == "supported" else c
+            for c in check(topic, draft, evidence, embed, params)]
+
+
+def _as_statement(sentence: SentenceCheck, min_content_words: int) -> SentenceCheck:
+    if not COMPLETE.search(sentence.text):
+        return sentence.model_copy(update={"status": "dropped", "reason": "cut off: no closing punctuation"})
+    if len(set(content_words(sentence.text))) < min_content_words:
+        return sentence.model_copy(update={"status": "dropped", "reason": "a fragment, not a statement"})
+    return sentence
 
 
 def _off_target(question: str, sentence: str) -> str | None:

@@ -16,7 +16,6 @@ from assistant.store import Store, StoredChunk
 from assistant.textstats import STOPWORDS, stem
 
 QUERY_CHARS = 2000  # the embedder reads 256 tokens; more query text only costs time
-COMMON_SHARE = 0.2  # a word in more chunks than this tells BM25 little, and costs the most to score
 
 
 class NoMatchingDocuments(UserError):
@@ -103,7 +102,7 @@ class Searcher:
                 words.setdefault(stem(word), word)
         frequency = self.store.document_frequencies(list(words))
         known = sorted((frequency[term], term) for term in words if frequency.get(term))
-        limit = COMMON_SHARE * max(1, self.store.chunk_count())
+        limit = max(self.params.common_share * self.store.chunk_count(), self.params.common_floor)
         rare = [term for df, term in known if df <= limit] or [term for _, term in known[:2]]
         return " OR ".join(f'"{words[term]}"' for term in rare[: self.params.query_terms])
 

@@ -141,6 +141,7 @@ class Store:
         private_dir(folder)
         self.folder, self.chroma_url = folder, chroma_url
         self.fault_pause = fault_pause
+        self._counted: tuple[tuple[int, int], int] | None = None  # (database version, chunks) for chunk_count
         try:
             self.db = sqlite3.connect(folder / "index.sqlite", timeout=30, check_same_thread=False)
             os.chmod(folder / "index.sqlite", 0o600)
@@ -258,7 +259,12 @@ class Store:
         return self.db.execute("SELECT 1 FROM documents WHERE path = ?", (path,)).fetchone() is not None
 
     def chunk_count(self) -> int:
-        return self.db.execute("SELECT count(*) FROM chunks").fetchone()[0]
+        """Counted again only when this or another connection has changed the database: every question asks, and
+        counting 60k chunks takes 2 ms."""
+        version = (self.db.total_changes, self.db.execute("PRAGMA data_version").fetchone()[0])
+        if self._counted is None or self._counted[0] != version:
+            self._counted = (version, self.db.execute("SELECT count(*) FROM chunks").fetchone()[0])
+        return self._counted[1]
 
     def replace_document(self, path: str, info: DocumentInfo, chunks: list[Chunk],
                          spans: list[list[list[int]]], vectors: list[list[float]]) -> None:
@@ -332,10 +338,13 @@ class Store:
 
     def lexical_search(self, match: str, limit: int, where_sql: str = "", params: tuple = ()) -> list[tuple[str, float]]:
         """(chunk id, bm25 score, higher is better) for an FTS5 match expression."""
-        rows = self.db.execute(
-            "SELECT c.id, -bm25(chunks_fts) AS score FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid "
-            f"WHERE chunks_fts MATCH ? {where_sql} ORDER BY bm25(chunks_fts) LIMIT ?",
-            (match, *params, limit)).fetchall()
+        if where_sql:
+            sql = ("SELECT c.id, -bm25(chunks_fts) FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid "
+                   f"WHERE chunks_fts MATCH ? {where_sql} ORDER BY bm25(chunks_fts) LIMIT ?")
+        else:  # rank inside FTS5 and join only the best: half the time of joining every match (61k chunks)
+            sql = ("SELECT c.id, -score FROM (SELECT rowid AS found, bm25(chunks_fts) AS score FROM chunks_fts "
+                   "WHERE chunks_fts MATCH ? ORDER BY score LIMIT ?) JOIN chunks c ON c.rowid = found ORDER BY score")
+        rows = self.db.execute(sql, (match, *params, limit)).fetchall()
         return [(row[0], row[1]) for row in rows]
 
     def document_frequencies(self, terms: list[str]) -> dict[str, int]:

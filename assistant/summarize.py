@@ -21,7 +21,7 @@ from assistant.config import Settings
 from assistant.decide import answerable
 from assistant.errors import UserError
 from assistant.filters import Filters
-from assistant.grounding import check
+from assistant.grounding import check_statements
 from assistant.models import Evidence, SentenceCheck, Summary
 from assistant.retrieve import Searcher
 from assistant.store import Store, StoredDocument
@@ -47,6 +47,9 @@ class Summarizer:
         self.window_chars = max(800, (settings.context_window - settings.max_tokens - knobs.prompt_tokens)
                                 * knobs.chars_per_token)
         self.cache_dir = cache_dir
+        # A summary sentence has no question to keep it on target, so it must rest on its evidence's own words.
+        self.grounding = settings.grounding.model_copy(update={"min_overlap": knobs.min_overlap,
+                                                               "min_overlap_with_similarity": knobs.min_overlap})
 
     # --- public -------------------------------------------------------------------------
     def document(self, wanted: str, length: str = "medium", use_cache: bool = True) -> Summary:
@@ -96,13 +99,17 @@ class Summarizer:
 
     def _checked(self, draft: str, evidence: list[Evidence], count: int):
         """Keep the draft's supported sentences, then the most central sentences, quoted, up to `count`."""
-        checks = check(None, draft, evidence, self.embed, self.settings.grounding)
+        checks = self._check(None, draft, evidence)
         kept = say_once([c for c in checks if c.status == "supported"])[:count]
         if len(kept) < count:  # a small model keeps few sentences: fill up with the document's central ones
             used = {i for c in kept for i in c.cited}
             extra = [c for c in self._central(evidence, count) if not set(c.cited) & used][:count - len(kept)]
             kept, checks = kept + extra, checks + extra
         return cite(kept, checks, evidence)
+
+    def _check(self, topic: str | None, draft: str, evidence: list[Evidence]) -> list[SentenceCheck]:
+        return check_statements(topic, draft, evidence, self.embed, self.grounding,
+                                self.settings.summary.min_content_words)
 
     def _central(self, evidence: list[Evidence], count: int) -> list[SentenceCheck]:
         """The most central sentences of each section in turn (sections share `count` by size), in order."""
@@ -145,7 +152,7 @@ class Summarizer:
         for source, items in by_source.items():
             draft = topic_chain.invoke({"topic": topic, "text": "\n".join(i.text for i in items), "sentences": 2}) \
                 if topic_chain else ""
-            checks = check(topic, draft, items, self.embed, self.settings.grounding)
+            checks = self._check(topic, draft, items)
             kept = say_once([c for c in checks if c.status == "supported"])[:2] or [
                 SentenceCheck(text=f"\u201c{items[0].text}\u201d", cited=[items[0].id], status="extractive")]
             label = items[0].title or source
@@ -232,7 +239,8 @@ class Summarizer:
         return found
 
     def _key(self, kind: str, target: str, length: str, hashes: list[str]) -> str:
-        material = json.dumps([CACHE_VERSION, kind, target, length, self.model, sorted(hashes)])
+        knobs = [self.grounding.model_dump(), self.settings.summary.model_dump(), self.settings.evidence.model_dump()]
+        material = json.dumps([CACHE_VERSION, kind, target, length, self.model, sorted(hashes), knobs])
         return hashlib.sha256(material.encode()).hexdigest()[:32]
 
     def _cached(self, key: str, use_cache: bool, make: Callable[[], Summary]) -> Summary:

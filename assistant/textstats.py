@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 STOPWORDS = frozenset("""
 a about above after again against all also am an and any are as at be because been before being below
@@ -17,6 +18,7 @@ WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*\d|\d")
 NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 
 
+@lru_cache(maxsize=1 << 17)  # called for every word of every candidate on each question: news reuses its words
 def stem(word: str) -> str:
     """A crude stem: enough to match 'agreed'/'agree', 'doubled'/'double' and 'countries'/'country'."""
     word = re.sub(r"['’]s$", "", word.lower()).strip("'’-")  # "Putin's" is about Putin

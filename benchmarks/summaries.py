@@ -14,13 +14,14 @@ import yaml
 
 from assistant.config import load_settings
 from assistant.engine import Assistant
+from assistant.matching import contains
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def covered(points: list[list[str]], text: str) -> int:
-    lower = text.lower()
-    return sum(any(spelling.lower() in lower for spelling in point) for point in points)
+    """Points mentioned, matched on word boundaries ("aid" is not in "said")."""
+    return sum(any(contains(text, spelling) for spelling in point) for point in points)
 
 
 def main() -> None:

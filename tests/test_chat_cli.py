@@ -71,6 +71,7 @@ def test_a_person_chats_in_a_terminal_with_the_real_model(workdir):
     env = {**os.environ, "COLUMNS": "200", "TERM": "xterm"}
     child = pexpect.spawn(sys.executable, ["-m", "assistant", "chat", "-v"], cwd=str(workdir), env=env,
                           encoding="utf-8", timeout=120, dimensions=(50, 200))
+    child.logfile_read = sys.stdout  # the whole transcript is shown when the test fails
     try:
         child.expect("/help for commands")
         child.expect("›")

@@ -74,3 +74,21 @@ def test_an_answer_that_attributes_must_cite_what_it_attributes_to():
     assert not refused[0] and "attributes it to the memo" in refused[1]
     assert support(said, [memo], 0.9)[0]
     assert support("According to the article, Kuwait had sent about 400 tons of aid by plane.", [article], 0.9)[0]
+
+
+def test_a_summary_keeps_whole_statements_that_rest_on_the_evidence_words():
+    from assistant.config import GroundingSettings
+    from assistant.grounding import check_statements
+
+    evidence = _evidence("A food blogger was fined 15,000 pounds after eating a great white shark.",
+                         "Several shelters are open, and local organizations are collecting donations.",
+                         "Stephanie Sadowski of SRS Events said she was shell-shocked on hearing the news.")
+    draft = ("A food blogger was fined 15,000 pounds for eating a great white shark [1]. Donations [2]. "
+             "Local organizations are collecting donations for shelters, a sign of a community in crisis [2]. "
+             "Stephanie Sadowski of SRS Events said she was shell-shocked on hearing the news and")
+    strict = GroundingSettings(min_overlap=0.75, min_overlap_with_similarity=0.75)
+    checks = check_statements(None, draft, evidence, _no_similarity, strict, min_content_words=4)
+    assert [(c.status, c.reason.split(":")[0]) for c in checks][1:] == [
+        ("dropped", "a fragment, not a statement"), ("dropped", "weak support"),
+        ("dropped", "cut off")]
+    assert checks[0].status == "supported"

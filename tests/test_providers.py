@@ -273,3 +273,13 @@ def test_config_shows_what_it_can_when_a_value_is_bad(workdir, run, monkeypatch)
     assert shown["settings"]["top_k"] == {"value": "many", "source": "env ASSISTANT_TOP_K", "invalid": True}
     assert shown["settings"]["max_tokens"] == {"value": 160, "source": "default"}
     assert "setting top_k" in result.stderr
+
+
+def test_config_shows_what_it_can_when_the_file_names_unknown_settings(workdir, run):
+    (workdir / "assistant.toml").write_text("top_kk = 3\nmax_tokens = 99\n[grounding]\nmin_overlapp = 0.3\n")
+    result = run("config", "--json")
+    assert result.exit_code == 1
+    shown = json.loads(result.stdout)
+    assert shown["settings"]["max_tokens"]["value"] == 99 and shown["settings"]["grounding.min_overlap"]["value"] == 0.5
+    assert shown["problems"] == ["assistant.toml:1: unknown setting top_kk (did you mean top_k?)",
+                                 "assistant.toml:4: unknown setting grounding.min_overlapp (did you mean min_overlap?)"]

@@ -50,3 +50,17 @@ def test_read_only_commands_on_a_store_that_does_not_exist_say_so_and_create_not
     assert result.exit_code == 1
     assert "no store at typo-store" in result.stderr and "nothing was created" in result.stderr
     assert not (workdir / "typo-store").exists()
+
+
+def test_a_small_folder_keeps_every_word_of_the_question_in_the_lexical_query(indexed, models):
+    """Leaving common words out is for speed on large indexes; in five articles about Russia, "Russia" and "Saudi"
+    are in many chunks and still pick out the passage (a 10% cut alone made the seeds decline such a question)."""
+    from assistant.config import RetrievalSettings, Settings
+    from assistant.engine import Assistant
+
+    question = "What did Russia and Saudi Arabia agree on defense?"
+    for floor, expected in ((5000, {"russia", "saudi", "arabia", "defense"}), (0, {"saudi", "arabia"})):
+        settings = Settings(store=indexed / ".assistant", retrieval=RetrievalSettings(common_floor=floor))
+        searcher = Assistant(settings, models.build()).searcher
+        words = set(searcher.fts_query(question).replace('"', "").split(" OR "))
+        assert words >= expected if floor else words == expected  # without the floor: only the two rarest
