@@ -69,7 +69,11 @@ class ChatRepl:
         session: PromptSession[str] = PromptSession(history=history)
         while True:
             try:
-                yield session.prompt("› ")
+                line = session.prompt("› ")
+                # The prompt can leave its own SIGINT handler behind, which would swallow Ctrl-C during an answer
+                # or a command: give Python's back before handling the line.
+                signal.signal(signal.SIGINT, signal.default_int_handler)
+                yield line
             except KeyboardInterrupt:
                 continue  # Ctrl-C at the prompt clears the line
             except EOFError:
@@ -79,8 +83,6 @@ class ChatRepl:
     def _ask(self, question: str) -> None:
         conversation = self.conversation
         stream = render.TokenStream(self.err) if self.interactive else None
-        if self.interactive:  # the prompt library can leave its own SIGINT handler behind, which swallows Ctrl-C
-            signal.signal(signal.SIGINT, signal.default_int_handler)
         try:
             chat = self.assistant.chat if conversation.questions and conversation.mode != "extractive" else None
             rewritten = standalone(question, conversation.questions, chat)
