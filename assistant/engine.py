@@ -164,6 +164,8 @@ class Assistant:
             on_token: Callable[[str], None] | None = None) -> Answer:
         from assistant.answer import Answerer
 
+        if mode != "extractive":
+            _ = self.chat  # a local model starts loading in its own process while the question is searched
         answerer = Answerer(self.searcher, self.embedding.embeddings, lambda: self.chat,
                             self.models.chat_name(self.settings), self.settings)
         return answerer.answer(question, mode=mode, filters=filters, on_token=on_token)

@@ -45,8 +45,10 @@ def chat_model(settings: Settings) -> BaseChatModel:
     path = Path(settings.model).expanduser() if settings.model else default_gguf()
     if not path.is_file():
         raise ProviderError(f"model file not found: {path} (ASSISTANT_MODEL must name a .gguf file)")
-    return LlamaCppChat(model_path=str(path), context_window=settings.context_window, threads=settings.threads,
+    chat = LlamaCppChat(model_path=str(path), context_window=settings.context_window, threads=settings.threads,
                         temperature=settings.temperature, max_tokens=settings.max_tokens)
+    chat.process.start()  # loading overlaps with retrieval; the first request waits for it
+    return chat
 
 
 def chat_model_name(settings: Settings) -> dict[str, str]:

@@ -6,6 +6,8 @@ import json
 import os
 import shutil
 import sqlite3
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from assistant.cli import app
 from assistant.config import Settings
 from assistant.embeddings import LocalEmbeddings
 from assistant.engine import Assistant
+from assistant.llamacpp import LlamaCppChat
 from assistant.providers import EmbeddingModel, Models, chat_model, chat_model_name
 from assistant.store import chroma_client, forget_clients
 from tests.fakes import CountingModel, HashEmbeddings
@@ -41,6 +44,7 @@ class TestModels:
     real_chat: bool = False  # the providers' own chat factory, configured by the environment
     no_chat: bool = False
     chat: CountingModel | None = None
+    worker_script: Path | None = None  # the local model's process is tests/scripted_worker.py following this file
 
     def embeddings(self, settings: Settings) -> EmbeddingModel:
         if self.real:
@@ -54,7 +58,14 @@ class TestModels:
         self.chat = CountingModel(responses=list(self.responses) or [NO_ANSWER])
         return self.chat
 
+    def scripted_chat(self, settings: Settings) -> LlamaCppChat:
+        command = [sys.executable, str(ROOT / "tests" / "scripted_worker.py"), str(self.worker_script)]
+        return LlamaCppChat(model_path="scripted", command=command)
+
     def build(self) -> Models:
+        if self.worker_script:
+            return Models(chat=self.scripted_chat, embeddings=self.embeddings,
+                          chat_name=lambda settings: {"provider": "local", "name": "scripted"})
         if self.real_chat:
             return Models(chat=chat_model, embeddings=self.embeddings, chat_name=chat_model_name)
         return Models(chat=self.make_chat, embeddings=self.embeddings,
@@ -152,6 +163,17 @@ def run_json(run):
         return json.loads(result.stdout)
 
     return invoke
+
+
+@pytest.fixture
+def scripted_model(models, tmp_path) -> Callable[..., None]:
+    """Run the local model's process as tests/scripted_worker.py, one script step per request."""
+
+    def script(*steps: str) -> None:
+        models.worker_script = tmp_path / "worker-script"
+        models.worker_script.write_text("".join(f"{step}\n" for step in steps))
+
+    return script
 
 
 @pytest.fixture

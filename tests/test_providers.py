@@ -39,10 +39,11 @@ def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 120) -> 
 
 
 def start_llama_server(*extra: str):
-    """llama.cpp's OpenAI-compatible server with the packaged GGUF; its log goes to a temp file (a pipe fills up)."""
+    """llama.cpp's OpenAI-compatible server (its CPU-safe launcher) with the packaged GGUF; its log goes to a temp
+    file (a pipe fills up)."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(default_gguf()), "--model_alias", "smollm2",
+        [sys.executable, "-m", "assistant.llamacpp_server", "--model", str(default_gguf()), "--model_alias", "smollm2",
          "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048", "--n_threads", "2", *extra],
         stdout=subprocess.DEVNULL, stderr=tempfile.TemporaryFile())  # noqa: SIM115 - the server's lifetime, not a block
     try:
