@@ -9,8 +9,10 @@
 3. answerable: do the documents answer the question? Labels: answerable vs. unanswerable (answer left out of the
    index, or never in it). Its threshold: the highest that keeps false abstention on the development questions at
    or below FALSE_ABSTENTION.
-Logistic regression (standardised features, L2), fit with numpy; the held-out year is never read here. With
---write the weights replace assistant/weights.json, recording what they were fit on.
+Logistic regression (standardised features, L2), fit with numpy; the held-out year is never read here: the year
+is taken from the data read (OUT/summary.json, written by the build) and anything but 2023 (development) is refused
+with one line (benchmarks/heldout.py). With --write the weights replace assistant/weights.json, recording what they
+were fit on.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks import realtimeqa
+from benchmarks.heldout import require_development
 from benchmarks.news import as_of, build, questions
 
 SPAN_PRECISION = 0.80
@@ -61,6 +64,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args(argv)
     build(args.repo, 2023, args.out)
+    require_development(args.out)  # an --out holding another year's build is refused here, before anything is read
+    weeks = len(json.loads((args.out / "summary.json").read_text())["weeks"])
 
     from assistant import evidence, shortanswer
     from assistant.asked import analyse
@@ -142,7 +147,7 @@ def main(argv: list[str] | None = None) -> None:
     for name, scorer in model.items():
         print(f"  {name}: " + ", ".join(f"{n} {c:+.2f}" for n, c in zip(scorer["names"], scorer["coef"])))
     if args.write:
-        fit_on = (f"RealTimeQA 2023 (development): {len(rows)} questions of all 51 weeks, {len(answerable)} answerable; "
+        fit_on = (f"RealTimeQA 2023 (development): {len(rows)} questions of {weeks} weeks, {len(answerable)} answerable; "
                   f"fit by benchmarks/fit_ranker.py on {date.today().isoformat()}")
         (ROOT / "assistant" / "weights.json").write_text(json.dumps({"fit_on": fit_on, "scorers": _rounded(model)},
                                                                     indent=1) + "\n")

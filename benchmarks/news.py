@@ -1,28 +1,39 @@
 """Answers on news nobody here wrote: the RealTimeQA weekly news quizzes, 2023 to tune, 2024 held out.
 
-    python benchmarks/news.py --repo PATH --year 2023 [--modes grounded extractive] [--limit N] [--out DIR]
+    python benchmarks/news.py --repo PATH --year 2023 [--modes grounded extractive] [--as-of date|none|both]
+                              [--limit N] [--weeks SPEC] [--out DIR] [--resamples 1000] [--seed 21]
+    python benchmarks/news.py --rescore --year 2023 [--out DIR] [--modes ...] [--as-of ...]
 
 PATH is a bare git clone of github.com/realtimeqa/realtimeqa_public (its text is read at run time and never
 committed). The corpus, questions and answerability come from benchmarks/realtimeqa.py (design and counts in
-benchmarks/REALTIMEQA.md): the search hits of every week of the year are indexed; a question is answerable when a
-sentence of its own hits states the right choice; unanswerable questions are real ones whose answer-holding
-documents were left out of the index, or whose hits never held the answer. The quiz's choices are never shown to
-the assistant: it answers the question as a person would have asked it that week, with documents published after
-the question's date left out (--until DATE: they did not exist yet).
+benchmarks/REALTIMEQA.md): the search hits of every week of the year (or of --weeks) are indexed; a question is
+answerable when a sentence of its own hits states the right choice; unanswerable questions are real ones whose
+answer-holding documents were left out of the index, or whose hits never held the answer. The quiz's choices are
+never shown to the assistant. --as-of date (the default) asks each question as a person would have that week, with
+documents published after the question's date left out (--until DATE: they did not exist yet); --as-of none asks
+with no date filter; both runs both. The report says which.
 
-Scoring, per question:
-  answerable: correct when the answer states the right choice (>= 80% of its words, on word boundaries) and no
-  wrong choice; wrong when it states a wrong choice and not the right one; declined; otherwise incomplete.
-  unanswerable: declined or not.
-Also: a gold article (one that holds the answer) cited; retrieval (a gold article first, in the top 5); answers
-that are only quoted evidence (quote fallback); latency. The report is printed and written to OUT/report-MODE.json.
+Scoring (benchmarks/scoring.py), per answerable question: correct when one sentence of the answer states the right
+choice as a contiguous phrase (numbers with their units and magnitudes) and no wrong choice is stated as a phrase;
+wrong when a wrong choice is stated; declined; otherwise incomplete. Short-answer correct: the answer's short-answer
+span, or else its first clause (<= 12 words), alone states the right choice. Unanswerable: declined or not.
+
+Baselines, scored by the same scorer in the same run: lead-2 (the first two body sentences) of the top retrieved
+article, lead-2 of a gold article (an oracle: an article holding the answer), two random sentences (seeded per
+question) of the top retrieved article. Every figure has a 95% bootstrap interval over questions, and the product's
+distance above lead-2 of the top article a paired one.
+
+Also: a gold article cited; retrieval (a gold article first, in the top 5); answers that are only quoted evidence
+(quote fallback); latency. Written to OUT/report-MODE[-undated].json (per question, enough to rescore),
+OUT/baselines[-undated].json and OUT/table[-undated].json. --rescore recomputes all of it from those reports (and
+from older ones, without the top-article baselines when they did not record the retrieved articles) without asking
+again. Every run on 2024, rescoring included, appends one line to benchmarks/heldout_log.jsonl.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -32,16 +43,26 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from assistant.filters import Filters
-from benchmarks import realtimeqa
+from benchmarks import heldout, realtimeqa, scoring
 
 SIDES = {2023: "development (tuning)", 2024: "held-out (reported, not tuned on)"}
+AS_OF = {"date": "as of each question's date (documents published after it left out)",
+         "none": "no date filter (every indexed document, later ones included)"}
+BASELINES = ("lead-2 top", "lead-2 gold", "random-2 top")
+MIN_LEAD_WORDS = 4  # a body "sentence" shorter than this (a dateline, a byline) is not taken for a lead sentence
 
 
-def build(repo: Path, year: int, out: Path) -> None:
-    """The corpus and questions of every week of the year, unless already written."""
+def build(repo: Path, year: int, out: Path, weeks: str | None = None) -> None:
+    """The corpus and questions of every week of the year (or of the chosen weeks), unless already written."""
     if (out / "questions.jsonl").is_file():
         return
-    realtimeqa.main(["build", "--repo", str(repo), "--year", str(year), "--out", str(out)])
+    realtimeqa.main(["build", "--repo", str(repo), "--year", str(year), "--out", str(out)]
+                    + (["--weeks", weeks] if weeks else []))
+
+
+def built(out: Path) -> dict:
+    """What the build recorded about itself (year, weeks, counts)."""
+    return json.loads((out / "summary.json").read_text(encoding="utf-8"))
 
 
 def questions(out: Path, limit: int | None) -> list[dict]:
@@ -50,82 +71,272 @@ def questions(out: Path, limit: int | None) -> list[dict]:
     return chosen[:limit] if limit else chosen
 
 
-def as_of(row: dict) -> Filters:
-    """The question as it was asked that week: documents published after its date did not exist yet."""
-    return Filters(until=row["date"])
+def as_of(row: dict, dated: bool = True) -> Filters:
+    """The question as it was asked that week (documents published after its date did not exist yet), or undated."""
+    return Filters(until=row["date"]) if dated else Filters()
 
 
 def doc_id(source: str) -> str:
     return Path(source).stem
 
 
-def score(row: dict, answer: dict) -> dict:
-    """One question's outcome (see the module docstring)."""
+def suffix(setting: str) -> str:
+    return "" if setting == "date" else "-undated"
+
+
+# ---------------------------------------------------------------- one answer
+
+
+def record(answer: dict) -> dict:
+    """What a report keeps of an answer (the JSON of `assistant ask --json`): enough to rescore it later."""
+    sentences = answer.get("sentences", [])
+    return {"said": answer["answer"], "abstained": answer["abstained"], "mode": answer["mode"],
+            "span": next((s["text"] for s in sentences if s["status"] == "span"), None),
+            "cited_docs": list(dict.fromkeys(doc_id(c["source"]) for c in answer["citations"])),
+            "retrieved_docs": list(dict.fromkeys(doc_id(p["source"]) for p in answer["retrieved"])),
+            "ms": answer["timings"]["total_ms"], "confidence": answer.get("confidence"),
+            "quote_fallback": answer["mode"] == "grounded" and not answer["abstained"]
+            and not any(s["status"] == "supported" for s in sentences)}
+
+
+def score(row: dict, rec: dict) -> dict:
+    """One question's outcome from a record (see `record`; older reports' entries, without the document lists,
+    keep their stored retrieval figures)."""
     wrong = [c for c in row["choices"] if c != row["answer"]]
-    cited = [doc_id(c["source"]) for c in answer["citations"]]
-    retrieved = list(dict.fromkeys(doc_id(p["source"]) for p in answer["retrieved"]))
     gold = set(row["gold_docs"])
-    shown = answer["answer"]
+    retrieved, cited = rec.get("retrieved_docs"), rec.get("cited_docs")
+    span = rec.get("span")
+    short = "" if rec["abstained"] else scoring.short_answer(rec["said"], span)
+    found = scoring.verdict(rec["said"], row["answer"], wrong)
     outcome = {"id": row["id"], "role": row["role"], "question": row["question"], "answer": row["answer"],
-               "said": shown, "abstained": answer["abstained"], "ms": answer["timings"]["total_ms"],
-               "confidence": answer.get("confidence"),
-               "kind": row["answer_kind"], "cited_gold": bool(gold & set(cited)), "gold_first": bool(retrieved)
-               and retrieved[0] in gold, "gold_top5": bool(gold & set(retrieved[:5])),
-               "quote_fallback": answer["mode"] == "grounded" and not answer["abstained"] and not any(
-                   s["status"] == "supported" for s in answer["sentences"])}
-    if answer["abstained"]:
-        outcome["result"] = "declined"
-    elif realtimeqa.states_answer(shown, row["answer"], wrong):
-        outcome["result"] = "correct"
-    elif any(realtimeqa.states(shown, choice) for choice in wrong):
-        outcome["result"] = "wrong"
-    else:
-        outcome["result"] = "incomplete"
+               "kind": row["answer_kind"], "said": rec["said"], "span": span, "short": short,
+               "abstained": rec["abstained"], "ms": rec.get("ms"), "confidence": rec.get("confidence"),
+               "retrieved_docs": retrieved, "cited_docs": cited,
+               "cited_gold": bool(gold & set(cited)) if cited is not None else rec.get("cited_gold"),
+               "gold_first": (bool(retrieved) and retrieved[0] in gold) if retrieved is not None
+               else rec.get("gold_first"),
+               "gold_top5": bool(gold & set(retrieved[:5])) if retrieved is not None else rec.get("gold_top5"),
+               "quote_fallback": rec.get("quote_fallback"),
+               "wrong_stated": [] if rec["abstained"] else found.wrong}
+    outcome["result"] = "declined" if rec["abstained"] else found.result
+    outcome["short_result"] = ("declined" if rec["abstained"]
+                               else scoring.verdict(short, row["answer"], wrong).result)
     return outcome
 
 
-def rate(rows: list[dict], test) -> float:
-    return sum(bool(test(r)) for r in rows) / len(rows) if rows else float("nan")
+# ---------------------------------------------------------------- baselines
 
 
-def summarise(outcomes: list[dict]) -> dict:
-    answerable = [o for o in outcomes if o["role"] == "answerable"]
-    answered = [o for o in answerable if not o["abstained"]]
-    unanswerable = [o for o in outcomes if o["role"] != "answerable"]
-    return {
-        "answerable": len(answerable), "unanswerable": len(unanswerable),
-        "answer_correct": rate(answerable, lambda o: o["result"] == "correct"),
-        "wrong_answer_rate": rate(answered, lambda o: o["result"] != "correct"),
-        "states_a_wrong_choice": rate(answerable, lambda o: o["result"] == "wrong"),
-        "incomplete": rate(answerable, lambda o: o["result"] == "incomplete"),
-        "false_abstention": rate(answerable, lambda o: o["abstained"]),
-        "unanswerable_declined": rate(unanswerable, lambda o: o["abstained"]),
-        "gold_cited": rate(answered, lambda o: o["cited_gold"]),
-        "gold_first": rate(answerable, lambda o: o["gold_first"]),
-        "gold_top5": rate(answerable, lambda o: o["gold_top5"]),
-        "quote_fallback": rate(answered, lambda o: o["quote_fallback"]),
-        "latency_p50_s": statistics.median(o["ms"] for o in outcomes) / 1000,
-        "latency_p95_s": sorted(o["ms"] for o in outcomes)[int(0.95 * (len(outcomes) - 1))] / 1000,
-    }
+def body_sentences(text: str) -> list[str]:
+    """The article's body sentences from a corpus file (`Date:` line and title skipped, debris lines left out by the
+    assistant's own cleaner), each of at least MIN_LEAD_WORDS words."""
+    from assistant.cleaning import content_mask
+
+    lines = text.split("\n")
+    head = 1 if lines and lines[0].startswith("Date: ") else 0
+    body = lines[head + 1:]  # the title is the line after the date
+    keep = content_mask(body)
+    return [s for line, kept in zip(body, keep) if kept for s in realtimeqa.split_sentences(line)
+            if len(s.split()) >= MIN_LEAD_WORDS]
 
 
+class Corpus:
+    """The built corpus' articles, read on demand."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.cache: dict[str, list[str]] = {}
+
+    def sentences(self, doc: str | None) -> list[str]:
+        if not doc:
+            return []
+        if doc not in self.cache:
+            path = self.folder / f"{doc}.txt"
+            self.cache[doc] = body_sentences(path.read_text(encoding="utf-8")) if path.is_file() else []
+        return self.cache[doc]
+
+
+def baseline_outcomes(rows: list[dict], records: list[dict], corpus: Corpus,
+                      seed: int = scoring.SEED) -> dict[str, list[dict]]:
+    """Each baseline's outcome on every answerable question (baselines never decline). The top-article baselines
+    need the retrieved articles: they are left out when the records do not have them (older reports)."""
+    with_retrieval = all(rec.get("retrieved_docs") is not None for rec in records)
+    names = BASELINES if with_retrieval else ("lead-2 gold",)
+    found: dict[str, list[dict]] = {name: [] for name in names}
+    for row, rec in zip(rows, records):
+        if row["role"] != "answerable":
+            continue
+        top = (rec.get("retrieved_docs") or [None])[0]
+        gold = row["gold_docs"][0] if row["gold_docs"] else None
+        texts = {"lead-2 top": (top, scoring.lead(corpus.sentences(top), 2)),
+                 "lead-2 gold": (gold, scoring.lead(corpus.sentences(gold), 2)),
+                 "random-2 top": (top, scoring.random_sentences(corpus.sentences(top), 2, f"{seed}:{row['id']}"))}
+        for name in names:
+            doc, chosen = texts[name]
+            outcome = score(row, {"said": "\n".join(chosen), "abstained": False, "span": None})
+            found[name].append({key: outcome[key] for key in ("id", "role", "said", "short", "abstained", "result",
+                                                              "short_result", "wrong_stated")} | {"doc": doc})
+    return found
+
+
+# ---------------------------------------------------------------- figures
+
+
+def _answerable(o: dict) -> bool:
+    return o["role"] == "answerable"
+
+
+def _answered(o: dict) -> bool:
+    return o["role"] == "answerable" and not o["abstained"]
+
+
+# name: (who counts, the value per question, statistic); None values (unknown in an older report) are left out
+METRICS = {
+    "answer_correct": (_answerable, lambda o: o["result"] == "correct", None),
+    "short_answer_correct": (_answerable, lambda o: o["short_result"] == "correct", None),
+    "wrong_answer_rate": (_answered, lambda o: o["result"] != "correct", None),
+    "states_a_wrong_choice": (_answerable, lambda o: o["result"] == "wrong", None),
+    "incomplete": (_answerable, lambda o: o["result"] == "incomplete", None),
+    "false_abstention": (_answerable, lambda o: o["abstained"], None),
+    "unanswerable_declined": (lambda o: o["role"] != "answerable", lambda o: o["abstained"], None),
+    "gold_cited": (_answered, lambda o: o["cited_gold"], None),
+    "gold_first": (_answerable, lambda o: o["gold_first"], None),
+    "gold_top5": (_answerable, lambda o: o["gold_top5"], None),
+    "quote_fallback": (_answered, lambda o: o["quote_fallback"], None),
+    "latency_p50_s": (lambda o: True, lambda o: None if o["ms"] is None else o["ms"] / 1000, scoring.median),
+    "latency_p95_s": (lambda o: True, lambda o: None if o["ms"] is None else o["ms"] / 1000, scoring.p95),
+}
+BASELINE_METRICS = ("answer_correct", "short_answer_correct", "wrong_answer_rate", "states_a_wrong_choice",
+                    "incomplete")
+LABELS = {"answer_correct": "answer correct (of answerable)", "short_answer_correct": "short answer correct",
+          "wrong_answer_rate": "wrong or incomplete (of answered)", "states_a_wrong_choice": "… states a wrong choice",
+          "incomplete": "… states neither", "false_abstention": "answerable declined",
+          "unanswerable_declined": "unanswerable declined", "gold_cited": "gold article cited (of answered)",
+          "gold_first": "gold article first", "gold_top5": "gold article in top 5",
+          "quote_fallback": "quote fallback (of answered)", "latency_p50_s": "latency p50 (s)",
+          "latency_p95_s": "latency p95 (s)"}
 TARGETS = {"answer_correct": ">= 0.70", "wrong_answer_rate": "<= 0.05", "false_abstention": "<= 0.05",
            "unanswerable_declined": ">= 0.85", "gold_cited": ">= 0.95", "gold_first": ">= 0.92",
            "gold_top5": ">= 0.98", "latency_p50_s": "<= 3"}
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--repo", type=Path, required=True)
-    parser.add_argument("--year", type=int, choices=sorted(SIDES), required=True)
-    parser.add_argument("--modes", nargs="+", default=["grounded", "extractive"])
-    parser.add_argument("--limit", type=int, help="only the first N questions (a quick look)")
-    parser.add_argument("--out", type=Path, help="default benchmarks/out/news-YEAR")
-    args = parser.parse_args(argv)
-    out = args.out or ROOT / "benchmarks" / "out" / f"news-{args.year}"
-    build(args.repo, args.year, out)
+def summarise(outcomes: list[dict], names=tuple(METRICS), resamples: int = scoring.RESAMPLES,
+              seed: int = scoring.SEED) -> dict:
+    """Each figure with its 95% bootstrap interval over the questions it is a share of, and their count."""
+    figures = {"answerable": sum(map(_answerable, outcomes)),
+               "unanswerable": sum(not _answerable(o) for o in outcomes)}
+    for name in names:
+        who, value, statistic = METRICS[name]
+        values = [float(v) for o in outcomes if who(o) and (v := value(o)) is not None]
+        if not values:
+            continue
+        point, low, high = scoring.bootstrap(values, statistic or scoring.mean, resamples, seed)
+        figures[name] = {"value": point, "low": low, "high": high, "n": len(values)}
+    return figures
 
-    from assistant import render
+
+def above(product: list[dict], baseline: list[dict], resamples: int = scoring.RESAMPLES,
+          seed: int = scoring.SEED) -> dict:
+    """The product minus a baseline on the same answerable questions, with paired bootstrap intervals."""
+    by_id = {o["id"]: o for o in product}
+    pairs = [(by_id[b["id"]], b) for b in baseline if b["id"] in by_id]
+    found = {}
+    for name, result in (("answer_correct", "result"), ("short_answer_correct", "short_result")):
+        a = [float(p[result] == "correct") for p, _ in pairs]
+        b = [float(q[result] == "correct") for _, q in pairs]
+        point, low, high = scoring.paired(a, b, resamples, seed)
+        found[name] = {"value": point, "low": low, "high": high, "n": len(pairs)}
+    return found
+
+
+def table(year: int, setting: str, columns: dict[str, dict], deltas: dict[str, dict], resamples: int,
+          seed: int) -> dict:
+    first = next(iter(columns.values()))
+    return {"year": year, "side": SIDES[year], "as_of": setting, "as_of_means": AS_OF[setting],
+            "answerable": first["answerable"], "unanswerable": first["unanswerable"],
+            "intervals": f"95% percentile bootstrap over questions, {resamples} resamples, seed {seed}",
+            "columns": columns, "above_lead2_top": deltas}
+
+
+def _cell(figure: dict | None) -> str:
+    if not figure:
+        return "—"
+    return f"{figure['value']:.3f} ({figure['low']:.2f}–{figure['high']:.2f})"
+
+
+def render(report: dict) -> str:
+    columns = report["columns"]
+    width = 22
+    lines = [f"\n{report['answerable'] + report['unanswerable']} questions ({report['answerable']} answerable, "
+             f"{report['unanswerable']} unanswerable), {report['side']}, {report['as_of_means']}",
+             f"intervals: {report['intervals']}; baselines are scored on the answerable questions and never decline",
+             f"{'metric':34}" + "".join(f"{c:>{width}}" for c in columns) + f"{'target':>10}"]
+    for name in METRICS:
+        if not any(name in figures for figures in columns.values()):
+            continue
+        lines.append(f"{LABELS[name]:34}" + "".join(f"{_cell(figures.get(name)):>{width}}" for figures in
+                                                    columns.values()) + f"{TARGETS.get(name, ''):>10}")
+    for mode, figures in report["above_lead2_top"].items():
+        for name, figure in figures.items():
+            value = f"{figure['value']:+.3f} ({figure['low']:+.2f}–{figure['high']:+.2f})"
+            lines.append(f"{mode} above lead-2 top, {LABELS[name].split(' (')[0]}: {value} (paired, "
+                         f"{figure['n']} questions)")
+    return "\n".join(lines)
+
+
+def compact(report: dict) -> dict:
+    """The figures as [value, low, high], for the held-out log."""
+    return {"as_of": report["as_of"], "answerable": report["answerable"], "unanswerable": report["unanswerable"],
+            "columns": {column: {name: [round(f["value"], 4), round(f["low"], 4), round(f["high"], 4)]
+                                 for name, f in figures.items() if isinstance(f, dict)}
+                        for column, figures in report["columns"].items()},
+            "above_lead2_top": {mode: {name: [round(f["value"], 4), round(f["low"], 4), round(f["high"], 4)]
+                                       for name, f in figures.items()}
+                                for mode, figures in report["above_lead2_top"].items()}}
+
+
+def evaluate(rows: list[dict], outcomes: dict[str, list[dict]], records: list[dict], corpus: Corpus, year: int,
+             setting: str, out: Path, resamples: int, seed: int) -> dict:
+    """Figures, baselines and differences for one as-of setting; the reports written to OUT."""
+    columns = {mode: summarise(found, resamples=resamples, seed=seed) for mode, found in outcomes.items()}
+    baselines = baseline_outcomes(rows, records, corpus, seed)
+    for name, found in baselines.items():
+        columns[name] = summarise(found, BASELINE_METRICS, resamples, seed)
+    deltas = ({mode: above(found, baselines["lead-2 top"], resamples, seed) for mode, found in outcomes.items()}
+              if "lead-2 top" in baselines else {})
+    report = table(year, setting, columns, deltas, resamples, seed)
+    end = suffix(setting)
+    for mode, found in outcomes.items():
+        _write(out / f"report-{mode}{end}.json", {"year": year, "as_of": setting, "metrics": columns[mode],
+                                                  "questions": found})
+    _write(out / f"baselines{end}.json", {"year": year, "as_of": setting,
+                                           "metrics": {n: columns[n] for n in baselines}, "questions": baselines})
+    _write(out / f"table{end}.json", report)
+    return report
+
+
+def _write(path: Path, data: dict) -> None:
+    path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+# ---------------------------------------------------------------- command line
+
+
+def _check_build(out: Path, year: int, repo: Path | None, weeks: str | None) -> dict:
+    facts = built(out)
+    if facts.get("year") != year:
+        raise SystemExit(f"{out} holds {facts.get('year')} data, not {year}: choose another --out")
+    if weeks and repo:
+        wanted = realtimeqa.select_weeks(realtimeqa.year_weeks(repo, year), weeks)
+        if wanted != facts["weeks"]:
+            raise SystemExit(f"{out} was built for {len(facts['weeks'])} weeks, not the {len(wanted)} of --weeks "
+                             f"{weeks}: choose another --out")
+    return facts
+
+
+def _ask_all(args, out: Path, rows: list[dict], settings: list[str]) -> dict[str, tuple[dict, list[dict]]]:
+    """Ask every question in every mode and setting: setting -> (mode -> outcomes, records of the first mode)."""
+    from assistant import render as rendering
     from assistant.config import load_settings
     from assistant.engine import Assistant
 
@@ -134,24 +345,83 @@ def main(argv: list[str] | None = None) -> None:
     ingested = engine.ingest([out / "corpus"])
     print(f"{SIDES[args.year]}: {len(engine.store.documents())} documents, {engine.store.chunk_count()} chunks; "
           f"ingest {time.perf_counter() - started:.0f} s ({ingested.chunks_embedded} chunks embedded now)")
-    chosen = questions(out, args.limit)
-    results = {}
-    for mode in args.modes:
-        outcomes = []
-        for done, row in enumerate(chosen, start=1):
-            outcomes.append(score(row, render.answer_json(engine.ask(row["question"], mode, as_of(row)))))
-            if done % 100 == 0:
-                print(f"  {mode}: {done}/{len(chosen)}", file=sys.stderr, flush=True)
-        results[mode] = summarise(outcomes)
-        (out / f"report-{mode}.json").write_text(json.dumps({"metrics": results[mode], "questions": outcomes},
-                                                            indent=1, ensure_ascii=False))
-    print(f"\n{len(chosen)} questions ({results[args.modes[0]]['answerable']} answerable, "
-          f"{results[args.modes[0]]['unanswerable']} unanswerable), {SIDES[args.year]}, one process, 2 cores")
-    print(f"{'metric':24}" + "".join(f"{m:>12}" for m in args.modes) + f"{'target':>10}")
-    for name in results[args.modes[0]]:
-        values = "".join(f"{results[m][name]:>12.3f}" if isinstance(results[m][name], float)
-                         else f"{results[m][name]:>12}" for m in args.modes)
-        print(f"{name:24}{values}{TARGETS.get(name, ''):>10}")
+    asked = {}
+    for setting in settings:
+        outcomes, first = {}, []
+        for mode in args.modes:
+            records = []
+            for done, row in enumerate(rows, start=1):
+                answer = engine.ask(row["question"], mode, as_of(row, setting == "date"))
+                records.append(record(rendering.answer_json(answer)))
+                if done % 100 == 0:
+                    print(f"  {mode}, {setting}: {done}/{len(rows)}", file=sys.stderr, flush=True)
+            outcomes[mode] = [score(row, rec) for row, rec in zip(rows, records)]
+            first = first or records
+        asked[setting] = (outcomes, first)
+    return asked
+
+
+def _rescore(out: Path, rows: list[dict], modes: list[str], settings: list[str]) -> dict:
+    """The stored answers of earlier reports, scored again: setting -> (mode -> outcomes, records)."""
+    by_id = {row["id"]: row for row in rows}
+    found = {}
+    for setting in settings:
+        outcomes, first, chosen = {}, [], []
+        for mode in modes:
+            path = out / f"report-{mode}{suffix(setting)}.json"
+            if not path.is_file():
+                raise SystemExit(f"nothing to rescore: {path} does not exist")
+            stored = [q for q in json.loads(path.read_text(encoding="utf-8"))["questions"] if q["id"] in by_id]
+            chosen = chosen or [by_id[q["id"]] for q in stored]
+            if [q["id"] for q in stored] != [row["id"] for row in chosen]:
+                raise SystemExit(f"{path} holds other questions than report-{modes[0]}{suffix(setting)}.json")
+            outcomes[mode] = [score(by_id[q["id"]], q) for q in stored]
+            first = first or stored
+        found[setting] = (outcomes, first, chosen)
+    return found
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repo", type=Path, help="bare git dir of realtimeqa/realtimeqa_public (not for --rescore)")
+    parser.add_argument("--year", type=int, choices=sorted(SIDES), required=True)
+    parser.add_argument("--modes", nargs="+", default=["grounded", "extractive"])
+    parser.add_argument("--as-of", choices=["date", "none", "both"], default="date",
+                        help="date: each question as of its date (--until, the default); none: no date filter")
+    parser.add_argument("--limit", type=int, help="only the first N questions (a quick look)")
+    parser.add_argument("--weeks", help="build only these weeks (realtimeqa.py --weeks: N, START:STOP:STEP, dates)")
+    parser.add_argument("--out", type=Path, help="default benchmarks/out/news-YEAR")
+    parser.add_argument("--rescore", action="store_true", help="score the answers of OUT's reports again, no asking")
+    parser.add_argument("--resamples", type=int, default=scoring.RESAMPLES)
+    parser.add_argument("--seed", type=int, default=scoring.SEED)
+    parser.add_argument("--heldout-log", type=Path, default=heldout.LOG, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    out = args.out or ROOT / "benchmarks" / "out" / f"news-{args.year}"
+    settings = ["date", "none"] if args.as_of == "both" else [args.as_of]
+    if not args.rescore:
+        if args.repo is None:
+            parser.error("--repo is needed to build and ask (only --rescore works without it)")
+        build(args.repo, args.year, out, args.weeks)
+    facts = _check_build(out, args.year, args.repo, args.weeks)
+    rows = questions(out, None if args.rescore else args.limit)
+    if args.rescore:
+        found = _rescore(out, rows, args.modes, settings)
+    else:
+        found = {s: (outcomes, records, rows) for s, (outcomes, records) in _ask_all(args, out, rows, settings).items()}
+    corpus = Corpus(out / "corpus")
+    reports = {}
+    for setting, (outcomes, records, chosen) in found.items():
+        reports[setting] = evaluate(chosen, outcomes, records, corpus, args.year, setting, out, args.resamples,
+                                    args.seed)
+        print(render(reports[setting]))
+    print(f"weeks: {len(facts['weeks'])} ({facts['weeks'][0]} .. {facts['weeks'][-1]}); one process, 2 cores"
+          + ("; rescored from stored answers" if args.rescore else ""))
+    entry = heldout.log_look(args.year, {s: compact(r) for s, r in reports.items()}, args.heldout_log,
+                             argv=["benchmarks/news.py", *(argv if argv is not None else sys.argv[1:])],
+                             modes=args.modes, as_of=settings, limit=args.limit, weeks=len(facts["weeks"]),
+                             rescore=args.rescore)
+    if entry:
+        print(f"held-out: this look is logged in {args.heldout_log}")
 
 
 if __name__ == "__main__":

@@ -8,12 +8,19 @@ import html
 import json
 import re
 import subprocess
+import sys
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
 from assistant.chunking import sentence_bounds
 from assistant.matching import MONTHS, NUMBER_WORDS, needle, normalize, padded, tokens
+from benchmarks.scoring import states_answer as states_answer  # the scorer, re-exported for older callers
+from benchmarks.scoring import verdict as verdict
 
 USAGE = """
     python benchmarks/realtimeqa.py stats --repo DIR --year 2023 [--weeks all] [--per-week] [--chunker]
@@ -74,37 +81,23 @@ def stem(word: str) -> str:
 
 
 # ---------------------------------------------------------------- scoring
+# The scorer (states_answer, verdict) lives in benchmarks/scoring.py, imported above: a choice is stated as a
+# contiguous phrase inside one sentence, numbers with their units and magnitudes. `states` below is NOT the scorer.
 
 
 def _roots(text: str) -> list[str]:
     return list(dict.fromkeys(stem(w) for w in content_words(text)))
 
 
-def _share_present(words: list[str], present: set[str]) -> float:
-    return sum(w in present for w in words) / len(words) if words else 0.0
-
-
 def states(answer_text: str, choice: str, threshold: float = 0.8) -> bool:
-    """The answer holds at least 80% of the choice's content words (a one-word choice whole), compared by stem."""
-    return _share_present(_roots(choice), {stem(w) for w in tokens(answer_text)}) >= threshold
+    """The text holds at least 80% of the choice's content words anywhere (a one-word choice whole), by stem.
 
-
-def states_answer(answer_text: str, right: str, wrong_choices: list[str], threshold: float = 0.8) -> bool:
-    """True when the answer states the right choice and states no wrong one.
-
-    Words are compared after normalising (case, punctuation, quotes, dashes, U.S./US, 4,400/4400) and by
-    stem ("snail"/"snails"). A wrong choice counts only by the words it does not share with the right one
-    ("Hunter" in "Hunter Biden" against "Joe Biden"); a wrong choice with no such word is ignored.
-    """
+    A loose word-overlap test, kept for flagging near misses (a paraphrase-like sentence holding most of the answer's
+    words, training/reader/data.py); it is the pre-issue-21 scorer and too lax to score answers with: use
+    states_answer (benchmarks/scoring.py)."""
+    words = _roots(choice)
     present = {stem(w) for w in tokens(answer_text)}
-    right_words = _roots(right)
-    if _share_present(right_words, present) < threshold:
-        return False
-    for wrong in wrong_choices:
-        own = [w for w in _roots(wrong) if w not in right_words]
-        if own and _share_present(own, present) >= threshold:
-            return False
-    return True
+    return bool(words) and sum(w in present for w in words) / len(words) >= threshold
 
 
 # ---------------------------------------------------------------- sentences

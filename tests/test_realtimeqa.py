@@ -62,6 +62,7 @@ def test_contains_on_word_boundaries(haystack, phrase, expected):
     ("President Joe Biden signed it.", "Joe Biden", ["Hunter Biden", "Jill Biden"], True),
     ("Hunter Biden signed it.", "Joe Biden", ["Hunter Biden", "Jill Biden"], False),
     ("Joe Biden and his son Hunter Biden.", "Joe Biden", ["Hunter Biden", "Jill Biden"], False),
+    ("Joe Biden and his son Hunter.", "Joe Biden", ["Hunter Biden", "Jill Biden"], True),  # "Hunter" alone is no choice
     ("King Louis XVI was crowned.", "King Louis XVI", ["King Louis XIV", "King Charles II"], True),
     ("She says he “left the door open”.", "‘Left the door open’", ["‘Broke a window’"], True),
     ("Striped mountain tree frog sightings.", "Striped mountain tree frogs", ["Striped wasps"], True),
@@ -77,10 +78,21 @@ def test_a_wrong_choice_with_no_word_of_its_own_is_ignored():
     assert R.states_answer("King Louis XVI", "King Louis XVI", ["King", "Louis"])
 
 
-def test_eighty_percent_of_a_long_choice_is_enough():
+def test_word_overlap_is_a_loose_flag_not_the_scorer():
     right = "Stack five wooden blocks quickly"  # stack, 5, wooden, blocks, quickly
-    assert R.states("She managed to stack five wooden blocks", right)
+    assert R.states("She managed to stack five wooden blocks", right)  # 80% of its words, anywhere
     assert not R.states("She managed to stack wooden blocks", right)
+    # the scorer wants the phrase, whole, in one sentence
+    assert R.states_answer("She managed to stack five wooden blocks quickly", right, [])
+    assert not R.states_answer("She managed to stack five wooden blocks", right, [])
+    assert not R.states_answer("She managed to stack five wooden blocks. She did it quickly.", right, [])
+
+
+def test_scorer_traps_of_issue_21():
+    assert not R.states_answer("Shares rose 4.5 percent; the unit is worth 2 billion dollars.", "$4.5 billion",
+                               ["$2.5 billion"])
+    assert not R.states_answer("Joe Smith said Biden will visit.", "Joe Biden", ["Hunter Biden"])
+    assert R.states_answer("It rained on March 3. Sales rose 15 percent.", "15 percent", ["3 percent"])
 
 
 def test_small_bare_numbers_and_meta_choices_are_not_matchable():

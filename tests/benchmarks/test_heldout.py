@@ -1,0 +1,60 @@
+"""The held-out rules: an append-only log of every look at 2024, and fit scripts that read 2023 data only."""
+
+import json
+
+import pytest
+
+from benchmarks import fit_ranker, heldout
+
+
+def _summary(folder, year):
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "summary.json").write_text(json.dumps({"year": year, "weeks": ["x"]}))
+    (folder / "questions.jsonl").write_text("")
+    return folder
+
+
+def test_append_keeps_earlier_lines(tmp_path):
+    log = tmp_path / "log.jsonl"
+    log.write_text('{"a": 1}')  # no final newline: appending adds one, it does not touch the line
+    heldout.append({"b": 2}, log)
+    heldout.append({"c": 3}, log)
+    assert log.read_text() == '{"a": 1}\n{"b": 2}\n{"c": 3}\n'
+
+
+def test_log_look_only_on_the_held_out_year(tmp_path):
+    log = tmp_path / "log.jsonl"
+    assert heldout.log_look(2023, {"x": 1.0}, log, argv=["benchmarks/news.py"]) is None and not log.exists()
+    entry = heldout.log_look(2024, {"x": float("nan"), "y": [0.5, 0.4, 0.6]}, log, argv=["benchmarks/news.py", "--year",
+                                                                                         "2024"], modes=["extractive"])
+    line = json.loads(log.read_text())
+    assert line == json.loads(json.dumps(entry)) and line["figures"] == {"x": None, "y": [0.5, 0.4, 0.6]}
+    assert line["command"] == "python benchmarks/news.py --year 2024" and line["modes"] == ["extractive"]
+    assert set(line) >= {"date", "commit", "uncommitted_changes", "command", "year", "figures"}
+
+
+def test_the_repository_log_is_valid_json_lines():
+    if heldout.LOG.exists():
+        for line in heldout.LOG.read_text().splitlines():
+            assert isinstance(json.loads(line), dict)
+
+
+@pytest.mark.parametrize("year", [2024, 2022, 2025, None])
+def test_fitting_refuses_anything_but_development_data(tmp_path, year):
+    folder = _summary(tmp_path / "built", year)
+    with pytest.raises(SystemExit, match=f"refusing to fit on {year} data"):
+        heldout.require_development(folder)
+
+
+def test_fitting_accepts_2023_and_refuses_a_folder_that_does_not_say(tmp_path):
+    assert heldout.require_development(_summary(tmp_path / "dev", 2023)) == 2023
+    (tmp_path / "bare").mkdir()
+    with pytest.raises(SystemExit, match="does not say which year"):
+        heldout.require_development(tmp_path / "bare")
+
+
+def test_fit_ranker_refuses_a_held_out_build_before_reading_it(tmp_path, capsys):
+    folder = _summary(tmp_path / "news-2024", 2024)
+    with pytest.raises(SystemExit, match="refusing to fit on 2024 data") as stopped:
+        fit_ranker.main(["--repo", str(tmp_path / "no-such-repo"), "--out", str(folder)])
+    assert "\n" not in str(stopped.value)
