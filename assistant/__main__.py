@@ -1,3 +1,3 @@
-from assistant.cli import app
+from assistant.cli.app import app
 
 app(prog_name="assistant")

@@ -137,14 +137,6 @@ class Settings(BaseSettings):
         given = {key: value for key, value in overrides.items() if value is not None}
         return self.model_copy(update=given) if given else self
 
-    @property
-    def chroma_path(self) -> Path:
-        return self.store / "chroma"
-
-    @property
-    def index_path(self) -> Path:
-        return self.store / "index.sqlite"
-
 
 class SettingsError(UserError):
     """The settings cannot be read; the message names the file or variable to fix."""

@@ -13,15 +13,16 @@ from typing import TYPE_CHECKING, Any
 from assistant.config import Settings
 from assistant.errors import UsageError
 from assistant.filters import Filters
-from assistant.models import Answer, IngestReport, Passage, Summary
-from assistant.providers import EmbeddingModel, Models
-from assistant.store import Store, StoreError, exclusive, exists, secure, swap_in, wipe
+from assistant.providers.factory import EmbeddingModel, Models
+from assistant.store.folders import StoreError, exclusive, exists, secure, swap_in, wipe
+from assistant.store.index import Store
+from assistant.types import Answer, IngestReport, Passage, Summary
 
 if TYPE_CHECKING:
-    from assistant.evaluate import Report
-    from assistant.ingest import Pipeline, Progress
-    from assistant.retrieve import Searcher
-    from assistant.suite import Suite
+    from assistant.evaluation.run import Report
+    from assistant.evaluation.suite import Suite
+    from assistant.ingest.pipeline import Pipeline, Progress
+    from assistant.retrieve.search import Searcher
 
 DEFAULT_STORE = Path(".assistant")
 
@@ -42,7 +43,7 @@ class Assistant:
 
     @cached_property
     def searcher(self) -> Searcher:
-        from assistant.retrieve import Searcher
+        from assistant.retrieve.search import Searcher
 
         return Searcher(self._readable_store(), self.embedding.embeddings.embed_query, self.settings.retrieval)
 
@@ -52,7 +53,7 @@ class Assistant:
 
     @cached_property
     def pipeline(self) -> Pipeline:
-        from assistant.ingest import Pipeline
+        from assistant.ingest.pipeline import Pipeline
 
         return Pipeline(self.settings.chunking, self.settings.ingest)
 
@@ -123,7 +124,7 @@ class Assistant:
             return self._ingest(paths, follow_links, progress)
 
     def _ingest(self, paths: list[Path], follow_links: bool, progress: Progress | None) -> IngestReport:
-        from assistant.ingest import ingest
+        from assistant.ingest.pipeline import ingest
 
         store = self.store
         store.check_embeddings(self.embedding.name, self.embedding.dimension)
@@ -162,7 +163,7 @@ class Assistant:
 
     def ask(self, question: str, mode: str = "grounded", filters: Filters = Filters(),
             on_token: Callable[[str], None] | None = None) -> Answer:
-        from assistant.answer import Answerer
+        from assistant.answer.compose import Answerer
 
         if mode != "extractive":
             _ = self.chat  # a local model starts loading in its own process while the question is searched
@@ -178,7 +179,7 @@ class Assistant:
 
     def summarizer(self, mode: str = "grounded"):
         """Grounded summaries use the chat model; extractive ones quote the documents and load no model."""
-        from assistant.summarize import Summarizer
+        from assistant.answer.summarize import Summarizer
 
         extractive = mode == "extractive"
         return Summarizer(self._readable_store(), self.searcher, self.embedding.embeddings.embed_documents,
@@ -216,8 +217,8 @@ class Assistant:
 
     def evaluate(self, suite: Suite, mode: str = "grounded", judge: bool = False,
                  progress: Callable[[int, int], None] | None = None) -> Report:
-        from assistant import evaluate
-        from assistant.judge import Judge
+        from assistant.evaluation import run as evaluate
+        from assistant.evaluation.judge import Judge
 
         model = self.models.chat_name(self.settings) if mode != "extractive" else {"provider": "none", "name": "extractive"}
         return evaluate.run(lambda case: self.ask(case.question, mode, evaluate.filters_for(case)), suite, mode,

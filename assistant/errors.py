@@ -13,3 +13,11 @@ class UsageError(UserError):
     """The command was given something it cannot use (a bad file to read, a bad value)."""
 
     code = 2
+
+
+class ProviderError(UserError):
+    """A model provider is misconfigured or failed; the message is one line for people."""
+
+
+class UnreadableFile(UserError):
+    """The file cannot be used as a document; the message says why in a few words."""

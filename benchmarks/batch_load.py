@@ -15,13 +15,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from assistant import render
-from assistant.batch import run_batch
-from assistant.batch_output import open_output
+from assistant.batch.output import open_output
+from assistant.batch.question_files import Question
+from assistant.batch.run import run_batch
+from assistant.cli.app import render
 from assistant.config import load_settings
 from assistant.engine import Assistant
-from assistant.questions import Question
-from assistant.suite import load_suite
+from assistant.evaluation.suite import load_suite
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,4 +1,4 @@
-"""Labeled claims for measuring the answer checker (`assistant.grounding.support`), with labels the code did not make.
+"""Labeled claims for measuring the answer checker (`assistant.answer.check.support`), with labels the code did not make.
 
     python benchmarks/claims.py stats --repo DIR --set evals/claims/dev.jsonl [--seed 0] [--no-perturb]
     python benchmarks/claims.py dump  --repo DIR --set evals/claims/dev.jsonl --out benchmarks/out/dev.jsonl
@@ -17,7 +17,7 @@ Evidence text, from a question's `evidence` field (HTML):
   3. every other tag is removed without a space (inline links often split a word's letters: <a>a</a>);
   4. HTML entities are unescaped, non-breaking and other Unicode spaces become spaces, runs of white space
      become one space, and empty paragraphs are dropped;
-  5. each paragraph is split with `assistant.chunking.sentence_bounds` (the project's own splitter), and the
+  5. each paragraph is split with `assistant.ingest.chunking.sentence_bounds` (the project's own splitter), and the
      sentences are numbered from 0 across the paragraphs, in order.
 A "real sentence" has at least 6 words and ends with . ! ? (optionally followed by a closing quote/bracket);
 a question whose evidence has none is not eligible.
@@ -51,7 +51,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from assistant.chunking import sentence_bounds
+from assistant.ingest.chunking import sentence_bounds
 
 YEARS = {"2023": "dev", "2024": "heldout"}
 SHA_CHARS = 12
@@ -550,7 +550,7 @@ def find_names(text: str, passage: str = "") -> list[_Name]:
     if current:
         runs.append(current)
     names = []
-    from assistant.textstats import STOPWORDS  # the project's own list
+    from assistant.text.words import STOPWORDS  # the project's own list
     for run in runs:
         while run and (run[-1][2].lower() in CONNECTORS):
             run = run[:-1]
@@ -922,7 +922,7 @@ OFFTOPIC_MAX_OVERLAP = 0.34  # share of the claim's non-name content words found
 
 
 def _content(text: str) -> set[str]:
-    from assistant.textstats import content_words
+    from assistant.text.words import content_words
 
     return set(content_words(text))
 
@@ -1106,12 +1106,12 @@ def stats(claims: list[LabeledClaim]) -> str:
 
 
 def score(claims: list[LabeledClaim], similarity: float = 0.0) -> str:
-    """How `assistant.grounding.support` judges each claim against its one evidence sentence, by kind.
+    """How `assistant.answer.check.support` judges each claim against its one evidence sentence, by kind.
 
     No model is loaded: every claim gets the same `similarity` (0 = word overlap, numbers, names and negation only;
     the real checker also accepts a sentence whose embedding is within 0.70 of the evidence with 25% overlap)."""
-    from assistant.grounding import support
-    from assistant.models import Evidence
+    from assistant.answer.check import support
+    from assistant.types import Evidence
 
     counts: dict[tuple[str, bool], list[int]] = collections.defaultdict(lambda: [0, 0])
     for c in claims:

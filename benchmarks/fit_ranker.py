@@ -1,4 +1,4 @@
-"""Fit the four small scorers of assistant/weights.json on the development questions (RealTimeQA 2023) only.
+"""Fit the four small scorers of assistant/scoring/weights.json on the development questions (RealTimeQA 2023) only.
 
     python benchmarks/fit_ranker.py --repo PATH [--out benchmarks/out/news-2023] [--write]
 
@@ -11,14 +11,16 @@
    or below FALSE_ABSTENTION.
 Logistic regression (standardised features, L2), fit with numpy; the held-out year is never read here: the year
 is taken from the data read (OUT/summary.json, written by the build) and anything but 2023 (development) is refused
-with one line (benchmarks/heldout.py). With --write the weights replace assistant/weights.json, recording what they
+with one line (benchmarks/heldout.py). With --write the weights replace assistant/scoring/weights.json, recording what they
 were fit on.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import subprocess
 import sys
 from datetime import date
 from pathlib import Path
@@ -67,12 +69,23 @@ def main(argv: list[str] | None = None) -> None:
     require_development(args.out)  # an --out holding another year's build is refused here, before anything is read
     weeks = len(json.loads((args.out / "summary.json").read_text())["weeks"])
 
-    from assistant import evidence, shortanswer
-    from assistant.asked import analyse
+    from assistant.answer.decide import features
     from assistant.config import load_settings
-    from assistant.decide import ANSWERABLE_FEATURES, features
     from assistant.engine import Assistant
-    from assistant.ranking import PASSAGE_FEATURES, SENTENCE_FEATURES, SPAN_FEATURES, scorers, span_features, spans, use
+    from assistant.evidence import selection as evidence
+    from assistant.evidence import spans as shortanswer
+    from assistant.query.question import analyse
+    from assistant.scoring.fitted import (
+        ANSWERABLE_FEATURES,
+        FEATURES_VERSION,
+        PASSAGE_FEATURES,
+        SENTENCE_FEATURES,
+        SPAN_FEATURES,
+        scorers,
+        span_features,
+        spans,
+        use,
+    )
 
     engine = Assistant(load_settings({"store": args.out / "store"}))
     engine.ingest([args.out / "corpus"])
@@ -149,9 +162,23 @@ def main(argv: list[str] | None = None) -> None:
     if args.write:
         fit_on = (f"RealTimeQA 2023 (development): {len(rows)} questions of {weeks} weeks, {len(answerable)} answerable; "
                   f"fit by benchmarks/fit_ranker.py on {date.today().isoformat()}")
-        (ROOT / "assistant" / "weights.json").write_text(json.dumps({"fit_on": fit_on, "scorers": _rounded(model)},
-                                                                    indent=1) + "\n")
-        print("wrote assistant/weights.json")
+        stamp = {"fit_on": fit_on, "data": _data_stamp(args.out, len(rows), len(answerable)),
+                 "written_in_commit": _commit(), "features": {"version": FEATURES_VERSION, "recency_days": 7}}
+        (ROOT / "assistant" / "scoring" / "weights.json").write_text(
+            json.dumps({**stamp, "scorers": _rounded(model)}, indent=1) + "\n")
+        print("wrote assistant/scoring/weights.json")
+
+
+def _data_stamp(out: Path, questions: int, answerable: int) -> dict:
+    """What the scorers were fit on: the year read from the build, the counts, and the questions file's hash."""
+    digest = hashlib.sha256((out / "questions.jsonl").read_bytes()).hexdigest()
+    year = json.loads((out / "summary.json").read_text())["year"]
+    return {"set": "RealTimeQA", "year": year, "questions": questions, "answerable": answerable, "sha256": digest}
+
+
+def _commit() -> str:
+    done = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    return done.stdout.strip() or "unknown"
 
 
 def _lowest_with_precision(p: np.ndarray, y: np.ndarray, precision: float) -> float:

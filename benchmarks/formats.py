@@ -29,9 +29,9 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from assistant.cleaning import content_mask
-from assistant.documents import UnreadableFile
-from assistant.extract import extract
+from assistant.errors import UnreadableFile
+from assistant.ingest.cleaning import content_mask
+from assistant.ingest.extract import extract
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 EVAL_DIRS = ("tests/cache/", "tests/eval/")  # where trafilatura's evaluation looks for a page's file, in order
@@ -130,7 +130,7 @@ def raw_pdfminer(data: bytes) -> list[str]:
 
 
 PDF_READERS = [
-    ("ours: assistant.extract (pypdfium2 + layout)", ours),
+    ("ours: assistant.ingest.extract (pypdfium2 + layout)", ours),
     ("pypdfium2 get_text_range (raw text)", raw_pypdfium2),
     ("pypdf extract_text (raw text)", raw_pypdf),
     ("pdfminer.six extract_pages (layout)", raw_pdfminer),
@@ -341,7 +341,7 @@ def compare_settings(pages: list[tuple[str, dict, bytes]]) -> list[tuple[str, st
     """The same scoring for other trafilatura settings, through the same line making as ours."""
     import trafilatura
 
-    from assistant.extract.html import OPTIONS, body_lines
+    from assistant.ingest.extract.html import OPTIONS, body_lines
 
     rows = []
     for name, change in [("default", {"favor_precision": False}), ("fast", {"favor_precision": False, "fast": True})]:

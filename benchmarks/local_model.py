@@ -3,9 +3,10 @@ buffer types (AMX and repacked-weight kernels) and without them (what the assist
 process so that a native crash is reported, not fatal. Also the assistant's own path (the model in its worker
 process) from the first request to the first token.
 
-    python benchmarks/local_model.py [--runs 3] [--prompt-tokens 500]
+    python benchmarks/local_model.py [--runs 3] [--prompt-tokens 500] [--build-python PATH]
 
-Run it with the python of the environment whose llama-cpp-python build you want to measure. Nothing else should run
+--build-python: measure the llama-cpp-python build installed for another interpreter (e.g. a venv holding a build
+made with other CMAKE_ARGS, or without AMX kernels); the worker line always uses this one. Nothing else should run
 beside it (2 cores: llama.cpp's threads spin while they wait).
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -34,12 +36,12 @@ def messages(prompt_tokens: int) -> list[dict[str, str]]:
             {"role": "user", "content": f"{evidence}\nQuestion: What did Russia and Kuwait agree on Gaza?"}]
 
 
-def measure_in_child(extra_buffers: bool, runs: int, prompt_tokens: int) -> dict:
+def measure_in_child(extra_buffers: bool, runs: int, prompt_tokens: int, python: str) -> dict:
     """One child process: load the packaged model, answer the same prompt `runs` times (the prompt cache reset)."""
     code = f"""
 import json, time
-from assistant.llamacpp import default_gguf
-import assistant.llamacpp_worker as worker
+from assistant.providers.llamacpp_worker import default_gguf
+import assistant.providers.llamacpp_worker as worker
 if not {extra_buffers}:
     worker.without_extra_buffers()
 from llama_cpp import Llama
@@ -60,7 +62,8 @@ for _ in range({runs}):
     results.append({{"first": first, "rate": (pieces - 1) / (total - first)}})
 print(json.dumps({{"load": load, "runs": results}}))
 """
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    done = subprocess.run([python, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
     if done.returncode != 0:
         return {"crashed": done.returncode, "stderr": done.stderr.strip().splitlines()[-1:] or [""]}
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -68,7 +71,8 @@ print(json.dumps({{"load": load, "runs": results}}))
 
 def measure_worker(prompt_tokens: int) -> dict:
     """The assistant's path: start the worker process, then the first request's first token."""
-    from assistant.llamacpp import ModelProcess, default_gguf, worker_command
+    from assistant.providers.llamacpp import ModelProcess, worker_command
+    from assistant.providers.llamacpp_worker import default_gguf
 
     process = ModelProcess(worker_command(str(default_gguf()), 2048, 2))
     start = time.perf_counter()
@@ -87,14 +91,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--prompt-tokens", type=int, default=500)
+    parser.add_argument("--build-python", default=sys.executable)
     args = parser.parse_args()
-    import llama_cpp
-
-    print(f"llama-cpp-python {llama_cpp.__version__}; {sys.executable}")
+    print(f"llama-cpp-python build of {args.build_python}; prompt ~{args.prompt_tokens} tokens, {args.runs} runs")
     print(f"{'extra buffers':<14} {'load s':>7} {'first token s (median)':>23} {'tokens/s (median)':>18}")
     rows = {}
     for extra in (True, False):
-        row = rows[extra] = measure_in_child(extra, args.runs, args.prompt_tokens)
+        row = rows[extra] = measure_in_child(extra, args.runs, args.prompt_tokens, args.build_python)
         if "crashed" in row:
             print(f"{'on' if extra else 'off':<14} crashed (exit {row['crashed']}) {row['stderr'][0][:80]}")
             continue

@@ -130,7 +130,7 @@ def score(row: dict, rec: dict) -> dict:
 def body_sentences(text: str) -> list[str]:
     """The article's body sentences from a corpus file (`Date:` line and title skipped, debris lines left out by the
     assistant's own cleaner), each of at least MIN_LEAD_WORDS words."""
-    from assistant.cleaning import content_mask
+    from assistant.ingest.cleaning import content_mask
 
     lines = text.split("\n")
     head = 1 if lines and lines[0].startswith("Date: ") else 0
@@ -336,7 +336,7 @@ def _check_build(out: Path, year: int, repo: Path | None, weeks: str | None) -> 
 
 def _ask_all(args, out: Path, rows: list[dict], settings: list[str]) -> dict[str, tuple[dict, list[dict]]]:
     """Ask every question in every mode and setting: setting -> (mode -> outcomes, records of the first mode)."""
-    from assistant import render as rendering
+    from assistant.cli.app import render as rendering
     from assistant.config import load_settings
     from assistant.engine import Assistant
 

@@ -1,4 +1,4 @@
-"""How well the planted-instruction detector (assistant/planted.py) separates text addressed to an AI from
+"""How well the planted-instruction detector (assistant/evidence/planted.py) separates text addressed to an AI from
 genuine document text, on labeled sets it was not written from.
 
     python benchmarks/planted.py evals/planted/heldout.jsonl [--show]
@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from assistant.chunking import sentence_bounds
-from assistant.planted import is_planted
+from assistant.evidence.planted import is_planted
+from assistant.ingest.chunking import sentence_bounds
 
 
 def flagged(text: str) -> bool:

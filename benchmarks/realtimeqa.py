@@ -17,8 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from assistant.chunking import sentence_bounds
-from assistant.matching import MONTHS, NUMBER_WORDS, needle, normalize, padded, tokens
+from assistant.evaluation.phrases import NUMBER_WORDS, needle, normalize, padded, tokens
+from assistant.ingest.chunking import sentence_bounds
+from assistant.text.calendar import MONTH_NAMES as MONTHS_IN_FULL
 from benchmarks.scoring import states_answer as states_answer  # the scorer, re-exported for older callers
 from benchmarks.scoring import verdict as verdict
 
@@ -645,7 +646,7 @@ def display_title(title: str) -> str:
 def corpus_text(doc: Document) -> str:
     """`Date: YYYY-MM-DD` (when known), the title, a blank line, the article with its own line breaks.
 
-    The date goes first: assistant/cleaning.py takes the first date in the head, and a title may name a date.
+    The date goes first: assistant/ingest/cleaning.py takes the first date in the head, and a title may name a date.
     """
     head = ([f"Date: {doc.publish_date}"] if doc.publish_date else []) + [display_title(doc.title)]
     return "\n".join(head) + "\n\n" + doc.text + "\n"
@@ -701,7 +702,7 @@ QUESTION_KINDS = [
     ("what", r"\bwhat\b"),
     ("why/how", r"\bwhy\b|\bhow\b"),
 ]
-MONTH_NAMES = set(MONTHS.values()) | {"march", "may"}
+MONTH_NAMES = set(MONTHS_IN_FULL)
 
 
 def question_kind(question: str) -> str:
@@ -740,9 +741,9 @@ def week_rows(dataset: Dataset) -> list[dict]:
 
 def assistant_chunks(dataset: Dataset, doc_ids: set[str]) -> tuple[int, int]:
     """(chunks, characters embedded) as the assistant's own cleaner and chunker cut the corpus files."""
-    from assistant.chunking import chunk_spans
-    from assistant.cleaning import content_mask, describe
-    from assistant.ingest import CHUNK_CHARS
+    from assistant.ingest.chunking import chunk_spans
+    from assistant.ingest.cleaning import content_mask, describe
+    from assistant.ingest.pipeline import CHUNK_CHARS
     chunks = embedded = 0
     for doc_id in doc_ids:
         lines = corpus_text(dataset.documents[doc_id]).split("\n")

@@ -22,10 +22,10 @@ from langchain_core.documents import Document
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from assistant.config import ChunkingSettings, load_settings
-from assistant.documents import decode, find_files
-from assistant.embeddings import LocalEmbeddings
 from assistant.engine import Assistant
-from assistant.suite import Suite, load_suite
+from assistant.evaluation.suite import Suite, load_suite
+from assistant.ingest.files import decode, find_files
+from assistant.providers.embeddings import LocalEmbeddings
 
 K = 5
 CHUNK_SIZES = (400, 700, 1000)

@@ -25,7 +25,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.config import load_settings
 from assistant.engine import Assistant
-from assistant.providers import EmbeddingModel, Models, embedding_model
+from assistant.providers.factory import EmbeddingModel, Models, embedding_model
 
 YEARS = ("2023", "2024")
 

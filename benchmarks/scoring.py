@@ -1,7 +1,7 @@
 """The news benchmark's yardstick: does a text state the quiz's right choice, and how sure is a figure?
 
 A choice is STATED when its words occur as one contiguous phrase inside ONE sentence of the text, compared after
-normalising (assistant.matching: case, accents, quotes, dashes, U.S./US, 4,400/4400, %/percent, number words) and
+normalising (assistant.evaluation.phrases: case, accents, quotes, dashes, U.S./US, 4,400/4400, %/percent, number words) and
 a crude per-word stem ("frog"/"frogs"). On top of that normalisation, for this scorer only:
 
 - numbers keep their magnitude and unit: "4.5 billion" is one token (4500000000), so "4.5" is not stated by
@@ -37,13 +37,14 @@ from functools import lru_cache
 
 import numpy as np
 
-from assistant.chunking import sentence_bounds
-from assistant.matching import MONTHS, tokens
+from assistant.evaluation.phrases import tokens
+from assistant.ingest.chunking import sentence_bounds
+from assistant.text.calendar import MONTH_NAMES as MONTHS_IN_FULL
 
 SHORT_WORDS = 12
 RESAMPLES = 1000
 SEED = 21  # issue 21
-MONTH_NAMES = frozenset(MONTHS.values()) | {"march", "may"}
+MONTH_NAMES = frozenset(MONTHS_IN_FULL)
 MAGNITUDES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
 ARTICLES = ("the", "a", "an")
 # Leading titles a choice may drop (when two words remain). No "general" (General Motors), "saint" (St. Louis),
@@ -165,7 +166,7 @@ def _sub_phrase(inner: tuple[str, ...], outer: tuple[str, ...]) -> bool:
 
 
 def sentences_of(text: str) -> list[str]:
-    """The text's sentences: citation markers removed, line by line, cut like assistant.chunking."""
+    """The text's sentences: citation markers removed, line by line, cut like assistant.ingest.chunking."""
     text = MARKER.sub("", text or "")
     result = []
     for line in text.split("\n"):

@@ -14,7 +14,7 @@ import yaml
 
 from assistant.config import load_settings
 from assistant.engine import Assistant
-from assistant.matching import contains
+from assistant.evaluation.phrases import contains
 
 ROOT = Path(__file__).resolve().parent.parent
 

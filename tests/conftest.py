@@ -14,19 +14,20 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from assistant.cli import app
+from assistant.cli.app import app
 from assistant.config import Settings
-from assistant.embeddings import LocalEmbeddings
 from assistant.engine import Assistant
-from assistant.llamacpp import LlamaCppChat
-from assistant.providers import EmbeddingModel, Models, chat_model, chat_model_name
-from assistant.store import chroma_client, forget_clients
+from assistant.providers.embeddings import LocalEmbeddings
+from assistant.providers.factory import EmbeddingModel, Models, chat_model, chat_model_name
+from assistant.providers.llamacpp import LlamaCppChat
+from assistant.store.folders import chroma_client, forget_clients
+from assistant.types import ABSTENTION
 from tests.fakes import CountingModel, HashEmbeddings
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 STORE = ".assistant"  # the default store, inside each test's working folder
-NO_ANSWER = "The documents don't say."
+NO_ANSWER = ABSTENTION
 
 
 @pytest.fixture(scope="session")

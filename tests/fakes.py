@@ -8,7 +8,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from assistant.textstats import content_words
+from assistant.text.words import content_words
 
 DIMENSION = 384
 

@@ -1,4 +1,4 @@
-"""A stand-in for assistant.llamacpp_worker that follows a script, to test what the assistant does when the
+"""A stand-in for assistant.providers.llamacpp_worker that follows a script, to test what the assistant does when the
 model's process dies. It speaks the same protocol; each request takes the next line of the script file (shared
 across restarts): `answer TEXT` replies TEXT, `crash` writes half a reply and dies by SIGSEGV as a native fault
 would. An empty script answers that the documents don't say.

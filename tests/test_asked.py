@@ -2,8 +2,8 @@
 
 import pytest
 
-from assistant.asked import analyse, kind_of
-from assistant.ranking import spans
+from assistant.query.question import analyse, kind_of
+from assistant.scoring.fitted import spans
 
 
 @pytest.mark.parametrize("question, kind, head", [

@@ -11,8 +11,8 @@ import time
 
 import pytest
 
-from assistant.batch_output import open_output
-from assistant.questions import BadRow, Question, read_questions
+from assistant.batch.output import open_output
+from assistant.batch.question_files import BadRow, Question, read_questions
 from tests.conftest import assert_citations_valid
 from tests.test_providers import free_port
 

@@ -6,7 +6,7 @@ import sys
 import pexpect
 import pytest
 
-from assistant.conversation import standalone
+from assistant.query.followups import standalone
 
 GAZA = "What did Russia and Kuwait agree on Gaza?"
 FOLLOW_UP = "How much aid had they sent by plane?"

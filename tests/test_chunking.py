@@ -1,8 +1,8 @@
 from pathlib import Path
 
-from assistant.chunking import chunk_spans, pack, sentences
-from assistant.cleaning import content_mask
-from assistant.models import Span
+from assistant.ingest.chunking import chunk_spans, pack, sentences
+from assistant.ingest.cleaning import content_mask
+from assistant.types import Span
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cleaning import content_mask, describe
+from assistant.ingest.cleaning import content_mask, describe
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

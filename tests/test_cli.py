@@ -29,9 +29,9 @@ def test_help_text_in_square_brackets_is_shown_whole(run):
 def test_help_and_reading_suites_or_question_files_import_nothing_heavy(tmp_path):
     (tmp_path / "q.csv").write_text("question\nWhat happened?\n")
     script = (
-        "import sys\nfrom pathlib import Path\nfrom typer.testing import CliRunner\nfrom assistant.cli import app\n"
+        "import sys\nfrom pathlib import Path\nfrom typer.testing import CliRunner\nfrom assistant.cli.app import app\n"
         "for args in (['--help'], ['status', '--help'], ['ask', '--help']):\n    CliRunner().invoke(app, args)\n"
-        "from assistant.suite import load_suite\nfrom assistant.questions import read_questions\n"
+        "from assistant.evaluation.suite import load_suite\nfrom assistant.batch.question_files import read_questions\n"
         f"load_suite(Path({str(__file__)!r}).parent.parent / 'evals' / 'seeds.yaml')\n"
         f"read_questions(Path({str(tmp_path / 'q.csv')!r}))\n"
         f"print([m for m in {HEAVY!r} if m in sys.modules])\n")

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.documents import SourceFile, UnreadableFile, decode, find_files, read_bytes
+from assistant.errors import UnreadableFile
+from assistant.ingest.files import SourceFile, decode, find_files, read_bytes
 
 
 def text_of(path: Path) -> str:

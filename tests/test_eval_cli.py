@@ -6,10 +6,10 @@ import stat
 
 import pytest
 
-from assistant.evaluate import is_quote_fallback
-from assistant.matching import contains
-from assistant.models import Answer, Citation, SentenceCheck
-from assistant.reading import SourceReader
+from assistant.evaluation.phrases import contains
+from assistant.evaluation.run import is_quote_fallback
+from assistant.ingest.reread import SourceReader
+from assistant.types import Answer, Citation, SentenceCheck
 from tests.conftest import copy_store
 
 SUITE = """\

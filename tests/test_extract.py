@@ -13,10 +13,10 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
-from assistant.documents import UnreadableFile
-from assistant.extract import SUFFIXES, extract, sniff
-from assistant.extract.layout import Box, Char, reading_order, runs
-from assistant.extract.running import furniture
+from assistant.errors import UnreadableFile
+from assistant.ingest.extract import SUFFIXES, extract, sniff
+from assistant.ingest.extract.layout import Box, Char, reading_order, runs
+from assistant.ingest.extract.running import furniture
 
 WIDTH, HEIGHT = A4
 BODY = [

@@ -9,8 +9,8 @@ import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from assistant.extract import extract
-from assistant.reading import SourceReader
+from assistant.ingest.extract import extract
+from assistant.ingest.reread import SourceReader
 from tests.test_extract import MARKDOWN, WEB_PAGE, encrypted, pdf_bytes, report_page, scanned_page, word_file
 
 WIDTH, HEIGHT = A4
@@ -124,7 +124,7 @@ def test_open_shows_the_cited_page_and_eval_checks_quotes_against_it(mixed, run,
     answer = json.loads(run("ask", "How much did river quality at Mill Bend improve?", "--mode", "extractive",
                             "--json").stdout)
     reader = SourceReader()
-    from assistant.models import Citation
+    from assistant.types import Citation
 
     citation = Citation(**answer["citations"][0])
     assert reader.holds(citation)
@@ -146,6 +146,6 @@ def test_a_pdf_is_summarized_with_citations_to_its_pages(mixed, run, run_json, m
     pages = {c["page"] for c in summary["citations"]}
     assert len(pages) >= 3 and None not in pages
     reader = SourceReader()
-    from assistant.models import Citation
+    from assistant.types import Citation
 
     assert all(reader.holds(Citation(**c)) for c in summary["citations"])

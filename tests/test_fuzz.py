@@ -8,11 +8,12 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from assistant.batch.question_files import BadRow, Question, QuestionFileError, read_questions
 from assistant.config import Settings
-from assistant.documents import SourceFile, UnreadableFile, decode, find_files, read_bytes
-from assistant.ingest import Pipeline, prepare
-from assistant.questions import BadRow, Question, QuestionFileError, read_questions
-from assistant.suite import Suite, SuiteError, load_suite
+from assistant.errors import UnreadableFile
+from assistant.evaluation.suite import Suite, SuiteError, load_suite
+from assistant.ingest.files import SourceFile, decode, find_files, read_bytes
+from assistant.ingest.pipeline import Pipeline, prepare
 
 FUZZ = settings(max_examples=300, deadline=2000, suppress_health_check=[HealthCheck.function_scoped_fixture])
 ENCODINGS = ["utf-8", "utf-16", "latin-1", "cp1252", "shift_jis"]

@@ -1,6 +1,6 @@
 import pytest
 
-from assistant.grounding import check, markers, split_sentences, strip_markers
+from assistant.answer.check import check, markers, split_sentences, strip_markers
 
 
 def test_answer_sentences_split_like_document_sentences_and_keep_trailing_markers():
@@ -13,7 +13,7 @@ def test_answer_sentences_split_like_document_sentences_and_keep_trailing_marker
 
 
 def _evidence(*texts):
-    from assistant.models import Evidence
+    from assistant.types import Evidence
 
     return [Evidence(id=i, text=t, source="doc.txt", start_line=i, end_line=i, score=1.0)
             for i, t in enumerate(texts, start=1)]
@@ -53,7 +53,7 @@ def test_a_sentence_that_adds_a_supported_fact_is_kept():
 
 
 def test_a_time_window_is_not_how_long_something_lasted():
-    from assistant.grounding import support
+    from assistant.answer.check import support
 
     [evidence] = _evidence("The talks concluded a series of meetings that Putin has held in the past 48 hours with "
                            "leaders and officials from Middle Eastern countries.")
@@ -63,8 +63,8 @@ def test_a_time_window_is_not_how_long_something_lasted():
 
 
 def test_an_answer_that_attributes_must_cite_what_it_attributes_to():
-    from assistant.grounding import support
-    from assistant.models import Evidence
+    from assistant.answer.check import support
+    from assistant.types import Evidence
 
     article = Evidence(id=1, text="Kuwait had sent about 400 tons of aid by plane.", source="news/kuwait-russia.txt",
                        title="Kuwait and Russia discuss Gaza", start_line=3, end_line=3, score=1.0)
@@ -77,8 +77,8 @@ def test_an_answer_that_attributes_must_cite_what_it_attributes_to():
 
 
 def test_a_summary_keeps_whole_statements_that_rest_on_the_evidence_words():
+    from assistant.answer.check import check_statements
     from assistant.config import GroundingSettings
-    from assistant.grounding import check_statements
 
     evidence = _evidence("A food blogger was fined 15,000 pounds after eating a great white shark.",
                          "Several shelters are open, and local organizations are collecting donations.",

@@ -9,7 +9,7 @@ import stat
 
 import pytest
 
-from assistant.store import forget_clients
+from assistant.store.folders import forget_clients
 
 
 def status(run_json):
@@ -101,7 +101,7 @@ def test_a_store_built_with_another_embedding_model_is_refused_until_rebuilt(ind
 
 
 def test_a_second_ingest_while_one_runs_is_refused_clearly(indexed, run):
-    from assistant.store import exclusive
+    from assistant.store.folders import exclusive
 
     with exclusive(indexed / ".assistant"):
         result = run("ingest")
@@ -119,7 +119,7 @@ def test_a_rebuild_with_a_mistyped_path_changes_nothing(indexed, run, run_json):
 def test_a_rebuild_whose_embedding_server_is_down_leaves_the_old_index_usable(indexed, run, run_json, models,
                                                                               monkeypatch):
     def unreachable(settings):
-        from assistant.providers import embedding_model
+        from assistant.providers.factory import embedding_model
 
         return embedding_model(settings)
 

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from assistant.llamacpp import LlamaCppChat, LocalModelError, default_gguf
+from assistant.providers.llamacpp import LlamaCppChat, LocalModelError
+from assistant.providers.llamacpp_worker import default_gguf
 
 GAZA = "What did Russia and Kuwait agree on Gaza?"
 PLANES = "How much aid had Kuwait sent by plane?"

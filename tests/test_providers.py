@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from assistant.llamacpp import default_gguf
+from assistant.providers.llamacpp_worker import default_gguf
 from tests.conftest import assert_citations_valid
 
 QUESTION = "How much aid had Kuwait sent by plane?"
@@ -43,7 +43,7 @@ def start_llama_server(*extra: str):
     file (a pipe fills up)."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "assistant.llamacpp_server", "--model", str(default_gguf()), "--model_alias", "smollm2",
+        [sys.executable, "-m", "assistant.providers.llamacpp_server", "--model", str(default_gguf()), "--model_alias", "smollm2",
          "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048", "--n_threads", "2", *extra],
         stdout=subprocess.DEVNULL, stderr=tempfile.TemporaryFile())  # noqa: SIM115 - the server's lifetime, not a block
     try:
@@ -105,7 +105,7 @@ class JsonServer:
             def do_POST(self):
                 owner.requests += 1
                 status, reply = respond(json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0)))))
-                body = json.dumps(reply).encode()
+                body = reply if isinstance(reply, bytes) else json.dumps(reply).encode()  # bytes: sent as they are
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
@@ -128,7 +128,7 @@ class JsonServer:
 def embedding_server() -> JsonServer:
     """A real OpenAI-compatible /v1/embeddings endpoint serving MiniLM vectors. (llama.cpp's server cannot
     pool the packaged chat model's token vectors into one vector per text, so it cannot play this part.)"""
-    from assistant.embeddings import LocalEmbeddings
+    from assistant.providers.embeddings import LocalEmbeddings
 
     model = LocalEmbeddings()
 
@@ -154,7 +154,7 @@ def failing_server(status: int, delay: float = 0.0) -> JsonServer:
 @pytest.mark.slow
 def test_openai_embeddings_are_recorded_and_a_different_model_is_refused(workdir, run, openai_env, models,
                                                                           monkeypatch):
-    from assistant.providers import embedding_model
+    from assistant.providers.factory import embedding_model
 
     models.embeddings = embedding_model  # the real factory: the served model through langchain-openai
     server = embedding_server()
@@ -194,6 +194,51 @@ def test_server_failures_are_one_line_and_retried_when_worth_it(indexed_real, ru
     [error] = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert message in error and "Traceback" not in result.output
     assert server.requests == attempts
+
+
+@pytest.mark.parametrize("body", [b"<html>502 Bad Gateway</html>", {"id": "x", "object": "chat.completion"},
+                                  {"choices": "none"}, {"choices": [{}]}])
+def test_a_server_answering_200_with_something_else_is_one_line_and_a_batch_goes_on(indexed_real, run, openai_env,
+                                                                                   body):
+    server = JsonServer(lambda _: (200, body))
+    try:
+        openai_env(server.url, ASSISTANT_MAX_RETRIES="0")
+        asked = run("ask", QUESTION, "--json")
+        (indexed_real / "q.txt").write_text(f"{QUESTION}\n{QUESTION} Answer briefly.\n")
+        batch = run("batch", "q.txt", "-o", "out.jsonl")
+    finally:
+        server.close()
+    assert asked.exit_code == 1 and "Traceback" not in asked.output
+    assert "not an OpenAI-style response" in json.loads(asked.stdout)["error"]
+    assert batch.exit_code == 0, batch.output
+    rows = [json.loads(line) for line in (indexed_real / "out.jsonl").read_text().splitlines()]
+    assert len(rows) == 2 and all("not an OpenAI-style response" in row["error"] for row in rows)
+
+
+def test_an_embeddings_server_answering_200_with_something_else_is_one_line(workdir, run, openai_env, models):
+    from assistant.providers.factory import embedding_model
+
+    models.embeddings = embedding_model
+    server = JsonServer(lambda _: (200, b"not json at all"))
+    try:
+        openai_env(server.url, ASSISTANT_EMBEDDINGS="openai", ASSISTANT_EMBEDDING_MODEL="served", ASSISTANT_MAX_RETRIES="0")
+        ingested = run("ingest")
+    finally:
+        server.close()
+    assert ingested.exit_code == 1 and "Traceback" not in ingested.output
+    assert "not an OpenAI-style response" in ingested.stderr
+
+
+def test_a_chat_keeps_its_session_when_the_model_server_fails(indexed_real, run, openai_env):
+    server = failing_server(500)
+    try:
+        openai_env(server.url, ASSISTANT_MAX_RETRIES="0")
+        result = run("chat", input=f"{QUESTION}\n/mode extractive\n{QUESTION}\n")
+    finally:
+        server.close()
+    assert result.exit_code == 0, result.output
+    assert "the model server failed (500)" in result.stderr
+    assert "400 tons" in result.stdout  # answered after the failure, in the same session
 
 
 def test_an_unreachable_server_and_a_slow_one_fail_clearly(indexed_real, run, openai_env):

@@ -103,7 +103,7 @@ def test_small_bare_numbers_and_meta_choices_are_not_matchable():
 
 
 def test_sentences_match_the_assistants_splitter():
-    chunking = pytest.importorskip("assistant.chunking")
+    chunking = pytest.importorskip("assistant.ingest.chunking")
     text = ("Mr. Lavrov met the U.S. envoy in Moscow on Friday. Talks went well! Next step? "
             "“It is done,” he said. The vote was 6-3. A. Smith agreed.")
     assert R.sentence_bounds(text) == chunking.sentence_bounds(text)
@@ -137,7 +137,7 @@ def _doc(doc_id, title, text, date="2023-01-05"):
 
 
 def test_the_assistant_reads_title_and_date_from_a_corpus_file():
-    cleaning = pytest.importorskip("assistant.cleaning")
+    cleaning = pytest.importorskip("assistant.ingest.cleaning")
     for title in ["Storm updates: the river is rising and the town asks if it should leave ...",
                   "What to know about the flood on January 3, 2023 | Riverton Times",
                   "Former mayor of Riverton dies at home aged 95 | Riverton Times"]:

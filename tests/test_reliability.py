@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
-from assistant.store import Store, forget_clients
+from assistant.store.folders import forget_clients
+from assistant.store.index import Store
 from tests.conftest import assert_citations_valid
 from tests.test_providers import free_port
 
@@ -155,7 +156,7 @@ def test_a_store_of_the_first_format_is_migrated_and_rechunked(workdir, run, run
     store = workdir / ".assistant"
     store.mkdir()
     with sqlite3.connect(store / "index.sqlite") as db:
-        from assistant.store import BASE_SCHEMA
+        from assistant.store.index import BASE_SCHEMA
 
         db.executescript(BASE_SCHEMA)
         db.execute("INSERT INTO meta VALUES ('format_version', '1')")

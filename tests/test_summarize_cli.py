@@ -108,7 +108,7 @@ def test_extractive_summaries_quote_the_document_and_load_no_model(indexed, run,
 
 
 def test_map_reduce_ends_even_when_every_partial_summary_is_long(tmp_path):
-    from assistant.summarize import Summarizer
+    from assistant.answer.summarize import Summarizer
 
     chat = CountingModel(responses=["A long partial summary sentence. " * 150])  # ~5,000 characters each time
     summarizer = Summarizer(None, None, None, lambda: chat, {}, Settings(), cache_dir=tmp_path)

@@ -1,0 +1,1 @@
+"""Answers and summaries: compose from evidence, decide to answer or decline, check each sentence, cite."""

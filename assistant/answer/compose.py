@@ -1,0 +1,164 @@
+"""Question → passages → ranked evidence → answer or decline → short answer and checked, cited sentences.
+
+The short answer (a name, a number, a date) is a span of the cited evidence, found by code, so it cannot be
+invented. The model may then shorten and rephrase the evidence; every sentence it writes is checked, and what fails
+is dropped. When nothing it wrote survives, the answer quotes the evidence instead."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+
+from langchain_core.output_parsers import StrOutputParser
+
+from assistant.answer.check import check, markers, split_sentences, strip_markers
+from assistant.answer.cite import cite, say_once
+from assistant.answer.decide import answerable
+from assistant.config import Settings
+from assistant.errors import UsageError
+from assistant.evidence import selection as evidence_selection
+from assistant.evidence import spans as shortanswer
+from assistant.filters import Filters
+from assistant.query.question import Asked, analyse
+from assistant.retrieve.search import Searcher
+from assistant.templates import chat_prompt
+from assistant.types import ABSTENTION, Answer, Evidence, SentenceCheck, SetAside, Timings
+
+EXTRACTIVE_SENTENCES = 2
+MAX_QUESTION_CHARS = 2000  # with five evidence sentences and the answer, this still fits a 2,048-token context
+
+
+class QuestionTooLong(UsageError):
+    """A question longer than any model context we serve could hold with its evidence."""
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 1)
+
+
+class Answerer:
+    def __init__(self, searcher: Searcher, embeddings, chat: Callable, model: dict[str, str], settings: Settings):
+        self.searcher = searcher
+        self.embed = embeddings.embed_documents
+        self.chat = chat  # called only when a model is needed: extractive mode never loads one
+        self.model = model
+        self.settings = settings
+
+    def answer(self, question: str, mode: str = "grounded", filters: Filters = Filters(),
+               on_token: Callable[[str], None] | None = None) -> Answer:
+        if len(question) > MAX_QUESTION_CHARS:
+            raise QuestionTooLong(f"the question is {len(question):,} characters long; the limit is "
+                                  f"{MAX_QUESTION_CHARS:,}")
+        started = time.perf_counter()
+        asked = analyse(question, self.searcher.frequencies)
+        passages = self.searcher.search(question, self.settings.top_k, filters, asked)
+        set_aside: list[Evidence] = []
+        found = evidence_selection.candidates(asked, passages, self.embed, self.settings.evidence, set_aside)
+        evidence = evidence_selection.rank(found, self.settings.evidence.max_sentences)
+        spans = shortanswer.candidates(asked, evidence)
+        short = spans[0] if spans and spans[0].probability >= shortanswer.threshold() else None
+        result = Answer(question=question, answer=ABSTENTION, abstained=True, mode=mode, retrieved=passages,
+                        timings=Timings(retrieve_ms=_ms(started)), set_aside=[SetAside.of(s) for s in set_aside],
+                        model=self.model if mode != "extractive" else {"provider": "none", "name": "extractive"})
+        go, result.confidence = answerable(asked, evidence, short)
+        if not go:
+            return self._finish(result, started)
+        if clash := shortanswer.conflict(asked, spans, evidence):
+            return self._finish(_conflict(result, clash, evidence), started)
+        if mode == "extractive":
+            return self._finish(_extractive(result, short, evidence, self.settings.grounding.min_evidence_share), started)
+        generating = time.perf_counter()
+        draft = self._draft(question, evidence, on_token)
+        result.timings.generate_ms = _ms(generating)
+        if mode == "free":
+            return self._finish(_free(result, draft, evidence), started)
+        return self._finish(_grounded(result, asked, short, draft, evidence, self.embed, self.settings), started)
+
+    def _draft(self, question: str, evidence: list[Evidence], on_token) -> str:
+        chain = chat_prompt("answer") | self.chat() | StrOutputParser()
+        inputs = {"question": question, "evidence": format_evidence(evidence), "abstention": ABSTENTION}
+        if on_token is None:
+            return chain.invoke(inputs)
+        parts = []
+        for token in chain.stream(inputs):
+            parts.append(token)
+            on_token(token)
+        return "".join(parts)
+
+    @staticmethod
+    def _finish(result: Answer, started: float) -> Answer:
+        result.timings.total_ms = _ms(started)
+        return result
+
+
+def format_evidence(evidence: list[Evidence]) -> str:
+    return "\n".join(f"[{e.id}] {e.text}" for e in evidence)
+
+
+def _lead(short: shortanswer.ShortAnswer | None) -> list[SentenceCheck]:
+    """The short answer, stated first and cited to the sentence it was taken from."""
+    if short is None:
+        return []
+    return [SentenceCheck(text=f"{short.text}.", cited=[short.evidence.id], status="span",
+                          reason=f"a span of [{short.evidence.id}], p={short.probability:.2f}")]
+
+
+def _quotes(short: shortanswer.ShortAnswer | None, evidence: list[Evidence], share: float) -> list[SentenceCheck]:
+    """The sentence holding the short answer, or the best sentences (those scored near the best), quoted."""
+    best = [short.evidence] if short else [e for e in evidence[:EXTRACTIVE_SENTENCES]
+                                           if e.score >= share * evidence[0].score]
+    return [SentenceCheck(text=f"\u201c{e.text}\u201d", cited=[e.id], status="extractive") for e in best]
+
+
+def _grounded(result: Answer, asked: Asked, short: shortanswer.ShortAnswer | None, draft: str,
+              evidence: list[Evidence], embed, settings: Settings) -> Answer:
+    checks = [_on_answer(c, evidence, settings.grounding.min_evidence_share)
+              for c in check(asked.text, draft, evidence, embed, settings.grounding)]
+    kept = say_once([c for c in checks if c.status == "supported"])
+    if not kept:
+        shown = _lead(short) + _quotes(short, evidence, settings.grounding.min_evidence_share)
+        return _compose(result, shown, checks + shown, evidence)
+    shown = _lead(short) + kept
+    return _compose(result, shown, _lead(short) + checks, evidence)
+
+
+def _on_answer(sentence: SentenceCheck, evidence: list[Evidence], share: float) -> SentenceCheck:
+    """A supported sentence that rests only on evidence ranked far below the best is true but beside the point."""
+    if sentence.status != "supported" or not evidence:
+        return sentence
+    scores = {e.id: e.score for e in evidence}
+    if max(scores.get(i, 0.0) for i in sentence.cited) >= share * evidence[0].score:
+        return sentence
+    return sentence.model_copy(update={"status": "dropped", "reason": "rests on evidence unlikely to hold the answer"})
+
+
+def _extractive(result: Answer, short: shortanswer.ShortAnswer | None, evidence: list[Evidence],
+                share: float) -> Answer:
+    shown = _lead(short) + _quotes(short, evidence, share)
+    return _compose(result, shown, shown, evidence)
+
+
+def _conflict(result: Answer, clash: shortanswer.Conflict, evidence: list[Evidence]) -> Answer:
+    """The documents disagree on the asked figure: say so, and give each figure with its source."""
+    shown = [SentenceCheck(text="The documents disagree.", cited=[], status="derived", reason="different figures")]
+    shown += [SentenceCheck(text=f"{figure}: \u201c{e.text}\u201d", cited=[e.id], status="extractive")
+              for figure, e in clash.figures]
+    result.conflict = True
+    return _compose(result, shown, shown, evidence)
+
+
+def _free(result: Answer, draft: str, evidence: list[Evidence]) -> Answer:
+    if re.search(r"documents? (don't|do not) say", draft, re.I):
+        return result
+    ids = {e.id for e in evidence}
+    sentences = [SentenceCheck(text=strip_markers(s), cited=[i for i in markers(s) if i in ids], status="unchecked")
+                 for s in split_sentences(draft) if strip_markers(s)]
+    return _compose(result, sentences, sentences, evidence)
+
+
+def _compose(result: Answer, kept: list[SentenceCheck], checks: list[SentenceCheck],
+             evidence: list[Evidence]) -> Answer:
+    result.answer, result.citations, result.sentences = cite(kept, checks, evidence)
+    result.abstained = False
+    return result

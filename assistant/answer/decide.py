@@ -1,0 +1,35 @@
+"""Answer or decline: one calibrated decision from what the evidence holds, instead of a chain of word rules.
+
+The features say how well the best sentences cover the question (how likely each holds the answer, how much of the
+question's rarer words they hold, whether the rarest one is missing, how close in meaning) and whether a short
+answer of the asked kind was found. The fitted "answerable" scorer turns them into a probability; the question is
+declined below the threshold chosen on the development questions (see assistant/scoring/weights.json for what it was fit
+on and README, "How abstention is decided")."""
+
+from __future__ import annotations
+
+from assistant.evidence.spans import ShortAnswer
+from assistant.query.question import Asked
+from assistant.scoring.fitted import SENTENCE_FEATURES, scorers
+from assistant.types import Evidence
+
+IDF_COVER = SENTENCE_FEATURES.index("idf_cover_title")
+RAREST_MISSING = SENTENCE_FEATURES.index("rarest_missing")
+
+
+def features(asked: Asked, ranked: list[Evidence], short: ShortAnswer | None) -> list[float]:
+    scores = [e.score for e in ranked] + [0.0, 0.0]
+    top = ranked[:3]
+    return [scores[0], scores[1], short.probability if short else 0.0,
+            max((e.features[IDF_COVER] for e in top), default=0.0),
+            min((e.features[RAREST_MISSING] for e in top), default=1.0),
+            max((e.similarity for e in ranked), default=0.0), sum(scores[:3]) / 3, float(asked.kind == "statement")]
+
+
+def answerable(asked: Asked, ranked: list[Evidence], short: ShortAnswer | None) -> tuple[bool, float]:
+    """(answer it?, the probability that the documents answer it)."""
+    if not ranked:
+        return False, 0.0
+    scorer = scorers()["answerable"]
+    probability = scorer.probability(features(asked, ranked, short))
+    return probability >= scorer.threshold, probability

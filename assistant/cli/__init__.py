@@ -1,0 +1,1 @@
+"""The command line: commands, the chat loop, rendering for terminals."""

@@ -1,0 +1,1 @@
+"""Evaluation suites: cases, metrics and gates, the LLM judge, and reports."""

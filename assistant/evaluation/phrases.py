@@ -1,0 +1,61 @@
+"""Does a text state a phrase? Matched on word boundaries after normalising case, accents, punctuation, quotes,
+dashes, abbreviations and number formats: "aid" is not in "said", "400 tons" is not in "4,400 tons", "U.S." is
+"US", "5%" is "5 percent", "four" is "4". Used by the evaluation (must_include) and the news benchmark."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from assistant.text.calendar import MONTH_ABBREVIATIONS
+
+NUMBER_WORDS = {w: str(i) for i, w in enumerate(
+    "zero _ two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split()) if w != "_"}  # "one" stays a word: it is more often a pronoun
+QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "′": "'", "`": "'", "´": "'",
+                        "“": '"', "”": '"', "„": '"', "″": '"', "«": '"', "»": '"'})
+INVISIBLE = re.compile(r"[\u0300-\u036f\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")  # accents, soft hyphen, zero-width
+DASHES = re.compile(r"[‐‑‒–—―−]")
+ACRONYM = re.compile(r"\b(?:[A-Za-z]\.){2,}")
+TOKEN = re.compile(r"\d+(?:\.\d+)+|[a-z0-9]+")
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case word and number tokens: accents, quotes, dashes, U.S./US, 4,400/4400, 5%/5 percent unified."""
+    if not text.isascii():
+        text = INVISIBLE.sub("", unicodedata.normalize("NFKD", text))
+    text = DASHES.sub("-", text.translate(QUOTES))
+    text = ACRONYM.sub(lambda m: m.group().replace(".", ""), text)
+    text = re.sub(r"\bUSA?\b", " usa ", text)  # the country, not the pronoun "us"
+    text = re.sub(r"(?<=\w)'s\b", "", text)  # possessive
+    text = re.sub(r"(?<=\w)'(?=\w)", "", text)  # don't -> dont
+    while (joined := re.sub(r"(\d),(\d{3})(?!\d)", r"\1\2", text)) != text:  # 1,234,567 -> 1234567
+        text = joined
+    text = re.sub(r"(\d)\s*bn\b", r"\1 billion", text)
+    text = re.sub(r"(\d)\s*tn\b", r"\1 trillion", text)
+    text = text.replace("%", " percent ").replace("&", " and ")
+    return [NUMBER_WORDS.get(t) or MONTH_ABBREVIATIONS.get(t, t) for t in TOKEN.findall(text.lower())]
+
+
+def normalize(text: str) -> str:
+    """The tokens joined by single spaces."""
+    return " ".join(tokens(text))
+
+
+def padded(text: str) -> str:
+    """Normalised text with a space at each end, so a phrase matches on word boundaries with `in`."""
+    return f" {normalize(text)} "
+
+
+@lru_cache(maxsize=8192)
+def needle(phrase: str) -> str:
+    """The padded normalised form of a short phrase, cached (phrases repeat across many texts)."""
+    normal = normalize(phrase)
+    return f" {normal} " if normal else ""
+
+
+def contains(text: str, phrase: str) -> bool:
+    """True when the phrase's tokens appear in the text's tokens, contiguous and in order."""
+    pattern = needle(phrase)
+    return bool(pattern) and pattern in padded(text)

@@ -1,0 +1,94 @@
+"""Pick the sentences of the retrieved passages most likely to hold the answer; text planted for an AI is set aside."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from assistant.config import EvidenceSettings
+from assistant.evidence.planted import is_planted
+from assistant.query.question import Asked
+from assistant.scoring.fitted import scorers, sentence_features
+from assistant.text.calendar import CALENDAR_WORDS
+from assistant.text.words import content_words, names, numbers
+from assistant.types import Evidence, Passage
+
+# What kind of answer a question wants; evidence of that kind ranks higher, and answers must contain it.
+ASKS_QUANTITY = re.compile(r"\bhow (much|many|long|old|far|large|big|high)\b|\bwhat (percentage|share|number)\b", re.I)
+ASKS_PERSON = re.compile(r"^\s*(who|whom)\b|\bwith whom\b", re.I)
+ASKS_TIME = re.compile(r"^\s*when\b|\bwhat (date|day|year|time)\b", re.I)
+TIME_WORDS = CALENDAR_WORDS | {"today", "yesterday", "tomorrow", "day", "days", "week", "month", "year", "weeks", "months",
+                               "years", "summer", "winter", "spring", "autumn"}
+
+
+def sentences_of(passage: Passage, min_words: int = 4) -> list[Evidence]:
+    """The passage's sentences with their own line numbers and section (from the spans stored at ingest)."""
+    found = []
+    for start, end, first, last, *section in passage.spans or [
+            [0, len(passage.text), passage.start_line, passage.end_line, passage.section]]:
+        text = passage.text[int(start or 0):int(end or 0)].strip()
+        heading = text in (passage.title, section[0] if section else None) or _title_line(text, passage.title)
+        if len(text.split()) >= min_words and not heading:
+            found.append(Evidence(id=0, text=text, source=passage.source, start_line=first, end_line=last, score=0.0,
+                                  title=passage.title, page=passage.page, section=section[0] if section else None))
+    return found
+
+
+def _title_line(text: str, title: str | None) -> bool:
+    """A document's title line with what the header puts after it ("… funding date 2024-11-14"): it names the
+    document and says nothing a sentence does."""
+    return bool(title) and text.startswith(title or "") and not re.search(r"[.!?][\"”’']?$", text)
+
+
+def candidates(asked: Asked, passages: list[Passage], embed, params: EvidenceSettings = EvidenceSettings(),
+               set_aside: list[Evidence] | None = None) -> list[Evidence]:
+    """Every sentence of the retrieved passages, once, with the features its ranking reads. Text planted for an AI
+    is never a candidate; it goes to `set_aside` so the answer can say it was there."""
+    found: list[tuple[Evidence, Passage, int, bool]] = []
+    seen: set[tuple] = set()
+    for rank, passage in enumerate(passages, start=1):
+        first_chunk = passage.chunk_id.endswith("-00000")
+        for position, sentence in enumerate(sentences_of(passage, params.min_words)):
+            key = (sentence.source, sentence.page, sentence.start_line, sentence.text)
+            if key in seen:
+                continue
+            seen.add(key)
+            if is_planted(sentence.text):
+                if set_aside is not None:
+                    set_aside.append(sentence)
+                continue
+            found.append((sentence, passage, rank, first_chunk and position < 2))
+    if not found:
+        return []
+    vectors = np.asarray(embed([asked.text] + [s.text for s, *_ in found]), dtype=np.float32)
+    for (sentence, passage, rank, lead), vector in zip(found, vectors[1:]):
+        sentence.vector = vector.tolist()
+        sentence.similarity = float(vector @ vectors[0])
+        sentence.features = sentence_features(asked, sentence.text, sentence.title or "", sentence.similarity,
+                                              passage.similarity, rank, lead)
+    return [sentence for sentence, *_ in found]
+
+
+def rank(found: list[Evidence], limit: int) -> list[Evidence]:
+    """The `limit` sentences most likely to hold the answer (the fitted sentence scorer), numbered 1..n."""
+    scorer = scorers()["sentence"]
+    for sentence in found:
+        sentence.score = round(scorer.probability(sentence.features), 4)
+    best = sorted(found, key=lambda e: e.score, reverse=True)[:limit]
+    return [e.model_copy(update={"id": number}) for number, e in enumerate(best, start=1)]
+
+
+def mentions_time(text: str) -> bool:
+    return bool(numbers(text)) or bool(TIME_WORDS & {w.lower() for w in re.findall(r"[A-Za-z]+", text)})
+
+
+def missing_names(asked: set[str], evidence: list[Evidence]) -> set[str]:
+    """The names asked about that no evidence sentence or its title mentions (Russia matches Russian)."""
+    context = " ".join(f"{e.title or ''}. {e.text}" for e in evidence)
+    mentioned = set(content_words(context)) | names(context)
+    return {n for n in asked if not any(name_matches(n, m) for m in mentioned)}
+
+
+def name_matches(name: str, word: str) -> bool:
+    return name == word or (min(len(name), len(word)) >= 4 and (word.startswith(name) or name.startswith(word)))

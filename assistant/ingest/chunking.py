@@ -1,0 +1,147 @@
+"""Split article text into sentences that keep their line numbers, and pack them into chunks."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from assistant.types import Span
+
+VERSION = "2"  # bump when the rules below change what a chunk holds: stores then re-chunk
+
+ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "sgt", "st", "no", "vs", "etc", "inc",
+    "ltd", "jr", "sr", "u.s", "u.k", "u.n", "e.g", "i.e", "jan", "feb", "mar", "apr", "jun",
+    "jul", "aug", "sep", "sept", "oct", "nov", "dec", "coop", "gov", "sen", "rep", "fig", "approx",
+}
+# A sentence ends at . ! ? (plus closing quotes/brackets) followed by space and a capital, digit or quote.
+BOUNDARY = re.compile(r"(?<=[.!?])([\"'”’)\]]*)\s+(?=[\"“‘(\[]?[A-Z0-9])")
+MAX_SENTENCE_CHARS = 600
+
+
+def paragraphs(lines: list[str], keep: list[bool]) -> list[list[tuple[int, str]]]:
+    """Runs of kept, non-blank lines, as (1-based line number, text); a headline line stands alone."""
+    result: list[list[tuple[int, str]]] = []
+    current: list[tuple[int, str]] = []
+    for number, (line, kept) in enumerate(zip(lines, keep), start=1):
+        if kept and line.strip():
+            if current and _is_heading(current[-1][1]):
+                result.append(current)
+                current = []
+            current.append((number, line.strip()))
+        elif current:
+            result.append(current)
+            current = []
+    if current:
+        result.append(current)
+    return result
+
+
+def _is_heading(line: str) -> bool:
+    """A line with no closing punctuation that ends on a capitalised word: a title, not wrapped prose."""
+    words = line.split()
+    return bool(words) and not re.search(r"[.!?,;:\"'”’)\]]$", line) and (words[-1][:1].isupper() or len(words) <= 6)
+
+
+def sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence in `text`; a full stop after an abbreviation is no boundary."""
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    for end in [m.start() + len(m.group(1)) for m in BOUNDARY.finditer(text)] + [len(text)]:
+        if end <= start or _ends_with_abbreviation(text[start:end]):
+            continue
+        bounds.append((start, end))
+        start = end
+        while start < len(text) and text[start] == " ":
+            start += 1
+    return bounds
+
+
+def sentences(paragraph: list[tuple[int, str]], max_chars: int = MAX_SENTENCE_CHARS) -> list[Span]:
+    """The paragraph's sentences, each with the lines it spans; long ones split at spaces."""
+    text, line_at = _join(paragraph)
+    return [Span(text=text[piece_start:piece_end], start_line=line_at(piece_start), end_line=line_at(piece_end - 1))
+            for start, end in sentence_bounds(text) for piece_start, piece_end in _pieces(text, start, end, max_chars)]
+
+
+def _join(paragraph: list[tuple[int, str]]):
+    offsets: list[tuple[int, int]] = []
+    parts: list[str] = []
+    position = 0
+    for number, line in paragraph:
+        offsets.append((position, number))
+        parts.append(line)
+        position += len(line) + 1
+    text = " ".join(parts)
+
+    def line_at(offset: int) -> int:
+        number = offsets[0][1]
+        for begin, line_number in offsets:
+            if begin > offset:
+                break
+            number = line_number
+        return number
+
+    return text, line_at
+
+
+def _ends_with_abbreviation(text: str) -> bool:
+    words = text.rstrip("\"'”’)] ").split()
+    last = words[-1].rstrip(".").lower() if words else ""  # a "sentence" may be punctuation alone
+    return last in ABBREVIATIONS or (len(last) == 1 and last.isalpha())
+
+
+def _pieces(text: str, start: int, end: int, max_chars: int):
+    while end - start > max_chars:
+        cut = text.rfind(" ", start, start + max_chars)
+        cut = cut if cut > start else start + max_chars
+        yield start, cut
+        start = cut + 1 if text[cut:cut + 1] == " " else cut
+    if end > start:
+        yield start, end
+
+
+def pack(paras: list[list[Span]], max_chars: int, overlap: int = 1) -> list[list[Span]]:
+    """Group sentences into chunks of at most max_chars (a longer sentence stands alone).
+
+    A chunk ends early at a paragraph break once it is half full, and the next chunk
+    repeats the last `overlap` sentences so that no fact is cut in half.
+    """
+    chunks: list[list[Span]] = []
+    current: list[Span] = []
+    fresh = 0  # sentences in `current` not already in the previous chunk
+    for para in paras:
+        if current and fresh and _size(current) >= max_chars // 2:
+            chunks.append(current)
+            current, fresh = current[-overlap:] if overlap else [], 0
+        for sentence in para:
+            if fresh and _size(current) + len(sentence.text) + 1 > max_chars:
+                chunks.append(current)
+                current, fresh = current[-overlap:] if overlap else [], 0
+            while not fresh and current and _size(current) + len(sentence.text) + 1 > max_chars:
+                current = current[1:]  # the overlap would overflow: drop it
+            current.append(sentence)
+            fresh += 1
+    if current and fresh:
+        chunks.append(current)
+    return chunks
+
+
+def _size(spans: list[Span]) -> int:
+    return sum(len(s.text) + 1 for s in spans)
+
+
+def chunk_spans(lines: list[str], keep: list[bool], max_chars: int, overlap: int = 1,
+                max_sentence_chars: int = MAX_SENTENCE_CHARS, page: int | None = None,
+                headings: dict[int, str] | None = None) -> list[list[Span]]:
+    """One page's text as chunks of sentences; each sentence knows its page and the heading above it. Heading
+    lines themselves are not sentences: they name the section of the sentences below them."""
+    keep = [kept and i not in (headings or {}) for i, kept in enumerate(keep)]
+    paras = [sentences(p, max_sentence_chars) for p in paragraphs(lines, keep)]
+    starts = sorted(headings or {})
+    for para in paras:
+        for i, span in enumerate(para):
+            above = bisect_right(starts, span.start_line - 1)  # headings at or above the sentence's first line
+            section = (headings or {})[starts[above - 1]] if above else None
+            para[i] = span.model_copy(update={"page": page, "section": section})
+    return pack(paras, max_chars, overlap)

@@ -1,0 +1,1 @@
+"""Model providers: the one factory for chat models and embeddings, and each backend behind it."""

@@ -1,0 +1,80 @@
+"""A chat session's memory: follow-up questions made standalone, the last answer, filters and mode."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from langchain_core.output_parsers import StrOutputParser
+
+from assistant.filters import Filters
+from assistant.query.question import question_names
+from assistant.templates import chat_prompt
+from assistant.text.words import content_words
+from assistant.types import Answer
+
+# Words that lean on an earlier turn ("they", "that deal", "what about …").
+LEANS_ON_CONTEXT = re.compile(r"\b(it|its|they|them|their|theirs|he|him|his|she|her|that|this|these|those|there|"
+                              r"then|the two|both|also|else|same|what about|how about)\b", re.I)
+HISTORY_TURNS = 3
+
+
+@dataclass
+class Conversation:
+    mode: str = "grounded"
+    filters: Filters = field(default_factory=Filters)
+    questions: list[str] = field(default_factory=list)  # standalone forms, oldest first
+    last: Answer | None = None
+
+    def reset(self) -> None:
+        self.questions.clear()
+        self.last = None
+
+    def remember(self, standalone: str, answer: Answer) -> None:
+        self.questions.append(standalone)
+        self.last = answer
+
+
+def needs_context(question: str, history: list[str]) -> bool:
+    if not history:
+        return False
+    return bool(LEANS_ON_CONTEXT.search(question)) or not question_names(question)
+
+
+def standalone(question: str, history: list[str], chat=None) -> str:
+    """The question rewritten to stand alone. The model's rewrite is used only when it keeps every content word
+    of the question and adds only words from the conversation; otherwise the conversation's names and topic are
+    attached to the question, which is what retrieval needs."""
+    if not needs_context(question, history):
+        return question
+    recent = history[-HISTORY_TURNS:]
+    if chat is not None:
+        chain = chat_prompt("rewrite") | chat | StrOutputParser()
+        draft = chain.invoke({"history": "\n".join(f"Q: {q}" for q in recent), "question": question})
+        draft = " ".join(draft.strip().splitlines()[0].split()) if draft.strip() else ""
+        if _faithful(draft, question, recent):
+            return draft
+    return _attach_context(question, recent[-1])
+
+
+def _faithful(draft: str, question: str, history: list[str]) -> bool:
+    if not draft or draft == question or len(draft) > 3 * len(question) + 80:
+        return False
+    asked, written, known = (set(content_words(t)) for t in (question, draft, " ".join(history)))
+    return asked <= written and written <= asked | known
+
+
+def _attach_context(question: str, previous: str) -> str:
+    words = " ".join(question.split())
+    missing = [w for w in _topic(previous) if w.lower() not in words.lower()]
+    return f"{words} ({', '.join(missing)})" if missing else words
+
+
+def _topic(question: str) -> list[str]:
+    """The previous question's names, in order, then its other content words."""
+    names = [w for w in re.findall(r"[A-Z][A-Za-z'’-]+", question) if w.lower() in question_names(question)]
+    seen: list[str] = []
+    for word in names + re.findall(r"[A-Za-z][A-Za-z'’-]+", question):
+        if (word in names or content_words(word)) and word not in seen:
+            seen.append(word)
+    return seen

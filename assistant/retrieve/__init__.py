@@ -1,0 +1,1 @@
+"""Retrieve: hybrid search (BM25 and dense), filters, and the fitted passage order."""

@@ -1,0 +1,1 @@
+"""Fitted scorers: the small models that score passages, sentences, spans and answerability, and their weights."""

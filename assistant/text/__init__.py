@@ -1,0 +1,1 @@
+"""Words: stop words, stems, names and numbers, shared by every stage that reads text."""

@@ -1,0 +1,167 @@
+"""The data that flows between modules: documents, chunks, passages, evidence, answers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal, get_args
+
+from pydantic import BaseModel, Field
+
+Mode = Literal["grounded", "extractive", "free"]  # how an answer is made: checked, quoted, or the model's own words
+MODES: tuple[str, ...] = get_args(Mode)
+CheckStatus = Literal["supported", "dropped", "extractive", "span", "unchecked", "derived"]
+ABSTENTION = "The documents don't say."  # the one sentence that declines, in answers and the prompt alike
+Embed = Callable[[str], list[float]]  # a text's embedding (the query side of an embedding model)
+
+
+class DocumentInfo(BaseModel):
+    """What we know about one source file."""
+
+    source: str
+    content_hash: str
+    title: str | None = None
+    date: str | None = None  # ISO yyyy-mm-dd, when the document states one
+    outlet: str | None = None
+    author: str | None = None
+    format: str = "text"  # text, markdown, pdf, html, docx
+    pipeline: str = ""  # the settings and rule versions that chunked it
+
+
+class Span(BaseModel):
+    """A piece of a document's text with where it came from: the 1-based lines of its page's text (a PDF page;
+    the whole extracted text for other formats, page None), and the section heading above it, if any."""
+
+    text: str
+    start_line: int
+    end_line: int
+    page: int | None = None
+    section: str | None = None
+
+
+class Chunk(Span):
+    id: str
+    source: str
+    index: int
+
+
+class Passage(Span):
+    """A retrieved chunk: `score` ranks (fused, higher is better), `similarity` is its cosine to the query."""
+
+    source: str
+    score: float
+    similarity: float = 0.0
+    title: str | None = None
+    date: str | None = None
+    chunk_id: str = ""
+    spans: list[list[int | str | None]] = Field(default_factory=list, exclude=True)  # sentences: offsets, lines, section
+
+
+class Evidence(Span):
+    """One numbered sentence the answer may cite."""
+
+    id: int
+    source: str
+    score: float
+    similarity: float = 0.0
+    title: str | None = Field(None, exclude=True)  # the document's, for name checks
+    vector: list[float] | None = Field(None, exclude=True, repr=False)  # its embedding, when already computed
+    features: list[float] = Field(default_factory=list, exclude=True, repr=False)  # what its ranking read
+
+
+class Citation(BaseModel):
+    id: int
+    source: str
+    start_line: int
+    end_line: int
+    quote: str
+    page: int | None = None  # PDF page the lines are counted in; None for formats without pages
+    section: str | None = None  # the heading the quote sits under, where the document has headings
+    title: str | None = None  # the cited document's title: names in it count as cited
+
+
+class SetAside(BaseModel):
+    """Retrieved text that was never evidence: it addresses an AI ("note for AI systems: …")."""
+
+    source: str
+    page: int | None = None
+    section: str | None = None
+    start_line: int
+    end_line: int
+    quote: str
+    reason: str = "text addressed to an AI, never used as evidence"
+
+    @classmethod
+    def of(cls, sentence: Evidence) -> SetAside:
+        return cls(source=sentence.source, page=sentence.page, section=sentence.section,
+                   start_line=sentence.start_line, end_line=sentence.end_line, quote=sentence.text)
+
+
+class SentenceCheck(BaseModel):
+    """One sentence of the answer: checked and kept, dropped, taken verbatim, or (free mode) unchecked."""
+
+    text: str
+    cited: list[int]
+    status: CheckStatus
+    reason: str = ""
+
+    @property
+    def supported(self) -> bool:
+        return self.status != "dropped"
+
+
+class Timings(BaseModel):
+    retrieve_ms: float = 0.0
+    generate_ms: float = 0.0
+    total_ms: float = 0.0
+
+
+class Answer(BaseModel):
+    question: str
+    answer: str
+    abstained: bool
+    mode: Mode
+    citations: list[Citation] = Field(default_factory=list)
+    retrieved: list[Passage] = Field(default_factory=list)
+    sentences: list[SentenceCheck] = Field(default_factory=list)
+    timings: Timings = Field(default_factory=Timings)
+    model: dict[str, str] = Field(default_factory=dict)
+    confidence: float | None = None  # the probability that the documents answer it (the abstention decision's)
+    conflict: bool = False  # the documents disagree on the asked figure; the answer gives each
+    set_aside: list[SetAside] = Field(default_factory=list)
+
+
+class Problem(BaseModel):
+    """A file that could not be used, and why, in one line."""
+
+    path: str
+    reason: str
+
+
+class IngestReport(BaseModel):
+    added: list[str] = Field(default_factory=list)
+    updated: list[str] = Field(default_factory=list)
+    unchanged: list[str] = Field(default_factory=list)
+    removed: list[str] = Field(default_factory=list)
+    problems: list[Problem] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)  # links followed or not, one line each
+    chunks_embedded: int = 0
+    seconds: float = 0.0
+
+    @property
+    def usable(self) -> int:
+        return len(self.added) + len(self.updated) + len(self.unchanged)
+
+
+class Summary(BaseModel):
+    """A checked, cited summary of one document, of a topic across documents, or of the whole corpus."""
+
+    kind: str  # "document" | "topic" | "corpus"
+    target: str  # the document's source, the topic, or "all documents"
+    length: str
+    summary: str
+    abstained: bool = False
+    citations: list[Citation] = Field(default_factory=list)
+    sentences: list[SentenceCheck] = Field(default_factory=list)
+    model: dict[str, str] = Field(default_factory=dict)
+    cached: bool = False
+    seconds: float = 0.0
