@@ -39,6 +39,7 @@ class IngestSettings(Group):
     max_file_mb: float = Field(20.0, gt=0, description="Files larger than this are skipped, unread.")
     batch_chunks: int = Field(128, ge=1, le=4096,
                               description="Chunks embedded and committed together: an interrupt keeps every batch done.")
+    embed_batch: int = Field(32, ge=1, le=1024, description="Texts the local embedder runs through the model at once.")
 
 
 class RetrievalSettings(Group):
@@ -46,6 +47,8 @@ class RetrievalSettings(Group):
     rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
     near_duplicate: float = Field(0.8, gt=0, le=1, description="Word overlap (Jaccard) above which two chunks count as one.")
     query_terms: int = Field(12, ge=1, le=64, description="The rarest query words sent to the lexical index.")
+    query_chars: int = Field(2000, ge=16, le=20000, description=(
+        "Query text embedded, in characters: the embedder reads 256 tokens, more text only costs time."))
     # Fit on the development news (61,525 chunks): 0.2 / 0.1 / 0.05 gave extractive answer_correct 0.586 / 0.594 /
     # 0.578 and search p95 60 / 50 / 42 ms. On the five seed articles (126 chunks) a 10% cut left out "Saudi" and
     # declined a question the seeds answer: hence the floor.
@@ -60,6 +63,11 @@ class RetrievalSettings(Group):
 class EvidenceSettings(Group):
     max_sentences: int = Field(5, ge=1, le=20, description="Evidence sentences given to the model, numbered [1]..[n].")
     min_words: int = Field(4, ge=1, description="Shorter sentences are never evidence.")
+    span_sentences: int = Field(5, ge=1, le=20, description=(
+        "Short answers are looked for in this many of the best sentences only (the span scorer was fit so)."))
+    extractive_sentences: int = Field(2, ge=1, le=10, description=(
+        "Sentences an extractive answer quotes when no short answer is confident (issue 21: lead-2 is the "
+        "baseline this must beat)."))
 
 
 class GroundingSettings(Group):
@@ -83,6 +91,9 @@ class SummarySettings(Group):
     min_overlap: float = Field(0.75, ge=0, le=1, description=(
         "Share of a summary sentence's content words its cited evidence must hold (no similarity shortcut)."))
     min_content_words: int = Field(4, ge=1, le=20, description="Fewer content words is a fragment, not a statement.")
+    # Maximal marginal relevance for the quoted central sentences; chosen by reading, not fit (no labels yet).
+    relevance_weight: float = Field(0.7, ge=0, le=1, description=(
+        "Central sentences: weight of closeness to the mean meaning; 1 minus it weighs unlikeness to those picked."))
 
 
 GROUPS = ("chunking", "ingest", "retrieval", "evidence", "grounding", "summary")
@@ -106,6 +117,12 @@ class Settings(BaseSettings):
     )
     top_k: int = Field(5, ge=1, le=50, description="Passages retrieved per question.")
     max_tokens: int = Field(160, ge=16, le=4096, description="Longest answer the model may write.")
+    max_question_chars: int = Field(2000, ge=10, le=20000, description=(
+        "Longer questions are refused: with five evidence sentences and the answer, 2,000 still fits a 2,048-token "
+        "context."))
+    history_turns: int = Field(3, ge=1, le=20, description="Earlier chat questions a follow-up may lean on.")
+    repeat_penalty: float = Field(1.15, ge=1.0, le=2.0, description=(
+        "The local model's repetition penalty: the 135M model loops without one (1.15 read off its answers)."))
     temperature: float = Field(0.0, ge=0.0, le=2.0)
     context_window: int = Field(2048, ge=512, description="Context size given to the local model.")
     threads: int = Field(2, ge=1, description="CPU threads for local models.")
@@ -136,6 +153,11 @@ class Settings(BaseSettings):
         """A copy with the CLI flags that were given (None means not given)."""
         given = {key: value for key, value in overrides.items() if value is not None}
         return self.model_copy(update=given) if given else self
+
+
+def default(name: str) -> Any:
+    """A top-level setting's default, for code that must name one without reading the settings (one home)."""
+    return Settings.model_fields[name].default
 
 
 class SettingsError(UserError):

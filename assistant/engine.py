@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.config import Settings
+from assistant.config import Settings, default
 from assistant.errors import UsageError
 from assistant.filters import Filters
 from assistant.providers.factory import EmbeddingModel, Models
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from assistant.ingest.pipeline import Pipeline, Progress
     from assistant.retrieve.search import Searcher
 
-DEFAULT_STORE = Path(".assistant")
 
 
 class Assistant:
@@ -86,7 +85,7 @@ class Assistant:
         named is never filled behind their back: a typo must not make a new store."""
         if not self.is_empty():
             return False
-        if self.settings.store != DEFAULT_STORE:
+        if self.settings.store != default("store"):
             self.require_store()
             raise StoreError(f"the store at {self.settings.store} is empty; run `assistant ingest PATH "
                              f"--store {self.settings.store}`")

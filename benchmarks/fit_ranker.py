@@ -145,7 +145,7 @@ def main(argv: list[str] | None = None) -> None:
     decision_rows, decision_labels = [], []
     for row, asked, found in prepared:
         ranked = evidence.rank(found, settings.evidence.max_sentences)
-        found_spans = shortanswer.candidates(asked, ranked)
+        found_spans = shortanswer.candidates(asked, ranked, settings.evidence.span_sentences)
         short = found_spans[0] if found_spans and found_spans[0].probability >= span_threshold else None
         decision_rows.append(features(asked, ranked, short))
         decision_labels.append(row["role"] == "answerable")

@@ -25,9 +25,6 @@ from assistant.retrieve.search import Searcher
 from assistant.templates import chat_prompt
 from assistant.types import ABSTENTION, Answer, Evidence, SentenceCheck, SetAside, Timings
 
-EXTRACTIVE_SENTENCES = 2
-MAX_QUESTION_CHARS = 2000  # with five evidence sentences and the answer, this still fits a 2,048-token context
-
 
 class QuestionTooLong(UsageError):
     """A question longer than any model context we serve could hold with its evidence."""
@@ -47,16 +44,16 @@ class Answerer:
 
     def answer(self, question: str, mode: str = "grounded", filters: Filters = Filters(),
                on_token: Callable[[str], None] | None = None) -> Answer:
-        if len(question) > MAX_QUESTION_CHARS:
+        if len(question) > self.settings.max_question_chars:
             raise QuestionTooLong(f"the question is {len(question):,} characters long; the limit is "
-                                  f"{MAX_QUESTION_CHARS:,}")
+                                  f"{self.settings.max_question_chars:,}")
         started = time.perf_counter()
         asked = analyse(question, self.searcher.frequencies)
         passages = self.searcher.search(question, self.settings.top_k, filters, asked)
         set_aside: list[Evidence] = []
         found = evidence_selection.candidates(asked, passages, self.embed, self.settings.evidence, set_aside)
         evidence = evidence_selection.rank(found, self.settings.evidence.max_sentences)
-        spans = shortanswer.candidates(asked, evidence)
+        spans = shortanswer.candidates(asked, evidence, self.settings.evidence.span_sentences)
         short = spans[0] if spans and spans[0].probability >= shortanswer.threshold() else None
         result = Answer(question=question, answer=ABSTENTION, abstained=True, mode=mode, retrieved=passages,
                         timings=Timings(retrieve_ms=_ms(started)), set_aside=[SetAside.of(s) for s in set_aside],
@@ -67,7 +64,7 @@ class Answerer:
         if clash := shortanswer.conflict(asked, spans, evidence):
             return self._finish(_conflict(result, clash, evidence), started)
         if mode == "extractive":
-            return self._finish(_extractive(result, short, evidence, self.settings.grounding.min_evidence_share), started)
+            return self._finish(_extractive(result, short, evidence, self.settings), started)
         generating = time.perf_counter()
         draft = self._draft(question, evidence, on_token)
         result.timings.generate_ms = _ms(generating)
@@ -104,9 +101,10 @@ def _lead(short: shortanswer.ShortAnswer | None) -> list[SentenceCheck]:
                           reason=f"a span of [{short.evidence.id}], p={short.probability:.2f}")]
 
 
-def _quotes(short: shortanswer.ShortAnswer | None, evidence: list[Evidence], share: float) -> list[SentenceCheck]:
+def _quotes(short: shortanswer.ShortAnswer | None, evidence: list[Evidence], settings: Settings) -> list[SentenceCheck]:
     """The sentence holding the short answer, or the best sentences (those scored near the best), quoted."""
-    best = [short.evidence] if short else [e for e in evidence[:EXTRACTIVE_SENTENCES]
+    share = settings.grounding.min_evidence_share
+    best = [short.evidence] if short else [e for e in evidence[:settings.evidence.extractive_sentences]
                                            if e.score >= share * evidence[0].score]
     return [SentenceCheck(text=f"\u201c{e.text}\u201d", cited=[e.id], status="extractive") for e in best]
 
@@ -117,7 +115,7 @@ def _grounded(result: Answer, asked: Asked, short: shortanswer.ShortAnswer | Non
               for c in check(asked.text, draft, evidence, embed, settings.grounding)]
     kept = say_once([c for c in checks if c.status == "supported"])
     if not kept:
-        shown = _lead(short) + _quotes(short, evidence, settings.grounding.min_evidence_share)
+        shown = _lead(short) + _quotes(short, evidence, settings)
         return _compose(result, shown, checks + shown, evidence)
     shown = _lead(short) + kept
     return _compose(result, shown, _lead(short) + checks, evidence)
@@ -134,8 +132,8 @@ def _on_answer(sentence: SentenceCheck, evidence: list[Evidence], share: float) 
 
 
 def _extractive(result: Answer, short: shortanswer.ShortAnswer | None, evidence: list[Evidence],
-                share: float) -> Answer:
-    shown = _lead(short) + _quotes(short, evidence, share)
+                settings: Settings) -> Answer:
+    shown = _lead(short) + _quotes(short, evidence, settings)
     return _compose(result, shown, shown, evidence)
 
 

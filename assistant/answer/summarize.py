@@ -127,7 +127,8 @@ class Summarizer:
         chosen: list[int] = []
         while len(chosen) < min(count, len(evidence)):
             redundancy = np.max(vectors @ vectors[chosen].T, axis=1) if chosen else 0.0
-            score = 0.7 * relevance - 0.3 * redundancy
+            weight = self.settings.summary.relevance_weight
+            score = weight * relevance - (1 - weight) * redundancy
             score[chosen] = -np.inf
             chosen.append(int(np.argmax(score)))
         return [SentenceCheck(text=f"\u201c{evidence[i].text}\u201d", cited=[evidence[i].id], status="extractive")

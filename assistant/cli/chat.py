@@ -85,7 +85,7 @@ class ChatRepl:
         stream = render.TokenStream(self.err) if self.interactive else None
         try:
             chat = self.assistant.chat if conversation.questions and conversation.mode != "extractive" else None
-            rewritten = standalone(question, conversation.questions, chat)
+            rewritten = standalone(question, conversation.questions, chat, self.assistant.settings.history_turns)
             if self.verbose and rewritten != question:
                 self.err.print(styled((f"rewritten: {rewritten}", "dim")))
             answer = self.assistant.ask(rewritten, mode=conversation.mode, filters=conversation.filters,

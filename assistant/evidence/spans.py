@@ -11,8 +11,6 @@ from assistant.query.question import Asked
 from assistant.scoring.fitted import scorers, span_features, spans
 from assistant.types import Evidence
 
-TOP_SENTENCES = 5  # spans come from the best few sentences only
-
 
 @dataclass(frozen=True)
 class ShortAnswer:
@@ -28,9 +26,9 @@ class Conflict:
     figures: list[tuple[str, Evidence]]
 
 
-def candidates(asked: Asked, ranked: list[Evidence]) -> list[ShortAnswer]:
-    """Every candidate span of the top sentences, scored, best first."""
-    top = ranked[:TOP_SENTENCES]
+def candidates(asked: Asked, ranked: list[Evidence], top_sentences: int) -> list[ShortAnswer]:
+    """Every candidate span of the best `top_sentences` sentences, scored, best first."""
+    top = ranked[:top_sentences]
     sentences = [(e.text, e.score) for e in top]
     titles = [e.title or "" for e in top]
     scorer = scorers()["span"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from assistant.config import ChunkingSettings
 from assistant.types import Span
 
 VERSION = "2"  # bump when the rules below change what a chunk holds: stores then re-chunk
@@ -16,7 +17,6 @@ ABBREVIATIONS = {
 }
 # A sentence ends at . ! ? (plus closing quotes/brackets) followed by space and a capital, digit or quote.
 BOUNDARY = re.compile(r"(?<=[.!?])([\"'”’)\]]*)\s+(?=[\"“‘(\[]?[A-Z0-9])")
-MAX_SENTENCE_CHARS = 600
 
 
 def paragraphs(lines: list[str], keep: list[bool]) -> list[list[tuple[int, str]]]:
@@ -57,7 +57,7 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
-def sentences(paragraph: list[tuple[int, str]], max_chars: int = MAX_SENTENCE_CHARS) -> list[Span]:
+def sentences(paragraph: list[tuple[int, str]], max_chars: int = ChunkingSettings().max_sentence_chars) -> list[Span]:
     """The paragraph's sentences, each with the lines it spans; long ones split at spaces."""
     text, line_at = _join(paragraph)
     return [Span(text=text[piece_start:piece_end], start_line=line_at(piece_start), end_line=line_at(piece_end - 1))
@@ -132,7 +132,7 @@ def _size(spans: list[Span]) -> int:
 
 
 def chunk_spans(lines: list[str], keep: list[bool], max_chars: int, overlap: int = 1,
-                max_sentence_chars: int = MAX_SENTENCE_CHARS, page: int | None = None,
+                max_sentence_chars: int = ChunkingSettings().max_sentence_chars, page: int | None = None,
                 headings: dict[int, str] | None = None) -> list[list[Span]]:
     """One page's text as chunks of sentences; each sentence knows its page and the heading above it. Heading
     lines themselves are not sentences: they name the section of the sentences below them."""

@@ -9,10 +9,11 @@ from pathlib import Path
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from assistant.config import IngestSettings, default
+
 MODEL_NAME = "all-MiniLM-L6-v2-int8"
 DIMENSION = 384
-MAX_TOKENS = 256  # the length sentence-transformers trained and runs this model at
-BATCH_SIZE = 32
+MAX_TOKENS = 256  # a fact of the model: the length sentence-transformers trained and runs it at
 
 
 class AssetMissing(RuntimeError):
@@ -41,7 +42,7 @@ class LocalEmbeddings(Embeddings):
     name = MODEL_NAME
     dimension = DIMENSION
 
-    def __init__(self, threads: int = 2, batch_size: int = BATCH_SIZE):
+    def __init__(self, threads: int = default("threads"), batch_size: int = IngestSettings().embed_batch):
         self.threads = threads
         self.batch_size = batch_size
 

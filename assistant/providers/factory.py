@@ -43,7 +43,8 @@ def chat_model(settings: Settings) -> BaseChatModel:
     if not path.is_file():
         raise ProviderError(f"model file not found: {path} (ASSISTANT_MODEL must name a .gguf file)")
     chat = LlamaCppChat(model_path=str(path), context_window=settings.context_window, threads=settings.threads,
-                        temperature=settings.temperature, max_tokens=settings.max_tokens)
+                        temperature=settings.temperature, max_tokens=settings.max_tokens,
+                        repeat_penalty=settings.repeat_penalty)
     chat.process.start()  # loading overlaps with retrieval; the first request waits for it
     return chat
 
@@ -69,7 +70,7 @@ def embedding_model(settings: Settings) -> EmbeddingModel:
         return EmbeddingModel(embeddings, f"openai:{name}", dimension)
     from assistant.providers.embeddings import LocalEmbeddings
 
-    local = LocalEmbeddings(threads=settings.threads)
+    local = LocalEmbeddings(threads=settings.threads, batch_size=settings.ingest.embed_batch)
     return EmbeddingModel(local, local.name, local.dimension)
 
 

@@ -19,6 +19,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
+from assistant.config import default
 from assistant.errors import ProviderError
 
 ROLES = {"human": "user", "ai": "assistant", "system": "system"}
@@ -139,11 +140,11 @@ class LlamaCppChat(BaseChatModel):
     """Chat completions from a GGUF file, with the file's own chat template applied, written in a child process."""
 
     model_path: str
-    context_window: int = 2048
-    threads: int = 2
-    temperature: float = 0.0
-    max_tokens: int = 160
-    repeat_penalty: float = 1.15  # tiny models loop without it
+    context_window: int = default("context_window")
+    threads: int = default("threads")
+    temperature: float = default("temperature")
+    max_tokens: int = default("max_tokens")
+    repeat_penalty: float = default("repeat_penalty")
     command: list[str] | None = None  # the worker to run; None: assistant.llamacpp_worker for model_path
 
     @property

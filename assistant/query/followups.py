@@ -16,7 +16,6 @@ from assistant.types import Answer
 # Words that lean on an earlier turn ("they", "that deal", "what about …").
 LEANS_ON_CONTEXT = re.compile(r"\b(it|its|they|them|their|theirs|he|him|his|she|her|that|this|these|those|there|"
                               r"then|the two|both|also|else|same|what about|how about)\b", re.I)
-HISTORY_TURNS = 3
 
 
 @dataclass
@@ -41,13 +40,13 @@ def needs_context(question: str, history: list[str]) -> bool:
     return bool(LEANS_ON_CONTEXT.search(question)) or not question_names(question)
 
 
-def standalone(question: str, history: list[str], chat=None) -> str:
+def standalone(question: str, history: list[str], chat=None, turns: int = 3) -> str:
     """The question rewritten to stand alone. The model's rewrite is used only when it keeps every content word
     of the question and adds only words from the conversation; otherwise the conversation's names and topic are
     attached to the question, which is what retrieval needs."""
     if not needs_context(question, history):
         return question
-    recent = history[-HISTORY_TURNS:]
+    recent = history[-turns:]
     if chat is not None:
         chain = chat_prompt("rewrite") | chat | StrOutputParser()
         draft = chain.invoke({"history": "\n".join(f"Q: {q}" for q in recent), "question": question})

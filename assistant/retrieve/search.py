@@ -15,8 +15,6 @@ from assistant.store.index import Store, StoredChunk
 from assistant.text.words import STOPWORDS, stem
 from assistant.types import Passage
 
-QUERY_CHARS = 2000  # the embedder reads 256 tokens; more query text only costs time
-
 
 class NoMatchingDocuments(UserError):
     """The filters leave no document to search."""
@@ -44,7 +42,7 @@ class Searcher:
         """Every distinct chunk either retriever proposes, with the features the passage scorer reads and its
         cosine to the query."""
         paths = self._paths(filters)
-        query_vector = np.asarray(self.embed_query(query[:QUERY_CHARS]), dtype=np.float32)
+        query_vector = np.asarray(self.embed_query(query[:self.params.query_chars]), dtype=np.float32)
         dense = self.store.dense_search(query_vector.tolist(), self.params.candidates, _chroma_where(filters, paths))
         lexical = self._lexical(query, filters, paths)
         fused = _fuse([dense, lexical], self.params.rrf_k)
