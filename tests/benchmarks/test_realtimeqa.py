@@ -1,14 +1,8 @@
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
 
-PATH = Path(__file__).resolve().parent.parent / "benchmarks" / "realtimeqa.py"
-SPEC = importlib.util.spec_from_file_location("realtimeqa", PATH)
-R = importlib.util.module_from_spec(SPEC)
-sys.modules["realtimeqa"] = R
-SPEC.loader.exec_module(R)
+from benchmarks import realtimeqa as R
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -2,20 +2,16 @@
 
 Every sentence here is synthetic; no publisher's text is needed."""
 
-import importlib.util
 import json
 import random
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("claims_benchmark", ROOT / "benchmarks" / "claims.py")
-claims = importlib.util.module_from_spec(_spec)
-sys.modules["claims_benchmark"] = claims
-_spec.loader.exec_module(claims)
+from benchmarks import claims
+
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def _claim(text, evidence, passage=None, key="q1", **extra):
