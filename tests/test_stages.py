@@ -1,0 +1,104 @@
+"""Unit tests per pipeline stage, on plain data: citing renumbers what is used, the answer-or-decline decision and
+the short answer follow the scorers they are given (injected with `overridden`, not by patching), conflicts need two
+documents and two figures of one unit, and search ranks by the passage scorer over a real store."""
+
+from pathlib import Path
+
+import pytest
+
+from assistant.answer.cite import cite, say_once
+from assistant.answer.decide import answerable
+from assistant.config import Settings
+from assistant.engine import Assistant
+from assistant.evidence.spans import ShortAnswer, candidates, conflict
+from assistant.filters import Filters
+from assistant.providers.factory import EmbeddingModel, Models
+from assistant.query.question import analyse
+from assistant.scoring.fitted import SENTENCE_FEATURES, Scorer, overridden, scorers
+from assistant.types import Evidence, SentenceCheck
+from tests.fakes import HashEmbeddings
+
+
+def evidence(id: int, text: str, source: str = "a.txt", score: float = 0.9) -> Evidence:
+    return Evidence(id=id, text=text, source=source, start_line=id, end_line=id, score=score,
+                    features=[0.5] * len(SENTENCE_FEATURES))
+
+
+def constant(probability: float, names: tuple[str, ...], threshold: float = 0.5) -> Scorer:
+    """A scorer that ignores its features: the bias alone sets the probability."""
+    import math
+
+    bias = math.log(probability / (1 - probability))
+    return Scorer(names, (0.0,) * len(names), (1.0,) * len(names), (0.0,) * len(names), bias, threshold)
+
+
+def test_cite_numbers_evidence_in_order_of_use_and_drops_what_is_not_used():
+    used = [SentenceCheck(text="B said so.", cited=[3], status="supported"),
+            SentenceCheck(text="A and B agree.", cited=[1, 3], status="supported")]
+    text, citations, sentences = cite(used, used, [evidence(1, "A."), evidence(2, "C."), evidence(3, "B.")])
+    assert text == "B said so. [1] A and B agree. [2] [1]"
+    assert [(c.id, c.quote) for c in citations] == [(1, "B."), (2, "A.")]
+    assert [s.cited for s in sentences] == [[1], [2, 1]]
+
+
+def test_say_once_keeps_the_first_of_repeated_sentences():
+    repeated = [SentenceCheck(text=t, cited=[], status="supported") for t in ("One.", "Two.", "one.")]
+    assert [s.text for s in say_once(repeated)] == ["One.", "Two."]
+
+
+def test_the_decision_follows_the_answerable_scorer_it_is_given():
+    asked = analyse("How many zebras does the zoo keep?")
+    ranked = [evidence(1, "The zoo keeps 9 zebras.")]
+    names = scorers()["answerable"].names
+    with overridden(answerable=constant(0.9, names, threshold=0.6)):
+        assert answerable(asked, ranked, None) == (True, pytest.approx(0.9))
+    with overridden(answerable=constant(0.3, names, threshold=0.6)):
+        assert answerable(asked, ranked, None)[0] is False
+    assert answerable(asked, [], None) == (False, 0.0)  # no evidence: declined whatever the scorer
+
+
+def test_short_answers_are_spans_of_the_top_sentences_only():
+    asked = analyse("How many zebras does the zoo keep?")
+    ranked = [evidence(1, "The zoo keeps 9 zebras."), evidence(2, "It also has 40 goats.")]
+    with overridden(span=constant(0.9, scorers()["span"].names)):
+        found = candidates(asked, ranked, top_sentences=1)
+    assert found and all(s.evidence.id == 1 for s in found)
+    assert any("9" in s.text for s in found)
+
+
+def test_a_conflict_needs_two_documents_stating_two_figures_of_one_unit():
+    asked = analyse("How many tons of aid were delivered?")
+    one, other = evidence(1, "400 tons were delivered.", "a.txt"), evidence(2, "500 tons were delivered.", "b.txt")
+    spans = [ShortAnswer("400 tons", 0.9, one), ShortAnswer("500 tons", 0.8, other)]
+    assert conflict(asked, spans, [one, other]) is not None
+    same_source = other.model_copy(update={"source": "a.txt"})
+    assert conflict(asked, [spans[0], ShortAnswer("500 tons", 0.8, same_source)], [one, same_source]) is None
+    same_figure = [spans[0], ShortAnswer("400 tons", 0.8, other)]
+    assert conflict(asked, same_figure, [one, other]) is None
+    assert conflict(analyse("Who delivered the aid?"), spans, [one, other]) is None
+
+
+@pytest.fixture
+def searcher(tmp_path: Path, monkeypatch):
+    """A real store of two files, ingested with the deterministic embedder; the searcher over it."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "zoo.txt").write_text("The Tallbo zoo keeps 9 zebras and 40 goats in its northern paddock.\n")
+    (folder / "farm.txt").write_text("The Halden farm grows wheat and barley on its eastern fields.\n")
+    monkeypatch.chdir(tmp_path)
+    fake = HashEmbeddings()
+    models = Models(embeddings=lambda settings: EmbeddingModel(fake, fake.name, fake.dimension))
+    engine = Assistant(Settings(store=tmp_path / "store"), models)
+    engine.ingest([folder])
+    yield engine.searcher
+    engine.close()
+
+
+def test_search_orders_by_the_passage_scorer_it_is_given(searcher):
+    names = scorers()["passage"].names
+    found = searcher.search("How many zebras does the Tallbo zoo keep?", 2, Filters())
+    assert Path(found[0].source).name == "zoo.txt"
+    cosine_first = Scorer(names, (0.0,) * len(names), (1.0,) * len(names),
+                          tuple(-5.0 if n == "idf_cover" else 0.0 for n in names), 0.0)
+    with overridden(passage=cosine_first):  # a scorer that prefers passages without the question's words
+        assert searcher.search("How many zebras does the Tallbo zoo keep?", 2, Filters())[0].source.endswith("farm.txt")
