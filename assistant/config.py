@@ -1,4 +1,5 @@
-"""The one place settings are read: defaults < config files < environment < command-line flags."""
+"""The one place settings are read: defaults < config files < environment < command-line flags. Longer than 300
+lines because every tunable number lives here, each with its bounds and where its value came from."""
 
 from __future__ import annotations
 

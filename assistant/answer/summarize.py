@@ -1,6 +1,7 @@
 """Summaries of one document (map-reduce over windows that fit the model), of a topic across documents, and of
 the whole corpus; every sentence checked against the document's own sentences and cited, with an extractive
-fallback; results cached by content hash, model and options."""
+fallback; results cached by content hash, model and options. Just over 300 lines: the three kinds of summary share
+the window, check and cache code kept here."""
 
 from __future__ import annotations
 

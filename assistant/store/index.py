@@ -1,5 +1,7 @@
 """Persistence: chunk vectors in Chroma, documents, chunks and the BM25 index in SQLite beside it.
-SQLite is opened at once (status needs nothing else); Chroma only when vectors are read or written."""
+SQLite is opened at once (status needs nothing else); Chroma only when vectors are read or written. Longer than 300
+lines because one class must own both sides of every write (the crash-safety order: pending row, vectors, rows and
+ready state in one transaction); the folder and client helpers live in store/folders.py."""
 
 from __future__ import annotations
 
