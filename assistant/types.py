@@ -163,5 +163,6 @@ class Summary(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     sentences: list[SentenceCheck] = Field(default_factory=list)
     model: dict[str, str] = Field(default_factory=dict)
+    set_aside: list[SetAside] = Field(default_factory=list)  # text addressed to an AI, never summarized
     cached: bool = False
     seconds: float = 0.0

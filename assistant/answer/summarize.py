@@ -21,16 +21,17 @@ from assistant.answer.decide import answerable
 from assistant.config import Settings
 from assistant.errors import UserError
 from assistant.evidence import selection as evidence_selection
+from assistant.evidence.planted import is_planted
 from assistant.filters import Filters
 from assistant.query.question import analyse
 from assistant.retrieve.search import Searcher
 from assistant.store.index import Store, StoredDocument
 from assistant.templates import chat_prompt
 from assistant.text.words import names
-from assistant.types import ABSTENTION, Evidence, SentenceCheck, Summary
+from assistant.types import ABSTENTION, Evidence, SentenceCheck, SetAside, Summary
 
 LENGTHS = {"short": 2, "medium": 4, "long": 8}
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"  # 3: text addressed to an AI is set aside, never summarized
 
 
 class SummaryError(UserError):
@@ -73,12 +74,13 @@ class Summarizer:
     # --- one document: map-reduce -------------------------------------------------------
     def _document(self, doc: StoredDocument, length: str) -> Summary:
         """Section by section (PDF pages, headings): each is summarized apart, then the parts are combined."""
-        sentences = self._sentences(doc)
+        aside: list[Evidence] = []
+        sentences = self._sentences(doc, aside)
         parts = [[s.text for s in part] for part in _sections(sentences)]
         draft = self._map_reduce(parts, LENGTHS[length]) if self.chat else ""
         text, citations, checks = self._checked(draft, sentences, LENGTHS[length])
         return Summary(kind="document", target=doc.source, length=length, summary=text, citations=citations,
-                       sentences=checks, model=self.model)
+                       sentences=checks, model=self.model, set_aside=[SetAside.of(s) for s in aside])
 
     def _map_reduce(self, parts: list[list[str]], count: int) -> str:
         """Summarize each window of each part (no window spans two sections), then reduce until one is left."""
@@ -139,8 +141,9 @@ class Summarizer:
     def _topic(self, topic: str, length: str, filters: Filters) -> Summary:
         passages = self.searcher.search(topic, self.settings.summary.topic_passages, filters)
         asked = analyse(topic, self.searcher.frequencies)
-        evidence = evidence_selection.rank(evidence_selection.candidates(asked, passages, self.embed,
-                                                                         self.settings.evidence), 3 * LENGTHS[length])
+        aside: list[Evidence] = []
+        found = evidence_selection.candidates(asked, passages, self.embed, self.settings.evidence, aside)
+        evidence = evidence_selection.rank(found, 3 * LENGTHS[length])
         if not answerable(asked, evidence, None)[0]:
             return Summary(kind="topic", target=topic, length=length, summary=f"{ABSTENTION.removesuffix('.')} anything "
                            f"about {topic}.", abstained=True, model=self.model)
@@ -163,8 +166,8 @@ class Summarizer:
             kept_all += kept
             checks_all += checks
         text, citations, sentences = cite(kept_all, checks_all, evidence, frozenset(breaks))
-        return Summary(kind="topic", target=topic, length=length, summary=text,
-                       citations=citations, sentences=sentences, model=self.model)
+        return Summary(kind="topic", target=topic, length=length, summary=text, citations=citations,
+                       sentences=sentences, model=self.model, set_aside=[SetAside.of(s) for s in aside])
 
     # --- the corpus -----------------------------------------------------------------------
     def _corpus(self, documents: list[StoredDocument], length: str, use_cache: bool) -> Summary:
@@ -191,8 +194,8 @@ class Summarizer:
         breaks.add(len(kept))
         kept += threads
         text, citations, sentences = cite(kept, kept, evidence, frozenset(breaks))
-        return Summary(kind="corpus", target="all documents", length=length, summary=text,
-                       citations=citations, sentences=sentences, model=self.model)
+        return Summary(kind="corpus", target="all documents", length=length, summary=text, citations=citations,
+                       sentences=sentences, model=self.model, set_aside=[s for part in parts for s in part.set_aside])
 
     def _threads(self, documents: list[StoredDocument], evidence: list[Evidence], next_id: int):
         """Common threads: the names most documents mention, each cited to one sentence per document."""
@@ -226,7 +229,8 @@ class Summarizer:
                 return doc
         raise SummaryError(f"{wanted} is not an ingested document; run: assistant ingest {wanted}")
 
-    def _sentences(self, doc: StoredDocument) -> list[Evidence]:
+    def _sentences(self, doc: StoredDocument, set_aside: list[Evidence] | None = None) -> list[Evidence]:
+        """The document's sentences, once each; text addressed to an AI goes to `set_aside`, never to the model."""
         found: list[Evidence] = []
         seen: set[tuple] = set()
         for chunk in self.store.chunks_of(doc.path):
@@ -235,6 +239,11 @@ class Summarizer:
                 if (chunk.page, first, text) in seen or not text:
                     continue
                 seen.add((chunk.page, first, text))
+                if is_planted(text):
+                    if set_aside is not None:
+                        set_aside.append(Evidence(id=0, text=text, source=doc.source, start_line=first, end_line=last,
+                                                  score=0.0, page=chunk.page, section=section[0] if section else None))
+                    continue
                 found.append(Evidence(id=len(found) + 1, text=text, source=doc.source, start_line=first,
                                       end_line=last, score=0.0, title=doc.title, page=chunk.page,
                                       section=section[0] if section else None))

@@ -106,7 +106,7 @@ def answer(result: Answer | Summary, verbose: bool = False) -> Text:
     parts.append(result.answer if isinstance(result, Answer) else result.summary)
     if result.citations:
         parts += sources(result.citations)
-    if isinstance(result, Answer) and result.set_aside:
+    if result.set_aside:
         parts.append(("\n\nSet aside (addressed to an AI, never used as evidence)", "bold"))
         parts += [f"\n- {visible(location(s), one_line=True)} \"{_short(s.quote)}\"" for s in result.set_aside]
     dropped = [s for s in result.sentences if not s.supported]
