@@ -166,3 +166,20 @@ def test_a_store_of_the_first_format_is_migrated_and_rechunked(workdir, run, run
     assert len(run_json("ingest")["added"]) == 5
     assert run_json("status")["documents"] == 5  # old.txt no longer exists: removed
     assert Settings().chunking.chunk_chars == 700
+
+
+def test_a_session_keeps_answering_while_another_process_ingests_into_its_store(indexed_real, run, models):
+    """A chat or batch holds its store open while `assistant ingest` (another process) rewrites a document: the next
+    search must see a consistent store, not fail with Chroma's 'Error finding id'."""
+    from assistant.engine import Assistant
+
+    engine = Assistant(Settings(store=indexed_real / ".assistant"), models.build())
+    assert engine.search("How much aid had Kuwait sent by plane?")
+    kuwait = indexed_real / "seeds" / "002_8a35e8dbf3f4f508.txt"
+    kuwait.write_text(kuwait.read_text().replace("400 tons", "450 tons") + "\nThe airlift went on in December.\n")
+    done = subprocess.run([sys.executable, "-m", "assistant", "ingest", "seeds"], cwd=indexed_real,
+                          capture_output=True, text=True, env={**os.environ, "HOME": str(indexed_real / "home")})
+    assert done.returncode == 0, done.stderr
+    found = engine.search("How much aid had Kuwait sent by plane?")
+    assert any("450 tons" in p.text for p in found)
+    engine.close()

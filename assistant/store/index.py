@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from assistant.store.folders import StoreError, chroma_client, collection_name, private_dir
+from assistant.store.folders import StoreError, chroma_client, collection_name, forget_clients, private_dir
 from assistant.text.words import index_terms
 from assistant.types import Chunk, DocumentInfo
 
@@ -177,8 +177,27 @@ class Store:
 
     def dense_search(self, vector: list[float], k: int, where: dict | None) -> list[str]:
         """Ids of the k chunks closest to `vector` (cosine), within `where`."""
-        hits = self.vectors.similarity_search_by_vector_with_relevance_scores(vector, k=k, filter=where)
+        hits = self._read(lambda: self.vectors.similarity_search_by_vector_with_relevance_scores(vector, k=k,
+                                                                                             filter=where))
         return [doc.id for doc, _ in hits]
+
+    def _read(self, query: Callable[[], Any]) -> Any:
+        """A read of the vectors. Another process's ingest can change them under an open client (Chroma then fails
+        with "Error finding id"): the client is opened afresh and the read made once more."""
+        from chromadb.errors import InternalError
+
+        try:
+            return query()
+        except InternalError:
+            self.reopen()
+            return query()
+
+    def reopen(self) -> None:
+        """Forget the vector client, so the next read sees what other processes have written since."""
+        for name in ("client", "collection", "vectors"):
+            self.__dict__.pop(name, None)
+        if not self.chroma_url:
+            forget_clients()
 
     def _check_consistent(self, vectors: int) -> None:
         """SQLite and Chroma must hold the same chunks; a pending document (an interrupted write) is the one
@@ -328,7 +347,7 @@ class Store:
     def vectors_for(self, ids: list[str]) -> dict[str, list[float]]:
         if not ids:
             return {}
-        got = self.collection.get(ids=ids, include=["embeddings"])
+        got = self._read(lambda: self.collection.get(ids=ids, include=["embeddings"]))
         return dict(zip(got["ids"], got["embeddings"]))
 
     def close(self) -> None:
