@@ -6,7 +6,7 @@ import sys
 import pexpect
 import pytest
 
-from assistant.query.followups import standalone
+from assistant.query.followups import needs_context, standalone
 
 GAZA = "What did Russia and Kuwait agree on Gaza?"
 FOLLOW_UP = "How much aid had they sent by plane?"
@@ -63,6 +63,20 @@ def test_follow_ups_lean_on_the_conversation_and_standalone_questions_do_not():
     assert standalone(FOLLOW_UP, history).startswith(FOLLOW_UP + " (Russia, Kuwait, Gaza")
     assert standalone("How much aid had Kuwait sent by plane?", history) == "How much aid had Kuwait sent by plane?"
     assert standalone(FOLLOW_UP, []) == FOLLOW_UP
+
+
+@pytest.mark.parametrize("earlier, question, follows", [
+    ("When was the Halvorsen dam inspected?", "What is the main risk for the drones?", False),
+    ("What does the Lindgren bakery bake on Sundays?", "When do the greenhouse heaters switch on?", False),
+    (GAZA, "And Egypt?", True),
+    (GAZA, "Why?", True),
+    (GAZA, "What about the Suez Canal?", True),
+    (GAZA, "Did they meet again?", True),
+])
+def test_a_follow_up_is_a_question_that_leans_on_the_conversation_not_one_without_a_name(earlier, question,
+                                                                                         follows):
+    assert needs_context(question, [earlier]) is follows
+    assert (standalone(question, [earlier]) != question) is follows
 
 
 @pytest.mark.slow

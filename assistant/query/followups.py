@@ -16,6 +16,8 @@ from assistant.types import Answer
 # Words that lean on an earlier turn ("they", "that deal", "what about …").
 LEANS_ON_CONTEXT = re.compile(r"\b(it|its|they|them|their|theirs|he|him|his|she|her|that|this|these|those|there|"
                               r"then|the two|both|also|else|same|what about|how about)\b", re.I)
+# A question that starts by continuing the last one ("And Egypt?", "But why?").
+CONTINUES = re.compile(r"^\W*(and|but|so|or)\b", re.I)
 
 
 @dataclass
@@ -35,9 +37,12 @@ class Conversation:
 
 
 def needs_context(question: str, history: list[str]) -> bool:
+    """Only when the question shows it leans on the conversation: a pronoun or "what about", a continuing "and",
+    or a subject left out altogether ("Why?", "How many?"). A question without a proper name is not a follow-up
+    for that alone: "What is the main risk for the drones?" stands on its own."""
     if not history:
         return False
-    return bool(LEANS_ON_CONTEXT.search(question)) or not question_names(question)
+    return bool(LEANS_ON_CONTEXT.search(question) or CONTINUES.search(question)) or not content_words(question)
 
 
 def standalone(question: str, history: list[str], chat=None, turns: int = 3) -> str:
