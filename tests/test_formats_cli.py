@@ -149,3 +149,26 @@ def test_a_pdf_is_summarized_with_citations_to_its_pages(mixed, run, run_json, m
     from assistant.types import Citation
 
     assert all(reader.holds(Citation(**c)) for c in summary["citations"])
+
+
+GREENHOUSE = """# The Tallbo greenhouse
+
+## Watering
+
+The tomatoes are watered twice a day from the rain tank.
+
+## Pests
+
+Aphids are controlled with ladybirds released every spring.
+"""
+
+
+def test_a_chunk_that_crosses_a_heading_is_found_and_labelled_by_both_sections(indexed_real, run_json):
+    (indexed_real / "greenhouse.md").write_text(GREENHOUSE)
+    assert run_json("ingest", "greenhouse.md")["added"] == ["greenhouse.md"]
+    found = run_json("search", "greenhouse pests", "-k", "1")["results"][0]
+    assert found["source"] == "greenhouse.md" and found["section"] == "Watering; Pests"
+    answer = run_json("ask", "How are pests controlled in the greenhouse?", "--mode", "extractive")
+    assert answer["abstained"] is False and "ladybirds" in answer["answer"]
+    cited = next(c for c in answer["citations"] if "ladybirds" in c["quote"])
+    assert cited["section"] == "Pests"  # a sentence keeps its own section

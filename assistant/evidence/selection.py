@@ -65,7 +65,9 @@ def candidates(asked: Asked, passages: list[Passage], embed, params: EvidenceSet
     for (sentence, passage, rank, lead), vector in zip(found, vectors[1:]):
         sentence.vector = vector.tolist()
         sentence.similarity = float(vector @ vectors[0])
-        sentence.features = sentence_features(asked, sentence.text, sentence.title or "", sentence.similarity,
+        # A sentence's heading is its context as the title is ("Pests" over "Aphids are controlled with …").
+        context = " ".join(filter(None, [sentence.title, sentence.section]))
+        sentence.features = sentence_features(asked, sentence.text, context, sentence.similarity,
                                               passage.similarity, rank, lead)
     return [sentence for sentence, *_ in found]
 

@@ -8,7 +8,7 @@ from bisect import bisect_right
 from assistant.config import ChunkingSettings
 from assistant.types import Span
 
-VERSION = "2"  # bump when the rules below change what a chunk holds: stores then re-chunk
+VERSION = "3"  # bump when the rules below change what a chunk holds: stores then re-chunk (3: every section)
 
 ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "sgt", "st", "no", "vs", "etc", "inc",

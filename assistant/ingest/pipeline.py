@@ -122,7 +122,7 @@ def _write(store: Store, embed: Callable[[list[str]], list[list[float]]], batch:
 
 def embedding_text(info: DocumentInfo, sentences: list[Span]) -> str:
     # The title and section give a chunk the context its sentences leave implicit ("the two ministers").
-    context = [text for text in (info.title, sentences[0].section) if text]
+    context = [text for text in (info.title, sections(sentences)) if text]
     return "\n".join([*dict.fromkeys(context), " ".join(s.text for s in sentences)])
 
 
@@ -131,9 +131,16 @@ def make_chunks(prepared: Prepared) -> list[Chunk]:
     return [
         Chunk(id=f"{key}-{prepared.raw.content_hash[:12]}-{i:05d}", source=prepared.raw.file.source, index=i,
               text=" ".join(s.text for s in sentences), start_line=sentences[0].start_line,
-              end_line=sentences[-1].end_line, page=sentences[0].page, section=sentences[0].section)
+              end_line=sentences[-1].end_line, page=sentences[0].page, section=sections(sentences))
         for i, sentences in enumerate(prepared.spans)
     ]
+
+
+def sections(sentences: list[Span]) -> str | None:
+    """Every section a chunk's sentences sit in, in order ("Watering; Pests"): a chunk that crosses a heading is
+    found by either heading's words, and shown under both."""
+    named = [s.section for s in sentences if s.section]
+    return "; ".join(dict.fromkeys(named)) or None
 
 
 def _span_table(sentences: list[Span]) -> list[list]:
