@@ -166,9 +166,13 @@ class Assistant:
 
         if mode != "extractive":
             _ = self.chat  # a local model starts loading in its own process while the question is searched
+        from assistant.ingest.reread import SourceReader
+
         answerer = Answerer(self.searcher, self.embedding.embeddings, lambda: self.chat,
                             self.models.chat_name(self.settings), self.settings)
-        return answerer.answer(question, mode=mode, filters=filters, on_token=on_token)
+        answer = answerer.answer(question, mode=mode, filters=filters, on_token=on_token)
+        changed = SourceReader(self.store).changed_since_indexed([c.source for c in answer.citations])
+        return answer.model_copy(update={"changed_sources": changed}) if changed else answer
 
     def warm(self, mode: str) -> None:
         """Build the shared models before worker threads use them, so none is built twice."""

@@ -128,6 +128,7 @@ class Answer(BaseModel):
     confidence: float | None = None  # the probability that the documents answer it (the abstention decision's)
     conflict: bool = False  # the documents disagree on the asked figure; the answer gives each
     set_aside: list[SetAside] = Field(default_factory=list)
+    changed_sources: list[str] = Field(default_factory=list)  # cited files edited since they were indexed
 
 
 class Problem(BaseModel):

@@ -1,5 +1,6 @@
 """`assistant chat`: piped and in a pseudo-terminal; follow-ups, slash commands, bad input kept in the session."""
 
+import json
 import os
 import sys
 
@@ -130,3 +131,26 @@ def test_escape_sequences_in_documents_never_reach_the_terminal_raw(indexed_real
     shown = result.stdout + result.stderr
     assert "\x1b" not in shown and "\x07" not in shown
     assert "\\x1b]0;PWNED\\x07 harbour" in shown
+
+
+def test_a_file_edited_since_it_was_indexed_is_named_in_the_answer_and_by_open(indexed_real, run):
+    kuwait = indexed_real / "seeds" / "002_8a35e8dbf3f4f508.txt"
+    kuwait.write_text("A new first line.\n" + kuwait.read_text())
+    asked = run("ask", "How much aid had Kuwait sent by plane?", "--mode", "extractive", "--json")
+    assert json.loads(asked.stdout)["changed_sources"] == ["seeds/002_8a35e8dbf3f4f508.txt"]
+    shown = run("ask", "How much aid had Kuwait sent by plane?", "--mode", "extractive")
+    assert "Changed since indexed: seeds/002_8a35e8dbf3f4f508.txt" in shown.stdout
+    chat = run("chat", "--mode", "extractive", input="How much aid had Kuwait sent by plane?\n/open 1\n")
+    assert "note: seeds/002_8a35e8dbf3f4f508.txt changed since it was indexed" in chat.stderr
+    unchanged = run("ask", "What did Russia and Saudi Arabia discuss?", "--mode", "extractive", "--json")
+    assert json.loads(unchanged.stdout)["changed_sources"] == []
+
+
+def test_open_shows_a_window_of_a_very_long_line_around_the_quote(workdir, run):
+    filler = "Nothing happened on this day in the quiet town of Tallbo. " * 300
+    (workdir / "long.txt").write_text(filler + "The Tornby bridge reopened on 4 May after repairs. " + filler)
+    assert run("ingest", "long.txt").exit_code == 0
+    chat = run("chat", "--mode", "extractive", input="When did the Tornby bridge reopen?\n/open 1\n")
+    assert chat.exit_code == 0, chat.output
+    assert "Tornby bridge reopened" in chat.stdout and "more characters)" in chat.stdout
+    assert len(chat.stdout) < 5_000  # not the whole 35,000-character line

@@ -19,6 +19,7 @@ from assistant.query.followups import Conversation, standalone
 from assistant.types import MODES
 
 CONTEXT_LINES = 3
+OPEN_LINE_CHARS = 400  # what /open shows of one line: a screenful, not a megabyte
 HELP = """Ask a question, or:
   /sources            full quotes of the last answer's citations
   /open N             the passage cited as [N], with the lines around it
@@ -145,16 +146,21 @@ class ChatRepl:
             self.say(f"/open N: N is one of {', '.join(citations) or '(no citations yet)'}")
             return
         c = citations[argument]
-        lines = SourceReader(self.assistant.store).lines(c.source, c.page)
+        reader = SourceReader(self.assistant.store)
+        lines = reader.lines(c.source, c.page)
         if lines is None:
             self.say(f"cannot open {c.source}: it is no longer readable where it was indexed")
             return
+        if c.source in reader.changed:
+            self.say(f"note: {c.source} changed since it was indexed: these are its lines now, the answer quoted "
+                     f"the indexed text; run `assistant ingest {c.source}` to update")
         first, last_line = max(1, c.start_line - CONTEXT_LINES), min(len(lines), c.end_line + CONTEXT_LINES)
         where = f"{c.source}" + (f" p. {c.page}" if c.page is not None else "") + (f" § {c.section}" if c.section else "")
         self.out.print(styled((visible(where, one_line=True), "bold"), f" lines {first}-{last_line}"))
         for number in range(first, last_line + 1):
             cited = c.start_line <= number <= c.end_line
-            self.out.print(styled(f"{'▶' if cited else ' '} {number:>4}  ", (lines[number - 1], "bold" if cited else "dim")))
+            shown = window(lines[number - 1], c.quote if cited else "")
+            self.out.print(styled(f"{'▶' if cited else ' '} {number:>4}  ", (shown, "bold" if cited else "dim")))
 
     def _filter(self, argument: str) -> None:
         if argument == "clear":
@@ -201,3 +207,15 @@ class ChatRepl:
         self.conversation.last = summary
         self.out.print(render.answer(summary, verbose=self.verbose))
         self.out.print()
+
+
+def window(line: str, quote: str, width: int = OPEN_LINE_CHARS) -> str:
+    """A long line cut to `width` characters around the quote it holds (or its start), saying what was left out:
+    a one-line file of a megabyte is shown as the part that was cited."""
+    if len(line) <= width:
+        return line
+    at = line.find(quote[:80]) if quote else -1
+    start = max(0, min(at - width // 4, len(line) - width)) if at >= 0 else 0
+    before = f"… ({start:,} characters) " if start else ""
+    after = len(line) - start - width
+    return before + line[start:start + width] + (f" … ({after:,} more characters)" if after > 0 else "")

@@ -106,6 +106,10 @@ def answer(result: Answer | Summary, verbose: bool = False) -> Text:
     parts.append(result.answer if isinstance(result, Answer) else result.summary)
     if result.citations:
         parts += sources(result.citations)
+    if isinstance(result, Answer) and result.changed_sources:
+        parts.append(("\n\nChanged since indexed: ", "yellow"))
+        parts.append(visible(", ".join(result.changed_sources), one_line=True)
+                     + " (the quotes are the indexed text; run `assistant ingest` on them to update)")
     if result.set_aside:
         parts.append(("\n\nSet aside (addressed to an AI, never used as evidence)", "bold"))
         parts += [f"\n- {visible(location(s), one_line=True)} \"{_short(s.quote)}\"" for s in result.set_aside]

@@ -3,11 +3,12 @@ a quote can be checked against its lines and shown among its neighbours, from an
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from assistant.errors import UnreadableFile
 from assistant.ingest.extract import extract
-from assistant.store.index import Store
+from assistant.store.index import Store, StoredDocument
 from assistant.types import Citation
 
 
@@ -21,6 +22,7 @@ class SourceReader:
     def __init__(self, store: Store | None = None):
         self.store = store
         self.pages: dict[str, dict[int | None, list[str]] | None] = {}
+        self.changed: set[str] = set()  # sources whose file is no longer what was indexed
 
     def lines(self, source: str, page: int | None = None) -> list[str] | None:
         if source not in self.pages:
@@ -29,12 +31,32 @@ class SourceReader:
         return None if pages is None else pages.get(page)
 
     def _read(self, source: str) -> dict[int | None, list[str]] | None:
-        stored = next((d for d in self.store.documents() if d.source == source), None) if self.store else None
+        stored = self._stored(source)
         path = Path(stored.path) if stored else Path(source)
         try:
-            return {page.number: page.lines for page in extract(path, path.read_bytes()).pages}
+            data = path.read_bytes()
+            pages = {page.number: page.lines for page in extract(path, data).pages}
         except (OSError, UnreadableFile):
             return None
+        if stored and hashlib.sha256(data).hexdigest() != stored.content_hash:
+            self.changed.add(source)
+        return pages
+
+    def changed_since_indexed(self, sources: list[str]) -> list[str]:
+        """Those of `sources` whose file was edited after it was indexed (hashed, not extracted: cheap)."""
+        changed = []
+        for source in dict.fromkeys(sources):
+            stored = self._stored(source)
+            try:
+                data = Path(stored.path).read_bytes() if stored else None
+            except OSError:
+                continue  # gone: citing it already says it is no longer readable
+            if stored and data is not None and hashlib.sha256(data).hexdigest() != stored.content_hash:
+                changed.append(source)
+        return changed
+
+    def _stored(self, source: str) -> StoredDocument | None:
+        return next((d for d in self.store.documents() if d.source == source), None) if self.store else None
 
     def holds(self, citation: Citation) -> bool:
         """Is the quote, whitespace aside, within the cited lines of the cited page?"""
