@@ -162,3 +162,15 @@ def test_the_real_local_model_answers_with_valid_citations(workdir):
     assert_citations_valid(workdir, answer)
     # The answer itself (not merely what it cites) says what the two sides agreed on.
     assert any(word in answer["answer"].lower() for word in ("stop", "humanitarian aid", "ceasefire"))
+
+
+@pytest.mark.parametrize("mode", ["extractive", "grounded"])
+def test_a_folder_of_one_one_line_document_answers_its_own_question(workdir, run, fake_model, mode):
+    (workdir / "zoo").mkdir()
+    (workdir / "zoo" / "tallbo.txt").write_text("The Tallbo zoo keeps 9 zebras.\n")
+    assert run("ingest", "zoo").exit_code == 0
+    fake_model.append("The Tallbo zoo keeps 9 zebras [1].")
+    result = run("ask", "How many zebras does the Tallbo zoo keep?", "--mode", mode, "--json")
+    answer = json.loads(result.stdout)
+    assert answer["abstained"] is False and "9 zebras" in answer["answer"]
+    assert answer["citations"][0]["source"] == "zoo/tallbo.txt"

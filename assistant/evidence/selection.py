@@ -28,7 +28,8 @@ def sentences_of(passage: Passage, min_words: int = 4) -> list[Evidence]:
     for start, end, first, last, *section in passage.spans or [
             [0, len(passage.text), passage.start_line, passage.end_line, passage.section]]:
         text = passage.text[int(start or 0):int(end or 0)].strip()
-        heading = text in (passage.title, section[0] if section else None) or _title_line(text, passage.title)
+        heading = text == (section[0] if section else None) or _title_line(text, passage.title) or (
+            text == passage.title and not text.endswith("."))  # a title that is a whole sentence is one
         if len(text.split()) >= min_words and not heading:
             found.append(Evidence(id=0, text=text, source=passage.source, start_line=first, end_line=last, score=0.0,
                                   title=passage.title, page=passage.page, section=section[0] if section else None))
