@@ -160,10 +160,11 @@ class Assistant:
     def search(self, query: str, k: int | None = None, filters: Filters = Filters()) -> list[Passage]:
         return self.searcher.search(query, k or self.settings.top_k, filters)
 
-    def ask(self, question: str, mode: str = "grounded", filters: Filters = Filters(),
+    def ask(self, question: str, mode: str | None = None, filters: Filters = Filters(),
             on_token: Callable[[str], None] | None = None) -> Answer:
         from assistant.answer.compose import Answerer
 
+        mode = mode or self.settings.answer_mode
         if mode != "extractive":
             _ = self.chat  # a local model starts loading in its own process while the question is searched
         from assistant.ingest.reread import SourceReader
@@ -174,14 +175,16 @@ class Assistant:
         changed = SourceReader(self.store).changed_since_indexed([c.source for c in answer.citations])
         return answer.model_copy(update={"changed_sources": changed}) if changed else answer
 
-    def warm(self, mode: str) -> None:
+    def warm(self, mode: str | None = None) -> None:
         """Build the shared models before worker threads use them, so none is built twice."""
+        mode = mode or self.settings.answer_mode
         _ = self.searcher
         if mode != "extractive":
             _ = self.chat
 
-    def summarizer(self, mode: str = "grounded"):
+    def summarizer(self, mode: str | None = None):
         """Grounded summaries use the chat model; extractive ones quote the documents and load no model."""
+        mode = mode or self.settings.answer_mode
         from assistant.answer.summarize import Summarizer
 
         extractive = mode == "extractive"
@@ -191,7 +194,7 @@ class Assistant:
                           self.settings, self.settings.store / "summaries")
 
     def summarize(self, path: str | None = None, topic: str | None = None, length: str = "medium",
-                  filters: Filters = Filters(), use_cache: bool = True, mode: str = "grounded") -> Summary:
+                  filters: Filters = Filters(), use_cache: bool = True, mode: str | None = None) -> Summary:
         """One document (path), a topic across documents, or, with neither, the whole corpus."""
         summarizer = self.summarizer(mode)
         if path:
@@ -200,7 +203,7 @@ class Assistant:
             return summarizer.topic(topic, length, filters, use_cache)
         return summarizer.corpus(length, use_cache)
 
-    def summarize_target(self, argument: str, filters: Filters = Filters(), mode: str = "grounded") -> Summary:
+    def summarize_target(self, argument: str, filters: Filters = Filters(), mode: str | None = None) -> Summary:
         """For chat's /summarize: a known document, else a topic, else (empty) the corpus."""
         if not argument:
             return self.summarize(mode=mode)
@@ -218,11 +221,12 @@ class Assistant:
         target = Assistant(self.settings.with_overrides(store=folder), self.models)
         return target, target.ingest([Path(p) for p in suite.corpus], progress=progress)
 
-    def evaluate(self, suite: Suite, mode: str = "grounded", judge: bool = False,
+    def evaluate(self, suite: Suite, mode: str | None = None, judge: bool = False,
                  progress: Callable[[int, int], None] | None = None) -> Report:
         from assistant.evaluation import run as evaluate
         from assistant.evaluation.judge import Judge
 
+        mode = mode or self.settings.answer_mode
         model = self.models.chat_name(self.settings) if mode != "extractive" else {"provider": "none", "name": "extractive"}
         return evaluate.run(lambda case: self.ask(case.question, mode, evaluate.filters_for(case)), suite, mode,
                             model, self.store, Judge(self.chat) if judge else None, progress,

@@ -112,6 +112,9 @@ def workdir(tmp_path, monkeypatch):
         if name.startswith(("ASSISTANT_", "OPENAI_")):
             monkeypatch.delenv(name)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))  # no ~/.config/assistant/config.toml of the developer's
+    # Most tests exercise the checked answer path with a fake model; the `auto` default (extractive with the local
+    # model) has tests of its own that remove this.
+    monkeypatch.setenv("ASSISTANT_MODE", "grounded")
     return tmp_path
 
 

@@ -53,9 +53,13 @@ def test_the_wheel_works_in_a_fresh_environment_with_no_checkout(tmp_path):
     assert where.stdout.startswith(str(site)), where.stdout  # not the checkout
     assert run("--version").stdout.startswith("assistant ")
     assert json.loads(run("ingest", "--json").stdout)["chunks_embedded"] > 50
-    asked = run("ask", "What did Russia and Kuwait agree on Gaza?", "--json")
+    asked = run("ask", "What did Russia and Kuwait agree on Gaza?", "--json")  # the default: extractive
     assert asked.returncode == 0, asked.stderr
     answer = json.loads(asked.stdout)
+    assert answer["mode"] == "extractive" and "stopping it immediately" in answer["answer"]
+    written = run("ask", "What did Russia and Kuwait agree on Gaza?", "--mode", "grounded", "--json")
+    assert written.returncode == 0, written.stderr
+    answer = json.loads(written.stdout)
     assert answer["model"]["provider"] == "local" and answer["timings"]["generate_ms"] > 0 and answer["citations"]
     evaluated = run("eval", "suite.yaml", "--mode", "extractive", "--json")
     assert evaluated.returncode == 0, evaluated.stderr

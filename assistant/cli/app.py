@@ -92,14 +92,15 @@ SourceOption = Annotated[str | None, typer.Option(
     "--source", help="Only sources matching this glob, e.g. 'seeds/00*', or exactly this path as `status` shows it.")]
 
 
-def _known_mode(value: str) -> str:
-    if value not in MODES:
+def _known_mode(value: str | None) -> str | None:
+    if value is not None and value not in MODES:
         raise typer.BadParameter(f"choose one of {', '.join(MODES)}")
     return value
 
 
-ModeOption = Annotated[str, typer.Option("--mode", callback=_known_mode,
-                                         help="grounded (checked), extractive (no LLM) or free (unchecked).")]
+ModeOption = Annotated[str | None, typer.Option("--mode", callback=_known_mode, help=(
+    "grounded (checked), extractive (no LLM) or free (unchecked) [default: the mode setting; auto is extractive "
+    "with the local model, grounded with a model server]."))]
 
 
 def _show_version(value: bool) -> None:
@@ -228,7 +229,7 @@ def search(
 def ask(
     ctx: typer.Context,
     question: Annotated[str, typer.Argument(help="Your question, in quotes.")],
-    mode: ModeOption = "grounded",
+    mode: ModeOption = None,
     since: SinceOption = None, until: UntilOption = None, source: SourceOption = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show dropped sentences and evidence.")] = False,
     store: StoreOption = None,
@@ -289,7 +290,7 @@ def status(ctx: typer.Context, store: StoreOption = None, chroma_url: ChromaOpti
 def eval_suite(
     ctx: typer.Context,
     suite: Annotated[Path, typer.Argument(help="A suite file (YAML), e.g. evals/seeds.yaml.")],
-    mode: ModeOption = "grounded",
+    mode: ModeOption = None,
     report: Annotated[Path | None, typer.Option("--report", help="Write the full results as JSON here.")] = None,
     html: Annotated[Path | None, typer.Option("--html", help="Write a self-contained HTML page here.")] = None,
     compare: Annotated[Path | None, typer.Option(
@@ -350,7 +351,7 @@ def batch(
     output: Annotated[Path | None, typer.Option(
         "-o", "--output", help="Answers: .jsonl, .csv or .md [default: FILE.answers.jsonl].")] = None,
     workers: Annotated[int, typer.Option("--workers", "-w", min=1, max=32, help="Questions answered at once.")] = 1,
-    mode: ModeOption = "grounded",
+    mode: ModeOption = None,
     resume: Annotated[bool, typer.Option("--resume", help="Skip questions already in the output; append the rest.")] = False,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing output file.")] = False,
     store: StoreOption = None,
@@ -389,7 +390,9 @@ def summarize(
     topic: Annotated[str | None, typer.Option("--topic", help="Summarize what the documents say on this topic.")] = None,
     everything: Annotated[bool, typer.Option("--all", help="An overview of the whole corpus.")] = False,
     length: Annotated[str, typer.Option("--length", help="short, medium or long.")] = "medium",
-    mode: Annotated[str, typer.Option("--mode", help="grounded (model, checked) or extractive (quotes, no model).")] = "grounded",
+    mode: Annotated[str | None, typer.Option("--mode", help=(
+        "grounded (model, checked) or extractive (quotes, no model) [default: the mode setting; auto is extractive "
+        "with the local model, grounded with a model server]."))] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Make a fresh summary even if one is cached.")] = False,
     since: SinceOption = None, until: UntilOption = None, source: SourceOption = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show dropped sentences.")] = False,
@@ -407,7 +410,7 @@ def summarize(
         raise typer.BadParameter("give exactly one of PATH, --topic TOPIC or --all")
     if length not in ("short", "medium", "long"):
         raise typer.BadParameter("choose one of short, medium, long", param_hint="--length")
-    if mode not in ("grounded", "extractive"):
+    if mode not in (None, "grounded", "extractive"):
         raise typer.BadParameter("choose grounded or extractive", param_hint="--mode")
     filters = filters_from(since, until, source)
     result = ready(engine(ctx, store, chroma_url)).summarize(
@@ -421,7 +424,7 @@ def summarize(
 @app.command()
 def chat(
     ctx: typer.Context,
-    mode: ModeOption = "grounded",
+    mode: ModeOption = None,
     since: SinceOption = None, until: UntilOption = None, source: SourceOption = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show rewritten follow-ups and dropped sentences.")] = False,
     store: StoreOption = None,
@@ -432,6 +435,6 @@ def chat(
     from assistant.query.followups import Conversation
 
     assistant = ready(engine(ctx, store, chroma_url))
-    conversation = Conversation(mode=mode, filters=filters_from(since, until, source))
+    conversation = Conversation(mode=mode or assistant.settings.answer_mode, filters=filters_from(since, until, source))
     ChatRepl(assistant, conversation, out(), err(), verbose=verbose,
              history_file=assistant.settings.store / "chat_history").run()
