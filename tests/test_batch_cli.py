@@ -128,6 +128,17 @@ def test_resume_after_editing_or_moving_rows_matches_rows_by_content(indexed, ru
     assert all(first[q] == next(a["id"] for a in answers if a["question"] == q) for q in questions)
 
 
+@pytest.mark.parametrize("first, second", [("a1", "a1"), (4, "4")])
+def test_a_repeated_id_is_refused_up_front_naming_both_lines(indexed, run, first, second):
+    (indexed / "q.jsonl").write_text(json.dumps({"id": first, "question": PLANES}) + "\n"
+                                     + json.dumps({"id": "b", "question": "Who leads Kuwait?"}) + "\n"
+                                     + json.dumps({"id": second, "question": SUEZ}) + "\n")
+    result = run("batch", "q.jsonl", "--mode", "extractive")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.stderr.splitlines() == [f"error: q.jsonl:1 and q.jsonl:3 both have id {second}; each id must be unique"]
+    assert not (indexed / "q.jsonl.answers.jsonl").exists() and not (indexed / "q.answers.jsonl").exists()
+
+
 @pytest.mark.parametrize("name, content, message", [
     ("missing.txt", None, "missing.txt: no such file"),
     ("q.pdf", b"%PDF", "unknown question file type .pdf"),

@@ -24,6 +24,12 @@ class QuestionFileError(UserError):
     """The file cannot be read at all (missing, binary, unknown format)."""
 
 
+class RepeatedIds(QuestionFileError):
+    """Two rows share an id: resuming would take one for the other, so nothing runs."""
+
+    code = 2
+
+
 class Question(BaseModel):
     line: int  # 1-based line (or item number for .json/.yaml) in the input, when it was read
     question: str
@@ -79,7 +85,27 @@ def read_questions(path: Path) -> list[Row]:
     if reader is None:
         raise QuestionFileError(f"{path}: unknown question file type {suffix or '(none)'}; "
                                 "use .txt, .jsonl, .json, .csv or .yaml")
-    return _number_repeats(reader(_text(path)))
+    rows = reader(_text(path))
+    _refuse_repeated_ids(path, rows)
+    return _number_repeats(rows)
+
+
+def _refuse_repeated_ids(path: Path, rows: list[Row]) -> None:
+    """An id names one row: 4 and "4" are the same id, since the output holds ids as text."""
+    lines: dict[str, list[int]] = {}
+    for row in rows:
+        if row.id is not None:
+            lines.setdefault(row.id, []).append(row.line)
+    repeats = [(given, found) for given, found in lines.items() if len(found) > 1]
+    if repeats:
+        raise RepeatedIds("; ".join(_repeat(path, given, found) for given, found in repeats)
+                          + "; each id must be unique")
+
+
+def _repeat(path: Path, given: str, lines: list[int]) -> str:
+    places = [f"{path}:{line}" for line in lines]
+    both = "both" if len(places) == 2 else "all"
+    return f"{', '.join(places[:-1])} and {places[-1]} {both} have id {given}"
 
 
 def _text(path: Path) -> str:
