@@ -206,3 +206,14 @@ def test_control_characters_in_file_names_are_shown_escaped(workdir, run, name):
     shown = run("status").stdout
     assert "\x1b" not in shown and "\x07" not in shown
     assert "\\x1b" in shown
+
+
+def test_a_windows_1252_file_keeps_its_names_and_answers_about_them(workdir, run, run_json, models):
+    models.real = True
+    (workdir / "notes").mkdir()
+    (workdir / "notes" / "harbour.txt").write_bytes(
+        ("Malmö harbour project\n\nÅsa Öberg has led the harbour project in Malmö since the spring of 2019.\n"
+         "Before that she worked for the city of Göteborg for eleven years.\n").encode("cp1252"))
+    assert run("ingest", "notes").exit_code == 0
+    answer = run_json("ask", "Who has led the harbour project in Malmö since 2019?", "--mode", "extractive")
+    assert not answer["abstained"] and "Åsa Öberg" in answer["answer"]

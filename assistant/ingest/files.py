@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.errors import UnreadableFile
+from assistant.ingest.code_pages import choose
 from assistant.types import Problem
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
@@ -140,8 +141,9 @@ def read_bytes(file: SourceFile, limit_bytes: int) -> RawFile:
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 first; otherwise the encoding charset-normalizer is confident of; never binary. Deterministic: the
-    same bytes give the same text, so a citation's lines can be read back as they were indexed."""
+    """UTF-8 first; otherwise the encoding charset-normalizer is confident of, or Windows-1252 when that reads as
+    well (code_pages.py); never binary. Deterministic: the same bytes give the same text, so a citation's lines
+    can be read back as they were indexed."""
     if b"\x00" in data[:8192] and not _is_utf16(data):
         raise UnreadableFile("binary file, not text")
     try:
@@ -152,7 +154,8 @@ def decode(data: bytes) -> str:
         best = from_bytes(data).best()
         if best is None:
             raise UnreadableFile("not valid UTF-8, and its encoding could not be detected") from None
-        text = str(best)
+        encoding = choose(data, best.encoding)
+        text = str(best) if encoding == best.encoding else data.decode(encoding)
     if _looks_binary(text):
         raise UnreadableFile("binary file, not text")
     # Editors count lines by \n; normalise old Mac and Windows endings so our numbers match theirs.
