@@ -217,3 +217,25 @@ def test_a_windows_1252_file_keeps_its_names_and_answers_about_them(workdir, run
     assert run("ingest", "notes").exit_code == 0
     answer = run_json("ask", "Who has led the harbour project in Malmö since 2019?", "--mode", "extractive")
     assert not answer["abstained"] and "Åsa Öberg" in answer["answer"]
+
+
+def test_a_rebuild_reads_again_every_file_the_store_holds_and_counts_what_it_removed(workdir, run, run_json):
+    names = sorted(p.name for p in (workdir / "seeds").iterdir())
+    for folder, chosen in (("a", names[:2]), ("b", names[2:])):
+        (workdir / folder).mkdir()
+        for name in chosen:
+            shutil.move(workdir / "seeds" / name, workdir / folder / name)
+    shutil.rmtree(workdir / "seeds")  # outside the checkout: no seeds/ to fall back on
+    assert len(run_json("ingest", "a", "b")["added"]) == 5
+
+    rebuilt = run_json("ingest", "b", "--rebuild")  # what the store holds, and b
+    assert rebuilt["removed"] == [] and sorted(rebuilt["added"]) == sorted(
+        [f"a/{n}" for n in names[:2]] + [f"b/{n}" for n in names[2:]])
+    assert status(run_json)["documents"] == 5
+
+    (workdir / "b" / names[2]).unlink()
+    again = run("ingest", "--rebuild")
+    assert again.exit_code == 0, again.output
+    assert "4 added, 0 updated, 0 unchanged, 1 removed" in again.stdout
+    assert {f["source"] for f in status(run_json)["files"]} == {f"a/{n}" for n in names[:2]} | {
+        f"b/{n}" for n in names[3:]}

@@ -166,9 +166,10 @@ def _not_blank(value: str, name: str) -> str:
 def ingest(
     ctx: typer.Context,
     paths: Annotated[list[Path] | None, typer.Argument(
-        help="Files or folders (.txt, .md, .pdf, .html, .docx); default seeds/.")] = None,
+        help="Files or folders (.txt, .md, .pdf, .html, .docx); default seeds/ (with --rebuild: none).")] = None,
     rebuild: Annotated[bool, typer.Option(
-        "--rebuild", help="Index everything again, beside the old index; swap only when complete.")] = False,
+        "--rebuild", help="Index every file the store holds (and PATH) again, beside the old index; swap only "
+                          "when complete.")] = False,
     follow_links: Annotated[bool, typer.Option(
         "--follow-links", help="Also follow symbolic links that lead outside the folders given.")] = False,
     store: StoreOption = None,
@@ -182,8 +183,8 @@ def ingest(
     from assistant.cli import render
 
     assistant = engine(ctx, store, chroma_url)
-    report = assistant.ingest(paths or [DEFAULT_CORPUS], rebuild=rebuild, follow_links=follow_links,
-                              progress=None if as_json else render.progress_bar(err()))
+    report = assistant.ingest(paths or ([] if rebuild else [DEFAULT_CORPUS]), rebuild=rebuild,
+                              follow_links=follow_links, progress=None if as_json else render.progress_bar(err()))
     for problem in report.problems:
         say(f"skipped {problem.path}: {problem.reason}")
     for note in report.notes:
