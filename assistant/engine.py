@@ -124,13 +124,15 @@ class Assistant:
 
     # --- ingest -------------------------------------------------------------------------------
     def ingest(self, paths: list[Path], rebuild: bool = False, follow_links: bool = False,
-               progress: Progress | None = None) -> IngestReport:
+               progress: Progress | None = None, exact: bool = False) -> IngestReport:
+        """Index `paths`; with `exact`, also remove every document not under them."""
         with exclusive(self.settings.store):
             if rebuild:
                 return self._rebuild(paths, follow_links, progress)
-            return self._ingest(paths, follow_links, progress)
+            return self._ingest(paths, follow_links, progress, exact)
 
-    def _ingest(self, paths: list[Path], follow_links: bool, progress: Progress | None) -> IngestReport:
+    def _ingest(self, paths: list[Path], follow_links: bool, progress: Progress | None,
+                exact: bool = False) -> IngestReport:
         from assistant.ingest.pipeline import ingest
 
         store = self.store
@@ -139,7 +141,7 @@ class Assistant:
         _ = store.collection  # opening it checks that SQLite and Chroma agree
         try:
             return ingest(store, self.embedding.embeddings.embed_documents, paths, self.pipeline, follow_links,
-                          progress)
+                          progress, exact)
         finally:
             secure(self.settings.store)
 
@@ -234,7 +236,8 @@ class Assistant:
             return self, None
         folder = self.settings.store / "eval" / re.sub(r"[^\w.-]", "_", suite.name)
         target = Assistant(self.settings.with_overrides(store=folder), self.models)
-        return target, target.ingest([Path(p) for p in suite.corpus], progress=progress)
+        # Exact: a case must not pass on documents of a corpus the suite no longer names.
+        return target, target.ingest([Path(p) for p in suite.corpus], progress=progress, exact=True)
 
     def evaluate(self, suite: Suite, mode: str = "grounded", judge: bool = False,
                  progress: Callable[[int, int], None] | None = None) -> Report:
