@@ -51,7 +51,9 @@ def test_find_files_recurses_reports_missing_and_survives_symlink_loops(tmp_path
     assert {(Path(p.path).name, p.reason) for p in found.problems} == {
         ("missing.txt", "no such file or folder"), ("skip.png", "not a .markdown, .md, .txt file")}
     assert found.notes == [f"not followed: {tmp_path / 'deep' / 'er' / 'loop'} links to a folder already being "
-                           f"indexed ({(tmp_path / 'deep').resolve()})"]
+                           f"indexed ({(tmp_path / 'deep').resolve()})",
+                           f"skipped 1 file in {tmp_path / 'deep'} of types not read (1 .png); ingest reads "
+                           ".markdown, .md, .txt"]
 
 
 def test_links_outside_the_folder_are_followed_only_when_asked_and_each_is_said(tmp_path):

@@ -239,3 +239,16 @@ def test_a_rebuild_reads_again_every_file_the_store_holds_and_counts_what_it_rem
     assert "4 added, 0 updated, 0 unchanged, 1 removed" in again.stdout
     assert {f["source"] for f in status(run_json)["files"]} == {f"a/{n}" for n in names[:2]} | {
         f"b/{n}" for n in names[3:]}
+
+
+def test_files_of_a_type_not_read_are_counted_in_one_line(workdir, run):
+    (workdir / "mixed").mkdir()
+    (workdir / "mixed" / "good.md").write_text("# Notes\n\nKuwait and Russia discussed tourism between Moscow and Kuwait.\n")
+    (workdir / "mixed" / "table.csv").write_text("a,b\n1,2\n")
+    (workdir / "mixed" / "more.csv").write_text("a,b\n3,4\n")
+    (workdir / "mixed" / "sheet.xlsx").write_bytes(b"PK\x03\x04")
+    result = run("ingest", "mixed")
+    assert result.exit_code == 0 and "1 added" in result.stdout
+    skipped = [line for line in result.stderr.splitlines() if "not read" in line]
+    assert skipped == ["skipped 3 files in mixed of types not read (2 .csv, 1 .xlsx); ingest reads "
+                       ".docx, .htm, .html, .markdown, .md, .pdf, .txt"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,8 +44,11 @@ def find_files(paths: list[Path], suffixes: frozenset[str] = TEXT_SUFFIXES, foll
     roots = [given.resolve() for given in paths if given.is_dir()]
     for given in paths:
         if given.is_dir():
-            for path in _walk(given, Walk(roots, suffixes, follow_links, found.notes)):
+            walk = Walk(roots, suffixes, follow_links, found.notes)
+            for path in _walk(given, walk):
                 _add(seen, path)
+            if walk.not_read:
+                found.notes.append(_not_read(given, walk.not_read, suffixes))
         elif given.is_file():
             if given.suffix.lower() not in suffixes:
                 found.problems.append(Problem(path=str(given), reason=f"not a {_kinds(suffixes)} file"))
@@ -56,6 +60,13 @@ def find_files(paths: list[Path], suffixes: frozenset[str] = TEXT_SUFFIXES, foll
             found.problems.append(Problem(path=str(given), reason="no such file or folder"))
     found.files = sorted(seen.values(), key=lambda f: f.source)
     return found
+
+
+def _not_read(folder: Path, counts: Counter[str], suffixes: frozenset[str]) -> str:
+    kinds = ", ".join(f"{n} {suffix}" for suffix, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+    files = "file" if counts.total() == 1 else "files"
+    return (f"skipped {counts.total()} {files} in {folder} of types not read ({kinds}); ingest reads "
+            f"{_kinds(suffixes)}")
 
 
 def _kinds(suffixes: frozenset[str]) -> str:
@@ -79,6 +90,10 @@ class Walk:
     follow_links: bool
     notes: list[str]
     visited: set[Path] = field(default_factory=set)
+    not_read: Counter[str] = field(default_factory=Counter)  # files skipped for their type, by suffix
+
+    def skip(self, path: Path) -> None:
+        self.not_read[path.suffix.lower() or "(no suffix)"] += 1
 
 
 def _walk(folder: Path, walk: Walk) -> Iterator[Path]:
@@ -99,8 +114,11 @@ def _walk(folder: Path, walk: Walk) -> Iterator[Path]:
             yield from _link(path, walk)
         elif entry.is_dir():
             yield from _walk(path, walk)
-        elif entry.is_file() and path.suffix.lower() in walk.suffixes:
-            yield path
+        elif entry.is_file():
+            if path.suffix.lower() in walk.suffixes:
+                yield path
+            else:
+                walk.skip(path)
 
 
 def _link(path: Path, walk: Walk) -> Iterator[Path]:
@@ -109,6 +127,7 @@ def _link(path: Path, walk: Walk) -> Iterator[Path]:
         walk.notes.append(f"not followed: {path} is a broken link")
         return
     if target.is_file() and path.suffix.lower() not in walk.suffixes:
+        walk.skip(path)
         return
     inside = _inside(target, walk.roots)
     if not inside and not walk.follow_links:
