@@ -57,6 +57,16 @@ def test_bad_rows_are_reported_with_their_lines_recorded_and_the_rest_runs(index
     assert "1 answered" in result.stdout and "0 failed, 4 bad rows" in result.stdout
 
 
+def test_a_csv_quote_left_open_is_a_bad_row_and_the_next_row_is_still_asked(indexed, run):
+    (indexed / "q.csv").write_text(f'id,question\na,"{PLANES}\nb,{SUEZ}\nc,"Who leads Kuwait?\nHis team"\n')
+    result = run("batch", "q.csv", "--mode", "extractive", "-o", "out.jsonl")
+    assert result.exit_code == 0
+    assert "q.csv:2: a quote opened on this line is never closed" in result.stderr.splitlines()
+    answers = {a["line"]: a for a in records(indexed / "out.jsonl")}
+    assert answers[2]["error"] and answers[3]["id"] == "b" and answers[3]["question"] == SUEZ
+    assert answers[4]["question"] == "Who leads Kuwait?\nHis team"  # a quoted question may span lines
+
+
 def test_a_question_too_long_fails_its_row_and_the_next_is_answered(indexed_real, run):
     (indexed_real / "q.txt").write_text("Why " + "really " * 600 + "?\n" + PLANES + "\n")
     result = run("batch", "q.txt", "--mode", "extractive", "-o", "out.jsonl")

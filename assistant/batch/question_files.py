@@ -196,13 +196,33 @@ def _csv(text: str) -> list[Row]:
     header = [name.strip().lower() for name in next(reader, [])]
     if "question" not in header:
         raise QuestionFileError("a CSV question file needs a `question` column")
+    lines = text.split("\n")
     rows: list[Row] = []
-    previous = reader.line_num
-    for cells in reader:
-        number, previous = previous + 1, reader.line_num  # where the row starts: quoted cells may span lines
-        if not any(cell.strip() for cell in cells):
-            rows.append(BadRow(line=number, error="empty line"))
-            continue
-        record = {name: cell.strip() for name, cell in zip(header, cells) if name and cell.strip()}
-        rows.append(from_record(number, record))
+    start = 1  # the line the rows read next start after
+    while start is not None:
+        start = _csv_rows(lines, start, header, rows)
     return rows
+
+
+def _csv_rows(lines: list[str], start: int, header: list[str], rows: list[Row]) -> int | None:
+    """Read rows after line `start` into `rows`. A row that is not valid CSV (a quote left open would swallow
+    every row after it) becomes a bad row, and the line after the one it starts on is returned to read on from."""
+    reader = csv.reader(io.StringIO("\n".join(lines[start:])), strict=True)
+    previous = 0
+    try:
+        for cells in reader:
+            number, previous = start + previous + 1, reader.line_num  # quoted cells may span lines
+            rows.append(_csv_row(number, header, cells))
+    except csv.Error as error:
+        number = start + previous + 1
+        reason = ("a quote opened on this line is never closed" if start + reader.line_num > number
+                  else f"not valid CSV ({error})")
+        rows.append(BadRow(line=number, text=lines[number - 1], error=reason))
+        return number
+    return None
+
+
+def _csv_row(number: int, header: list[str], cells: list[str]) -> Row:
+    if not any(cell.strip() for cell in cells):
+        return BadRow(line=number, error="empty line")
+    return from_record(number, {name: cell.strip() for name, cell in zip(header, cells) if name and cell.strip()})
