@@ -67,6 +67,14 @@ def test_a_csv_quote_left_open_is_a_bad_row_and_the_next_row_is_still_asked(inde
     assert answers[4]["question"] == "Who leads Kuwait?\nHis team"  # a quoted question may span lines
 
 
+def test_a_question_that_is_not_text_says_so(indexed, run):
+    (indexed / "q.jsonl").write_text('{"id": "n", "question": 12345}\n{"id": "e", "question": " "}\n')
+    result = run("batch", "q.jsonl", "--mode", "extractive", "-o", "out.jsonl")
+    assert result.exit_code == 0
+    assert "q.jsonl:1: `question` must be text, not a number" in result.stderr.splitlines()
+    assert "q.jsonl:2: missing `question`" in result.stderr.splitlines()
+
+
 def test_a_question_too_long_fails_its_row_and_the_next_is_answered(indexed_real, run):
     (indexed_real / "q.txt").write_text("Why " + "really " * 600 + "?\n" + PLANES + "\n")
     result = run("batch", "q.txt", "--mode", "extractive", "-o", "out.jsonl")

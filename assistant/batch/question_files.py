@@ -133,7 +133,9 @@ def from_record(line: int, record) -> Row:
     given_id = record.get("id")
     given_id = None if given_id is None else str(given_id)
     question = record.get("question")
-    if not isinstance(question, str) or not question.strip():
+    if question is not None and not isinstance(question, str):
+        return BadRow(line=line, id=given_id, text=text, error=f"`question` must be text, not {_kind(question)}")
+    if not question or not question.strip():
         return BadRow(line=line, id=given_id, text=text, error="missing `question`")
     filters: dict[str, str | None] = {key: str(record[key]) for key in FILTER_KEYS if record.get(key) not in (None, "")}
     for key in ("since", "until"):
@@ -142,6 +144,14 @@ def from_record(line: int, record) -> Row:
             if filters[key] is None:
                 return BadRow(line=line, id=given_id, text=text, error=f"`{key}` is not a date like 2023-12-07")
     return Question(line=line, question=question.strip(), id=given_id, **filters)
+
+
+def _kind(value) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    return "a list" if isinstance(value, list) else "an object" if isinstance(value, dict) else type(value).__name__
 
 
 def _txt(text: str) -> list[Row]:
