@@ -36,12 +36,22 @@ def test_every_input_format_is_answered_in_order_into_jsonl(indexed_real, run, n
     result = run("batch", name, "--mode", "extractive")
     assert result.exit_code == 0, result.output
     assert "2 answered (1 abstained), 0 failed" in result.stdout
-    answers = records(indexed_real / "q.answers.jsonl")
+    answers = records(indexed_real / f"{name}.answers.jsonl")
     assert sorted(a["question"] for a in answers) == sorted([PLANES, SUEZ])
     planes = next(a for a in answers if a["question"] == PLANES)
     assert planes["abstained"] is False and "400 tons" in planes["answer"]
     assert_citations_valid(indexed_real, planes)
     assert next(a for a in answers if a["question"] == SUEZ)["abstained"] is True
+
+
+def test_question_files_of_one_name_and_different_types_get_their_own_default_outputs(indexed, run):
+    (indexed / "q.txt").write_text(f"{PLANES}\n")
+    (indexed / "q.csv").write_text(f"question\n{SUEZ}\n")
+    assert run("batch", "q.txt", "--mode", "extractive").exit_code == 0
+    second = run("batch", "q.csv", "--mode", "extractive")
+    assert second.exit_code == 0, second.output
+    assert [a["question"] for a in records(indexed / "q.txt.answers.jsonl")] == [PLANES]
+    assert [a["question"] for a in records(indexed / "q.csv.answers.jsonl")] == [SUEZ]
 
 
 def test_bad_rows_are_reported_with_their_lines_recorded_and_the_rest_runs(indexed, run):
@@ -154,7 +164,7 @@ def test_a_repeated_id_is_refused_up_front_naming_both_lines(indexed, run, first
     result = run("batch", "q.jsonl", "--mode", "extractive")
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert result.stderr.splitlines() == [f"error: q.jsonl:1 and q.jsonl:3 both have id {second}; each id must be unique"]
-    assert not (indexed / "q.jsonl.answers.jsonl").exists() and not (indexed / "q.answers.jsonl").exists()
+    assert not (indexed / "q.jsonl.answers.jsonl").exists()
 
 
 @pytest.mark.parametrize("name, content, message", [
@@ -191,7 +201,7 @@ def test_parallel_workers_answer_each_question_once(indexed_real, run, fake_mode
                                                   for i in range(12)))
     result = run("batch", "q.jsonl", "--workers", "4")
     assert result.exit_code == 0, result.output
-    answers = records(indexed_real / "q.answers.jsonl")
+    answers = records(indexed_real / "q.jsonl.answers.jsonl")
     assert sorted(int(a["id"]) for a in answers) == list(range(12))
     assert all("400 tons" in a["answer"] for a in answers)
 
