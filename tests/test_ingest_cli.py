@@ -75,11 +75,11 @@ def test_nothing_ingestible_exits_non_zero(workdir, run):
 
 
 def test_the_file_size_limit_is_a_setting(workdir, run, monkeypatch):
-    (workdir / "big.txt").write_text("The harbour budget grew again this year, said the mayor. " * 40)
-    monkeypatch.setenv("ASSISTANT_INGEST__MAX_FILE_MB", "0.001")
+    (workdir / "big.txt").write_text("The harbour budget grew again this year, said the mayor.\n" * 12_500)
+    monkeypatch.setenv("ASSISTANT_INGEST__MAX_FILE_MB", "0.5")
     result = run("ingest", "big.txt")
     assert result.exit_code == 1
-    assert "skipped big.txt: too large (0 MB; the limit is 0 MB, setting ingest.max_file_mb)" in result.stderr
+    assert "skipped big.txt: too large (0.713 MB; the limit is 0.5 MB, setting ingest.max_file_mb)" in result.stderr
 
 
 def test_every_file_the_store_writes_is_private_to_the_user(indexed, run):

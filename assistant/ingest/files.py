@@ -151,12 +151,17 @@ def read_bytes(file: SourceFile, limit_bytes: int) -> RawFile:
     try:
         size = file.path.stat().st_size
         if size > limit_bytes:
-            raise UnreadableFile(f"too large ({size / 1e6:.0f} MB; the limit is {limit_bytes / 1e6:.0f} MB, "
+            raise UnreadableFile(f"too large ({_megabytes(size)}; the limit is {_megabytes(limit_bytes)}, "
                                  f"setting ingest.max_file_mb)")
         data = file.path.read_bytes()
     except OSError as error:
         raise UnreadableFile(f"cannot be read ({error.strerror or error})") from error
     return RawFile(file=file, data=data, content_hash=hashlib.sha256(data).hexdigest())
+
+
+def _megabytes(size: int) -> str:
+    """Three significant digits: a limit of 0.5 MB is not shown as 0 MB."""
+    return f"{size / 1e6:.3g} MB"
 
 
 def decode(data: bytes) -> str:
