@@ -70,7 +70,7 @@ class Assistant:
         store.check_embeddings(self.embedding.name, self.embedding.dimension)
         if stale := store.stale_documents(self.pipeline.id):
             raise StoreError(f"{len(stale)} document(s) in the store were chunked with other settings or rules "
-                             f"(e.g. {stale[0]}); run `assistant ingest` to re-chunk them")
+                             f"(e.g. {stale[0]}); run `assistant ingest --rebuild` to re-chunk them")
         return store
 
     def close(self) -> None:

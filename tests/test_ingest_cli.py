@@ -169,9 +169,20 @@ def test_changing_the_chunk_size_rechunks_on_the_next_ingest_and_reads_say_so_un
     monkeypatch.setenv("ASSISTANT_CHUNKING__CHUNK_CHARS", "400")
     stale = run("search", "Gaza")
     assert stale.exit_code == 1
-    assert "chunked with other settings or rules" in stale.stderr and "run `assistant ingest`" in stale.stderr
+    assert "chunked with other settings or rules" in stale.stderr
     again = run_json("ingest")
     assert len(again["updated"]) == 5 and status(run_json)["chunks"] > chunks
+    assert run("search", "Gaza").exit_code == 0
+
+
+def test_the_command_the_changed_chunking_message_names_works_outside_the_checkout(workdir, run, run_json,
+                                                                                  monkeypatch):
+    (workdir / "seeds").rename(workdir / "articles")
+    assert run("ingest", "articles").exit_code == 0
+    monkeypatch.setenv("ASSISTANT_CHUNKING__CHUNK_CHARS", "400")
+    stale = run("search", "Gaza")
+    assert stale.exit_code == 1 and "run `assistant ingest --rebuild` to re-chunk them" in stale.stderr
+    assert len(run_json("ingest", "--rebuild")["added"]) == 5
     assert run("search", "Gaza").exit_code == 0
 
 
