@@ -151,6 +151,17 @@ def test_an_invalid_suite_exits_2_naming_the_line(workdir, run, suite, text, mes
     assert message in result.stderr and "Traceback" not in result.output
 
 
+def test_a_corpus_with_nothing_readable_is_a_json_error_with_json(workdir, run, suite):
+    (workdir / "blank").mkdir()
+    (workdir / "blank" / "empty.txt").write_text("")
+    suite.write_text(SUITE.replace("corpus: [seeds]", "corpus: [blank]"))
+    result = run("eval", suite, "--json")
+    assert result.exit_code == 2
+    message = "the suite's corpus (blank) holds no readable documents"
+    assert json.loads(result.stdout) == {"error": message, "code": 2}
+    assert f"error: {message}" in result.stderr.splitlines()
+
+
 def test_outputs_and_reports_are_checked_before_the_suite_runs(workdir, run, suite, models):
     models.no_chat = True  # nothing may run: each problem is found first
     assert "unknown metric" in run("eval", suite, "--min", "speed=3").stderr

@@ -14,7 +14,7 @@ import typer
 from typer.core import TyperGroup
 
 from assistant import __version__
-from assistant.errors import UserError
+from assistant.errors import UsageError, UserError
 from assistant.types import MODES
 
 if TYPE_CHECKING:
@@ -152,7 +152,7 @@ def ready(assistant: Assistant) -> Assistant:
     report = assistant.ingest([DEFAULT_CORPUS], progress=render.progress_bar(err()))
     err().print(render.ingest_summary(report))
     if assistant.is_empty():
-        fail(f"nothing in {DEFAULT_CORPUS}/ could be indexed; run: assistant ingest PATH")
+        raise UserError(f"nothing in {DEFAULT_CORPUS}/ could be indexed; run: assistant ingest PATH")
     return assistant
 
 
@@ -317,7 +317,7 @@ def eval_suite(
     if ingested is not None:
         err().print(render.ingest_summary(ingested))
         if not ingested.usable:
-            fail(f"the suite's corpus ({', '.join(loaded.corpus)}) holds no readable documents", code=2)
+            raise UsageError(f"the suite's corpus ({', '.join(loaded.corpus)}) holds no readable documents")
     result = ready(target).evaluate(loaded, mode, judge, progress=render.progress_bar(err(), "cases"))
     result.thresholds, result.missed = bounds, gate(result, bounds)
     _write_reports(result, report, html)
