@@ -208,7 +208,7 @@ def _csv(text: str) -> list[Row]:
         raise QuestionFileError("a CSV question file needs a `question` column")
     lines = text.split("\n")
     rows: list[Row] = []
-    start = 1  # the line the rows read next start after
+    start: int | None = 1  # the line the rows read next start after
     while start is not None:
         start = _csv_rows(lines, start, header, rows)
     return rows
