@@ -212,12 +212,21 @@ def read_files(unknown: list[tuple[str, str]] | None = None) -> dict[Path, dict]
             files[path] = tomllib.loads(text)
         except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as error:
             raise SettingsError(f"{path}: not a valid TOML config file ({error})") from None
+        _check_groups(path, text, files[path])
         found = _unknown_keys(path, text, files[path])
         if unknown is not None:
             unknown.extend(found)
         elif found:
             raise SettingsError(found[0][1])
     return files
+
+
+def _check_groups(path: Path, text: str, data: dict) -> None:
+    """A group given a plain value (`grounding = 5`) leaves nothing to show, so it stops even `assistant config`."""
+    for key, value in data.items():
+        if key in GROUPS and not isinstance(value, dict):
+            raise SettingsError(f"{path}:{_line_of(text, key)}: {key} is a group of settings and must be a "
+                                f"[{key}] table")
 
 
 def _unknown_keys(path: Path, text: str, data: dict) -> list[tuple[str, str]]:
@@ -227,7 +236,7 @@ def _unknown_keys(path: Path, text: str, data: dict) -> list[tuple[str, str]]:
             known = set(Settings.model_fields[key].annotation.model_fields)  # type: ignore[union-attr]
             found += [(f"{key}.{inner}", f"{path}:{_line_of(text, inner)}: unknown setting {key}.{inner}"
                        f"{_suggestion(inner, known)}") for inner in value if inner not in known]
-        elif key not in Settings.model_fields or key in GROUPS:
+        elif key not in Settings.model_fields:
             found.append((key, f"{path}:{_line_of(text, key)}: unknown setting {key}"
                                f"{_suggestion(key, set(Settings.model_fields))}"))
     return found

@@ -15,7 +15,7 @@ from assistant.errors import UsageError
 from assistant.filters import Filters
 from assistant.providers.factory import EmbeddingModel, Models
 from assistant.store.folders import StoreError, exclusive, exists, secure, swap_in, wipe
-from assistant.store.index import Store
+from assistant.store.index import Store, held_files
 from assistant.types import Answer, IngestReport, Passage, Summary
 
 if TYPE_CHECKING:
@@ -24,6 +24,13 @@ if TYPE_CHECKING:
     from assistant.ingest.pipeline import Pipeline, Progress
     from assistant.retrieve.search import Searcher
 
+
+
+def _still_there(held: list[tuple[str, str]]) -> list[Path]:
+    """The held files that still exist, by the name they were indexed under when it still leads to them (so
+    citations keep their names), else by their absolute path."""
+    return [Path(source) if Path(source).resolve() == Path(path) else Path(path)
+            for source, path in held if Path(path).is_file()]
 
 
 class Assistant:
@@ -62,7 +69,7 @@ class Assistant:
         store.check_embeddings(self.embedding.name, self.embedding.dimension)
         if stale := store.stale_documents(self.pipeline.id):
             raise StoreError(f"{len(stale)} document(s) in the store were chunked with other settings or rules "
-                             f"(e.g. {stale[0]}); run `assistant ingest` to re-chunk them")
+                             f"(e.g. {stale[0]}); run `assistant ingest --rebuild` to re-chunk them")
         return store
 
     def close(self) -> None:
@@ -116,13 +123,15 @@ class Assistant:
 
     # --- ingest -------------------------------------------------------------------------------
     def ingest(self, paths: list[Path], rebuild: bool = False, follow_links: bool = False,
-               progress: Progress | None = None) -> IngestReport:
+               progress: Progress | None = None, exact: bool = False) -> IngestReport:
+        """Index `paths`; with `exact`, also remove every document not under them."""
         with exclusive(self.settings.store):
             if rebuild:
                 return self._rebuild(paths, follow_links, progress)
-            return self._ingest(paths, follow_links, progress)
+            return self._ingest(paths, follow_links, progress, exact)
 
-    def _ingest(self, paths: list[Path], follow_links: bool, progress: Progress | None) -> IngestReport:
+    def _ingest(self, paths: list[Path], follow_links: bool, progress: Progress | None,
+                exact: bool = False) -> IngestReport:
         from assistant.ingest.pipeline import ingest
 
         store = self.store
@@ -131,30 +140,44 @@ class Assistant:
         _ = store.collection  # opening it checks that SQLite and Chroma agree
         try:
             return ingest(store, self.embedding.embeddings.embed_documents, paths, self.pipeline, follow_links,
-                          progress)
+                          progress, exact)
         finally:
             secure(self.settings.store)
 
     def _rebuild(self, paths: list[Path], follow_links: bool, progress: Progress | None) -> IngestReport:
-        """Index everything again beside the old index and swap only when done: a typo in a path, a model
-        server that is down or an interrupt leaves the old index as it was, and usable meanwhile."""
+        """Index again every file the store holds, and `paths`, beside the old index, and swap only when done: a
+        typo in a path, a model server that is down or an interrupt leaves the old index as it was, and usable
+        meanwhile. A held file that is gone or can no longer be read is reported removed."""
         if missing := [str(p) for p in paths if not p.exists() and not p.is_symlink()]:
             raise UsageError(f"no such file or folder: {', '.join(missing)}; nothing was rebuilt")
+        held = self._held_files(paths)
         started = time.perf_counter()
         self.embedding.embeddings.embed_query("a probe: is the embedding model there?")
         staging = self.settings.store / "rebuild"
         wipe(staging, self.settings.chroma_url)
         fresh = Assistant(self.settings.with_overrides(store=staging), self.models)
         fresh.embedding = self.embedding
-        report = fresh._ingest(paths, follow_links, progress)
+        report = fresh._ingest([*_still_there(held), *paths], follow_links, progress)
+        indexed = {document.path for document in fresh.store.documents()}
         fresh.close()
         if not report.usable:
             wipe(staging, self.settings.chroma_url)
-            raise UsageError("nothing could be indexed from the paths given; nothing was rebuilt")
+            raise UsageError("nothing could be indexed from the files held or the paths given; nothing was rebuilt")
+        report.removed = [source for source, path in held if path not in indexed]
         self.close()
         swap_in(staging, self.settings.store, self.settings.chroma_url)
         report.seconds = time.perf_counter() - started
         return report
+
+    def _held_files(self, paths: list[Path]) -> list[tuple[str, str]]:
+        held = held_files(self.settings.store)
+        if held is None and not paths:
+            raise UsageError(f"the index at {self.settings.store} cannot be read, so what it held is unknown; name "
+                             f"the files or folders to index: assistant ingest --rebuild PATH ...")
+        if not held and not paths:
+            raise UsageError(f"the store at {self.settings.store} holds no documents to read again; name the files "
+                             f"or folders to index: assistant ingest --rebuild PATH ...")
+        return held or []
 
     # --- questions and summaries --------------------------------------------------------------
     def search(self, query: str, k: int | None = None, filters: Filters = Filters()) -> list[Passage]:
@@ -219,7 +242,8 @@ class Assistant:
             return self, None
         folder = self.settings.store / "eval" / re.sub(r"[^\w.-]", "_", suite.name)
         target = Assistant(self.settings.with_overrides(store=folder), self.models)
-        return target, target.ingest([Path(p) for p in suite.corpus], progress=progress)
+        # Exact: a case must not pass on documents of a corpus the suite no longer names.
+        return target, target.ingest([Path(p) for p in suite.corpus], progress=progress, exact=True)
 
     def evaluate(self, suite: Suite, mode: str | None = None, judge: bool = False,
                  progress: Callable[[int, int], None] | None = None) -> Report:

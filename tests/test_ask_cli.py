@@ -105,6 +105,15 @@ def test_an_empty_store_with_no_seeds_folder_says_what_to_do(workdir, run):
     assert result.exit_code == 1 and "assistant ingest PATH" in result.stderr
 
 
+def test_seeds_with_nothing_readable_is_a_json_error_with_json(workdir, run):
+    for seed in (workdir / "seeds").iterdir():
+        seed.write_text("")
+    result = run("ask", "Anything about Gaza?", "--json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == {"error": "nothing in seeds/ could be indexed; run: assistant ingest PATH",
+                                         "code": 1}
+
+
 def test_usage_errors_are_one_line_without_traceback(indexed, run):
     empty = run("ask", "  ")
     assert empty.exit_code == 2 and "the question is empty" in empty.output

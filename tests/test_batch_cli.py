@@ -36,12 +36,22 @@ def test_every_input_format_is_answered_in_order_into_jsonl(indexed_real, run, n
     result = run("batch", name, "--mode", "extractive")
     assert result.exit_code == 0, result.output
     assert "2 answered (1 abstained), 0 failed" in result.stdout
-    answers = records(indexed_real / "q.answers.jsonl")
+    answers = records(indexed_real / f"{name}.answers.jsonl")
     assert sorted(a["question"] for a in answers) == sorted([PLANES, SUEZ])
     planes = next(a for a in answers if a["question"] == PLANES)
     assert planes["abstained"] is False and "400 tons" in planes["answer"]
     assert_citations_valid(indexed_real, planes)
     assert next(a for a in answers if a["question"] == SUEZ)["abstained"] is True
+
+
+def test_question_files_of_one_name_and_different_types_get_their_own_default_outputs(indexed, run):
+    (indexed / "q.txt").write_text(f"{PLANES}\n")
+    (indexed / "q.csv").write_text(f"question\n{SUEZ}\n")
+    assert run("batch", "q.txt", "--mode", "extractive").exit_code == 0
+    second = run("batch", "q.csv", "--mode", "extractive")
+    assert second.exit_code == 0, second.output
+    assert [a["question"] for a in records(indexed / "q.txt.answers.jsonl")] == [PLANES]
+    assert [a["question"] for a in records(indexed / "q.csv.answers.jsonl")] == [SUEZ]
 
 
 def test_bad_rows_are_reported_with_their_lines_recorded_and_the_rest_runs(indexed, run):
@@ -55,6 +65,24 @@ def test_bad_rows_are_reported_with_their_lines_recorded_and_the_rest_runs(index
     answers = records(indexed / "out.jsonl")
     assert {a["line"]: bool(a.get("error")) for a in answers} == {1: False, 2: True, 3: True, 4: True, 5: True}
     assert "1 answered" in result.stdout and "0 failed, 4 bad rows" in result.stdout
+
+
+def test_a_csv_quote_left_open_is_a_bad_row_and_the_next_row_is_still_asked(indexed, run):
+    (indexed / "q.csv").write_text(f'id,question\na,"{PLANES}\nb,{SUEZ}\nc,"Who leads Kuwait?\nHis team"\n')
+    result = run("batch", "q.csv", "--mode", "extractive", "-o", "out.jsonl")
+    assert result.exit_code == 0
+    assert "q.csv:2: a quote opened on this line is never closed" in result.stderr.splitlines()
+    answers = {a["line"]: a for a in records(indexed / "out.jsonl")}
+    assert answers[2]["error"] and answers[3]["id"] == "b" and answers[3]["question"] == SUEZ
+    assert answers[4]["question"] == "Who leads Kuwait?\nHis team"  # a quoted question may span lines
+
+
+def test_a_question_that_is_not_text_says_so(indexed, run):
+    (indexed / "q.jsonl").write_text('{"id": "n", "question": 12345}\n{"id": "e", "question": " "}\n')
+    result = run("batch", "q.jsonl", "--mode", "extractive", "-o", "out.jsonl")
+    assert result.exit_code == 0
+    assert "q.jsonl:1: `question` must be text, not a number" in result.stderr.splitlines()
+    assert "q.jsonl:2: missing `question`" in result.stderr.splitlines()
 
 
 def test_a_question_too_long_fails_its_row_and_the_next_is_answered(indexed_real, run):
@@ -128,6 +156,17 @@ def test_resume_after_editing_or_moving_rows_matches_rows_by_content(indexed, ru
     assert all(first[q] == next(a["id"] for a in answers if a["question"] == q) for q in questions)
 
 
+@pytest.mark.parametrize("first, second", [("a1", "a1"), (4, "4")])
+def test_a_repeated_id_is_refused_up_front_naming_both_lines(indexed, run, first, second):
+    (indexed / "q.jsonl").write_text(json.dumps({"id": first, "question": PLANES}) + "\n"
+                                     + json.dumps({"id": "b", "question": "Who leads Kuwait?"}) + "\n"
+                                     + json.dumps({"id": second, "question": SUEZ}) + "\n")
+    result = run("batch", "q.jsonl", "--mode", "extractive")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.stderr.splitlines() == [f"error: q.jsonl:1 and q.jsonl:3 both have id {second}; each id must be unique"]
+    assert not (indexed / "q.jsonl.answers.jsonl").exists()
+
+
 @pytest.mark.parametrize("name, content, message", [
     ("missing.txt", None, "missing.txt: no such file"),
     ("q.pdf", b"%PDF", "unknown question file type .pdf"),
@@ -162,7 +201,7 @@ def test_parallel_workers_answer_each_question_once(indexed_real, run, fake_mode
                                                   for i in range(12)))
     result = run("batch", "q.jsonl", "--workers", "4")
     assert result.exit_code == 0, result.output
-    answers = records(indexed_real / "q.answers.jsonl")
+    answers = records(indexed_real / "q.jsonl.answers.jsonl")
     assert sorted(int(a["id"]) for a in answers) == list(range(12))
     assert all("400 tons" in a["answer"] for a in answers)
 

@@ -51,7 +51,9 @@ def test_find_files_recurses_reports_missing_and_survives_symlink_loops(tmp_path
     assert {(Path(p.path).name, p.reason) for p in found.problems} == {
         ("missing.txt", "no such file or folder"), ("skip.png", "not a .markdown, .md, .txt file")}
     assert found.notes == [f"not followed: {tmp_path / 'deep' / 'er' / 'loop'} links to a folder already being "
-                           f"indexed ({(tmp_path / 'deep').resolve()})"]
+                           f"indexed ({(tmp_path / 'deep').resolve()})",
+                           f"skipped 1 file in {tmp_path / 'deep'} of types not read (1 .png); ingest reads "
+                           ".markdown, .md, .txt"]
 
 
 def test_links_outside_the_folder_are_followed_only_when_asked_and_each_is_said(tmp_path):
@@ -76,3 +78,32 @@ def test_links_outside_the_folder_are_followed_only_when_asked_and_each_is_said(
     assert sorted(f.source for f in followed.files) == sorted(
         [str(corpus / "inside.txt"), str(corpus / "link.txt"), str(corpus / "folder" / "other.txt")])
     assert f"followed: {corpus / 'link.txt'} -> {(outside / 'secret.txt').resolve()}" in followed.notes
+
+
+SWEDISH = ("Åsa Öberg leder hamnprojektet i Malmö sedan våren 2019.\n"
+           "Hon började arbeta där efter flera år på kommunen i Göteborg.\n")
+WESTERN_1252 = {
+    "sv": SWEDISH,
+    "de": "Jürgen Müller wohnt in Köln und fährt jeden Tag mit dem Fahrrad über die Brücke zur Arbeit.\n",
+    "fr": "Le café est très agréable, à côté de l'église. Où êtes-vous allés cet été ? Ça dépend.\n",
+    "es": "¿Dónde está la estación? El señor Muñoz llegó a las 9 y pagó £5 por el café.\n",
+    "da": "Søren Kierkegaard blev født i København, og hans bøger læses stadig på mange sprog.\n",
+    "en": "He said \u201chello\u201d \u2014 and then left\u2026 The ticket cost \u20ac5.\n",
+}
+CENTRAL_1250 = {
+    "cs": "Řidič autobusu přijel do Brna v pět hodin ráno. Cestující byli spokojeni s čistotou vozu.\n",
+    "pl": "Zażółć gęślą jaźń. Łódź jest dużym miastem w środkowej Polsce, a Kraków leży na południu.\n",
+    "hu": "Árvíztűrő tükörfúrógép. A magyar nyelv gyönyörű és különleges, mondta Kovács Ödön.\n",
+}
+
+
+@pytest.mark.parametrize("language", sorted(WESTERN_1252))
+def test_a_windows_1252_text_is_read_as_windows_1252(tmp_path, language):
+    (tmp_path / "w.txt").write_bytes(WESTERN_1252[language].encode("cp1252"))
+    assert text_of(tmp_path / "w.txt") == WESTERN_1252[language]
+
+
+@pytest.mark.parametrize("language", sorted(CENTRAL_1250))
+def test_a_windows_1250_text_is_still_read_as_windows_1250(tmp_path, language):
+    (tmp_path / "c.txt").write_bytes(CENTRAL_1250[language].encode("cp1250"))
+    assert text_of(tmp_path / "c.txt") == CENTRAL_1250[language]

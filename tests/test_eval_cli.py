@@ -66,6 +66,18 @@ def test_a_suite_runs_in_its_own_store_and_reports_every_metric(workdir, run, su
         assert stat.S_IMODE(written.stat().st_mode) & 0o077 == 0, written
 
 
+def test_a_suite_store_holds_exactly_the_corpus_the_suite_names_now(workdir, run, run_json, suite):
+    (workdir / "other").mkdir()
+    (workdir / "other" / "saudi.txt").write_text((workdir / "seeds" / "000_20c881c048cd9072.txt").read_text())
+    suite.write_text(SUITE.replace("corpus: [seeds]", "corpus: [other]"))  # the planes answer is in seeds/ only
+    result = run("eval", suite, "--mode", "extractive", "--report", "r.json")
+    assert "Indexed: 1 added, 0 updated, 0 unchanged, 5 removed" in result.stderr
+    planes = next(c for c in json.loads((workdir / "r.json").read_text())["cases"] if c["id"] == "planes")
+    assert not planes["correct"] and "400 tons" not in planes["answer"]
+    held = run_json("status", "--store", workdir / ".assistant" / "eval" / "mini")
+    assert [f["source"] for f in held["files"]] == ["other/saudi.txt"]
+
+
 def test_a_missed_threshold_exits_1_and_compare_shows_the_change(workdir, run, suite):
     assert run("eval", suite, "--mode", "extractive", "--report", "old.json").exit_code == 0
     old = json.loads((workdir / "old.json").read_text())
@@ -137,6 +149,17 @@ def test_an_invalid_suite_exits_2_naming_the_line(workdir, run, suite, text, mes
     result = run("eval", suite)
     assert result.exit_code == 2
     assert message in result.stderr and "Traceback" not in result.output
+
+
+def test_a_corpus_with_nothing_readable_is_a_json_error_with_json(workdir, run, suite):
+    (workdir / "blank").mkdir()
+    (workdir / "blank" / "empty.txt").write_text("")
+    suite.write_text(SUITE.replace("corpus: [seeds]", "corpus: [blank]"))
+    result = run("eval", suite, "--json")
+    assert result.exit_code == 2
+    message = "the suite's corpus (blank) holds no readable documents"
+    assert json.loads(result.stdout) == {"error": message, "code": 2}
+    assert f"error: {message}" in result.stderr.splitlines()
 
 
 def test_outputs_and_reports_are_checked_before_the_suite_runs(workdir, run, suite, models):

@@ -75,11 +75,11 @@ def test_nothing_ingestible_exits_non_zero(workdir, run):
 
 
 def test_the_file_size_limit_is_a_setting(workdir, run, monkeypatch):
-    (workdir / "big.txt").write_text("The harbour budget grew again this year, said the mayor. " * 40)
-    monkeypatch.setenv("ASSISTANT_INGEST__MAX_FILE_MB", "0.001")
+    (workdir / "big.txt").write_text("The harbour budget grew again this year, said the mayor.\n" * 12_500)
+    monkeypatch.setenv("ASSISTANT_INGEST__MAX_FILE_MB", "0.5")
     result = run("ingest", "big.txt")
     assert result.exit_code == 1
-    assert "skipped big.txt: too large (0 MB; the limit is 0 MB, setting ingest.max_file_mb)" in result.stderr
+    assert "skipped big.txt: too large (0.713 MB; the limit is 0.5 MB, setting ingest.max_file_mb)" in result.stderr
 
 
 def test_every_file_the_store_writes_is_private_to_the_user(indexed, run):
@@ -169,9 +169,20 @@ def test_changing_the_chunk_size_rechunks_on_the_next_ingest_and_reads_say_so_un
     monkeypatch.setenv("ASSISTANT_CHUNKING__CHUNK_CHARS", "400")
     stale = run("search", "Gaza")
     assert stale.exit_code == 1
-    assert "chunked with other settings or rules" in stale.stderr and "run `assistant ingest`" in stale.stderr
+    assert "chunked with other settings or rules" in stale.stderr
     again = run_json("ingest")
     assert len(again["updated"]) == 5 and status(run_json)["chunks"] > chunks
+    assert run("search", "Gaza").exit_code == 0
+
+
+def test_the_command_the_changed_chunking_message_names_works_outside_the_checkout(workdir, run, run_json,
+                                                                                  monkeypatch):
+    (workdir / "seeds").rename(workdir / "articles")
+    assert run("ingest", "articles").exit_code == 0
+    monkeypatch.setenv("ASSISTANT_CHUNKING__CHUNK_CHARS", "400")
+    stale = run("search", "Gaza")
+    assert stale.exit_code == 1 and "run `assistant ingest --rebuild` to re-chunk them" in stale.stderr
+    assert len(run_json("ingest", "--rebuild")["added"]) == 5
     assert run("search", "Gaza").exit_code == 0
 
 
@@ -206,3 +217,49 @@ def test_control_characters_in_file_names_are_shown_escaped(workdir, run, name):
     shown = run("status").stdout
     assert "\x1b" not in shown and "\x07" not in shown
     assert "\\x1b" in shown
+
+
+def test_a_windows_1252_file_keeps_its_names_and_answers_about_them(workdir, run, run_json, models):
+    models.real = True
+    (workdir / "notes").mkdir()
+    (workdir / "notes" / "harbour.txt").write_bytes(
+        ("Malmö harbour project\n\nÅsa Öberg has led the harbour project in Malmö since the spring of 2019.\n"
+         "Before that she worked for the city of Göteborg for eleven years.\n").encode("cp1252"))
+    assert run("ingest", "notes").exit_code == 0
+    answer = run_json("ask", "Who has led the harbour project in Malmö since 2019?", "--mode", "extractive")
+    assert not answer["abstained"] and "Åsa Öberg" in answer["answer"]
+
+
+def test_a_rebuild_reads_again_every_file_the_store_holds_and_counts_what_it_removed(workdir, run, run_json):
+    names = sorted(p.name for p in (workdir / "seeds").iterdir())
+    for folder, chosen in (("a", names[:2]), ("b", names[2:])):
+        (workdir / folder).mkdir()
+        for name in chosen:
+            shutil.move(workdir / "seeds" / name, workdir / folder / name)
+    shutil.rmtree(workdir / "seeds")  # outside the checkout: no seeds/ to fall back on
+    assert len(run_json("ingest", "a", "b")["added"]) == 5
+
+    rebuilt = run_json("ingest", "b", "--rebuild")  # what the store holds, and b
+    assert rebuilt["removed"] == [] and sorted(rebuilt["added"]) == sorted(
+        [f"a/{n}" for n in names[:2]] + [f"b/{n}" for n in names[2:]])
+    assert status(run_json)["documents"] == 5
+
+    (workdir / "b" / names[2]).unlink()
+    again = run("ingest", "--rebuild")
+    assert again.exit_code == 0, again.output
+    assert "4 added, 0 updated, 0 unchanged, 1 removed" in again.stdout
+    assert {f["source"] for f in status(run_json)["files"]} == {f"a/{n}" for n in names[:2]} | {
+        f"b/{n}" for n in names[3:]}
+
+
+def test_files_of_a_type_not_read_are_counted_in_one_line(workdir, run):
+    (workdir / "mixed").mkdir()
+    (workdir / "mixed" / "good.md").write_text("# Notes\n\nKuwait and Russia discussed tourism between Moscow and Kuwait.\n")
+    (workdir / "mixed" / "table.csv").write_text("a,b\n1,2\n")
+    (workdir / "mixed" / "more.csv").write_text("a,b\n3,4\n")
+    (workdir / "mixed" / "sheet.xlsx").write_bytes(b"PK\x03\x04")
+    result = run("ingest", "mixed")
+    assert result.exit_code == 0 and "1 added" in result.stdout
+    skipped = [line for line in result.stderr.splitlines() if "not read" in line]
+    assert skipped == ["skipped 3 files in mixed of types not read (2 .csv, 1 .xlsx); ingest reads "
+                       ".docx, .htm, .html, .markdown, .md, .pdf, .txt"]

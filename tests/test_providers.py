@@ -329,3 +329,12 @@ def test_config_shows_what_it_can_when_the_file_names_unknown_settings(workdir, 
     assert shown["settings"]["max_tokens"]["value"] == 99 and shown["settings"]["grounding.min_overlap"]["value"] == 0.5
     assert shown["problems"] == ["assistant.toml:1: unknown setting top_kk (did you mean top_k?)",
                                  "assistant.toml:4: unknown setting grounding.min_overlapp (did you mean min_overlap?)"]
+
+
+def test_a_group_given_a_plain_value_is_one_line_naming_file_and_line(workdir, run):
+    (workdir / "assistant.toml").write_text("top_k = 3\ngrounding = 5\n")
+    expected = "error: assistant.toml:2: grounding is a group of settings and must be a [grounding] table"
+    for command in ("config", "status"):
+        result = run(command)
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert result.stderr.splitlines() == [expected]

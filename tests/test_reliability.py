@@ -142,12 +142,17 @@ def test_a_damaged_store_says_so_and_rebuild_repairs_it(indexed, run, run_json):
         db.execute("UPDATE meta SET value = '99' WHERE key = 'format_version'")
     newer = run("search", "Gaza")
     assert newer.exit_code == 1 and "newer version" in newer.stderr and "--rebuild" in newer.stderr
+    rebuilt = run_json("ingest", "--rebuild")  # the documents it held are still listed: read again
+    assert len(rebuilt["added"]) == 5 and rebuilt["removed"] == []
     index.write_bytes(b"this is not a database")
     broken = run("status")
-    assert broken.exit_code == 1 and "--rebuild" in broken.stderr and "Traceback" not in broken.output
+    assert broken.exit_code == 1 and "Traceback" not in broken.output
+    assert "run `assistant ingest --rebuild PATH ...` naming the folders it held" in broken.stderr
     shutil.rmtree(indexed / ".assistant" / "chroma")
     forget_clients()
-    rebuilt = run("ingest", "--rebuild")
+    unknown = run("ingest", "--rebuild")
+    assert unknown.exit_code == 2 and "cannot be read, so what it held is unknown" in unknown.stderr
+    rebuilt = run("ingest", "--rebuild", "seeds")
     assert rebuilt.exit_code == 0, rebuilt.output
     assert run_json("status")["documents"] == 5
 

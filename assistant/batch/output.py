@@ -190,5 +190,6 @@ def _same_file(output: Path, questions: Path) -> bool:
 
 
 def default_output(questions: Path) -> Path:
-    """questions.jsonl → questions.answers.jsonl, next to the input."""
-    return questions.with_name(f"{questions.stem}.answers.jsonl")
+    """questions.jsonl → questions.jsonl.answers.jsonl, next to the input: the input's suffix stays in the name, so
+    q.txt and q.csv in one folder do not share an output."""
+    return questions.with_name(f"{questions.name}.answers.jsonl")

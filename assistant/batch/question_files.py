@@ -24,6 +24,12 @@ class QuestionFileError(UserError):
     """The file cannot be read at all (missing, binary, unknown format)."""
 
 
+class RepeatedIds(QuestionFileError):
+    """Two rows share an id: resuming would take one for the other, so nothing runs."""
+
+    code = 2
+
+
 class Question(BaseModel):
     line: int  # 1-based line (or item number for .json/.yaml) in the input, when it was read
     question: str
@@ -79,7 +85,27 @@ def read_questions(path: Path) -> list[Row]:
     if reader is None:
         raise QuestionFileError(f"{path}: unknown question file type {suffix or '(none)'}; "
                                 "use .txt, .jsonl, .json, .csv or .yaml")
-    return _number_repeats(reader(_text(path)))
+    rows = reader(_text(path))
+    _refuse_repeated_ids(path, rows)
+    return _number_repeats(rows)
+
+
+def _refuse_repeated_ids(path: Path, rows: list[Row]) -> None:
+    """An id names one row: 4 and "4" are the same id, since the output holds ids as text."""
+    lines: dict[str, list[int]] = {}
+    for row in rows:
+        if row.id is not None:
+            lines.setdefault(row.id, []).append(row.line)
+    repeats = [(given, found) for given, found in lines.items() if len(found) > 1]
+    if repeats:
+        raise RepeatedIds("; ".join(_repeat(path, given, found) for given, found in repeats)
+                          + "; each id must be unique")
+
+
+def _repeat(path: Path, given: str, lines: list[int]) -> str:
+    places = [f"{path}:{line}" for line in lines]
+    both = "both" if len(places) == 2 else "all"
+    return f"{', '.join(places[:-1])} and {places[-1]} {both} have id {given}"
 
 
 def _text(path: Path) -> str:
@@ -107,7 +133,9 @@ def from_record(line: int, record) -> Row:
     given_id = record.get("id")
     given_id = None if given_id is None else str(given_id)
     question = record.get("question")
-    if not isinstance(question, str) or not question.strip():
+    if question is not None and not isinstance(question, str):
+        return BadRow(line=line, id=given_id, text=text, error=f"`question` must be text, not {_kind(question)}")
+    if not question or not question.strip():
         return BadRow(line=line, id=given_id, text=text, error="missing `question`")
     filters: dict[str, str | None] = {key: str(record[key]) for key in FILTER_KEYS if record.get(key) not in (None, "")}
     for key in ("since", "until"):
@@ -116,6 +144,14 @@ def from_record(line: int, record) -> Row:
             if filters[key] is None:
                 return BadRow(line=line, id=given_id, text=text, error=f"`{key}` is not a date like 2023-12-07")
     return Question(line=line, question=question.strip(), id=given_id, **filters)
+
+
+def _kind(value) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    return "a list" if isinstance(value, list) else "an object" if isinstance(value, dict) else type(value).__name__
 
 
 def _txt(text: str) -> list[Row]:
@@ -170,13 +206,33 @@ def _csv(text: str) -> list[Row]:
     header = [name.strip().lower() for name in next(reader, [])]
     if "question" not in header:
         raise QuestionFileError("a CSV question file needs a `question` column")
+    lines = text.split("\n")
     rows: list[Row] = []
-    previous = reader.line_num
-    for cells in reader:
-        number, previous = previous + 1, reader.line_num  # where the row starts: quoted cells may span lines
-        if not any(cell.strip() for cell in cells):
-            rows.append(BadRow(line=number, error="empty line"))
-            continue
-        record = {name: cell.strip() for name, cell in zip(header, cells) if name and cell.strip()}
-        rows.append(from_record(number, record))
+    start: int | None = 1  # the line the rows read next start after
+    while start is not None:
+        start = _csv_rows(lines, start, header, rows)
     return rows
+
+
+def _csv_rows(lines: list[str], start: int, header: list[str], rows: list[Row]) -> int | None:
+    """Read rows after line `start` into `rows`. A row that is not valid CSV (a quote left open would swallow
+    every row after it) becomes a bad row, and the line after the one it starts on is returned to read on from."""
+    reader = csv.reader(io.StringIO("\n".join(lines[start:])), strict=True)
+    previous = 0
+    try:
+        for cells in reader:
+            number, previous = start + previous + 1, reader.line_num  # quoted cells may span lines
+            rows.append(_csv_row(number, header, cells))
+    except csv.Error as error:
+        number = start + previous + 1
+        reason = ("a quote opened on this line is never closed" if start + reader.line_num > number
+                  else f"not valid CSV ({error})")
+        rows.append(BadRow(line=number, text=lines[number - 1], error=reason))
+        return number
+    return None
+
+
+def _csv_row(number: int, header: list[str], cells: list[str]) -> Row:
+    if not any(cell.strip() for cell in cells):
+        return BadRow(line=number, error="empty line")
+    return from_record(number, {name: cell.strip() for name, cell in zip(header, cells) if name and cell.strip()})

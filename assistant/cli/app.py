@@ -16,7 +16,7 @@ import typer
 from typer.core import TyperGroup
 
 from assistant import __version__
-from assistant.errors import UserError
+from assistant.errors import UsageError, UserError
 from assistant.types import MODES
 
 if TYPE_CHECKING:
@@ -155,7 +155,7 @@ def ready(assistant: Assistant) -> Assistant:
     report = assistant.ingest([DEFAULT_CORPUS], progress=render.progress_bar(err()))
     err().print(render.ingest_summary(report))
     if assistant.is_empty():
-        fail(f"nothing in {DEFAULT_CORPUS}/ could be indexed; run: assistant ingest PATH")
+        raise UserError(f"nothing in {DEFAULT_CORPUS}/ could be indexed; run: assistant ingest PATH")
     return assistant
 
 
@@ -169,9 +169,10 @@ def _not_blank(value: str, name: str) -> str:
 def ingest(
     ctx: typer.Context,
     paths: Annotated[list[Path] | None, typer.Argument(
-        help="Files or folders (.txt, .md, .pdf, .html, .docx); default seeds/.")] = None,
+        help="Files or folders (.txt, .md, .pdf, .html, .docx); default seeds/ (with --rebuild: none).")] = None,
     rebuild: Annotated[bool, typer.Option(
-        "--rebuild", help="Index everything again, beside the old index; swap only when complete.")] = False,
+        "--rebuild", help="Index every file the store holds (and PATH) again, beside the old index; swap only "
+                          "when complete.")] = False,
     follow_links: Annotated[bool, typer.Option(
         "--follow-links", help="Also follow symbolic links that lead outside the folders given.")] = False,
     store: StoreOption = None,
@@ -185,8 +186,8 @@ def ingest(
     from assistant.cli import render
 
     assistant = engine(ctx, store, chroma_url)
-    report = assistant.ingest(paths or [DEFAULT_CORPUS], rebuild=rebuild, follow_links=follow_links,
-                              progress=None if as_json else render.progress_bar(err()))
+    report = assistant.ingest(paths or ([] if rebuild else [DEFAULT_CORPUS]), rebuild=rebuild,
+                              follow_links=follow_links, progress=None if as_json else render.progress_bar(err()))
     for problem in report.problems:
         say(f"skipped {problem.path}: {problem.reason}")
     for note in report.notes:
@@ -319,7 +320,7 @@ def eval_suite(
     if ingested is not None:
         err().print(render.ingest_summary(ingested))
         if not ingested.usable:
-            fail(f"the suite's corpus ({', '.join(loaded.corpus)}) holds no readable documents", code=2)
+            raise UsageError(f"the suite's corpus ({', '.join(loaded.corpus)}) holds no readable documents")
     result = ready(target).evaluate(loaded, mode, judge, progress=render.progress_bar(err(), "cases"))
     result.thresholds, result.missed = bounds, gate(result, bounds)
     _write_reports(result, report, html)

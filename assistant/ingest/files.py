@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.errors import UnreadableFile
+from assistant.ingest.code_pages import choose
 from assistant.types import Problem
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
@@ -42,8 +44,11 @@ def find_files(paths: list[Path], suffixes: frozenset[str] = TEXT_SUFFIXES, foll
     roots = [given.resolve() for given in paths if given.is_dir()]
     for given in paths:
         if given.is_dir():
-            for path in _walk(given, Walk(roots, suffixes, follow_links, found.notes)):
+            walk = Walk(roots, suffixes, follow_links, found.notes)
+            for path in _walk(given, walk):
                 _add(seen, path)
+            if walk.not_read:
+                found.notes.append(_not_read(given, walk.not_read, suffixes))
         elif given.is_file():
             if given.suffix.lower() not in suffixes:
                 found.problems.append(Problem(path=str(given), reason=f"not a {_kinds(suffixes)} file"))
@@ -55,6 +60,13 @@ def find_files(paths: list[Path], suffixes: frozenset[str] = TEXT_SUFFIXES, foll
             found.problems.append(Problem(path=str(given), reason="no such file or folder"))
     found.files = sorted(seen.values(), key=lambda f: f.source)
     return found
+
+
+def _not_read(folder: Path, counts: Counter[str], suffixes: frozenset[str]) -> str:
+    kinds = ", ".join(f"{n} {suffix}" for suffix, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+    files = "file" if counts.total() == 1 else "files"
+    return (f"skipped {counts.total()} {files} in {folder} of types not read ({kinds}); ingest reads "
+            f"{_kinds(suffixes)}")
 
 
 def _kinds(suffixes: frozenset[str]) -> str:
@@ -78,6 +90,10 @@ class Walk:
     follow_links: bool
     notes: list[str]
     visited: set[Path] = field(default_factory=set)
+    not_read: Counter[str] = field(default_factory=Counter)  # files skipped for their type, by suffix
+
+    def skip(self, path: Path) -> None:
+        self.not_read[path.suffix.lower() or "(no suffix)"] += 1
 
 
 def _walk(folder: Path, walk: Walk) -> Iterator[Path]:
@@ -98,8 +114,11 @@ def _walk(folder: Path, walk: Walk) -> Iterator[Path]:
             yield from _link(path, walk)
         elif entry.is_dir():
             yield from _walk(path, walk)
-        elif entry.is_file() and path.suffix.lower() in walk.suffixes:
-            yield path
+        elif entry.is_file():
+            if path.suffix.lower() in walk.suffixes:
+                yield path
+            else:
+                walk.skip(path)
 
 
 def _link(path: Path, walk: Walk) -> Iterator[Path]:
@@ -108,6 +127,7 @@ def _link(path: Path, walk: Walk) -> Iterator[Path]:
         walk.notes.append(f"not followed: {path} is a broken link")
         return
     if target.is_file() and path.suffix.lower() not in walk.suffixes:
+        walk.skip(path)
         return
     inside = _inside(target, walk.roots)
     if not inside and not walk.follow_links:
@@ -131,7 +151,7 @@ def read_bytes(file: SourceFile, limit_bytes: int) -> RawFile:
     try:
         size = file.path.stat().st_size
         if size > limit_bytes:
-            raise UnreadableFile(f"too large ({size / 1e6:.0f} MB; the limit is {limit_bytes / 1e6:.0f} MB, "
+            raise UnreadableFile(f"too large ({_megabytes(size)}; the limit is {_megabytes(limit_bytes)}, "
                                  f"setting ingest.max_file_mb)")
         data = file.path.read_bytes()
     except OSError as error:
@@ -139,9 +159,15 @@ def read_bytes(file: SourceFile, limit_bytes: int) -> RawFile:
     return RawFile(file=file, data=data, content_hash=hashlib.sha256(data).hexdigest())
 
 
+def _megabytes(size: int) -> str:
+    """Three significant digits: a limit of 0.5 MB is not shown as 0 MB."""
+    return f"{size / 1e6:.3g} MB"
+
+
 def decode(data: bytes) -> str:
-    """UTF-8 first; otherwise the encoding charset-normalizer is confident of; never binary. Deterministic: the
-    same bytes give the same text, so a citation's lines can be read back as they were indexed."""
+    """UTF-8 first; otherwise the encoding charset-normalizer is confident of, or Windows-1252 when that reads as
+    well (code_pages.py); never binary. Deterministic: the same bytes give the same text, so a citation's lines
+    can be read back as they were indexed."""
     if b"\x00" in data[:8192] and not _is_utf16(data):
         raise UnreadableFile("binary file, not text")
     try:
@@ -152,7 +178,8 @@ def decode(data: bytes) -> str:
         best = from_bytes(data).best()
         if best is None:
             raise UnreadableFile("not valid UTF-8, and its encoding could not be detected") from None
-        text = str(best)
+        encoding = choose(data, best.encoding)
+        text = str(best) if encoding == best.encoding else data.decode(encoding)
     if _looks_binary(text):
         raise UnreadableFile("binary file, not text")
     # Editors count lines by \n; normalise old Mac and Windows endings so our numbers match theirs.

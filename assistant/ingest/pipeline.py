@@ -45,12 +45,13 @@ class Pipeline:
 
 
 def ingest(store: Store, embed: Callable[[list[str]], list[list[float]]], paths: list[Path], pipeline: Pipeline,
-           follow_links: bool = False, progress: Progress | None = None) -> IngestReport:
-    """Make the store match the files under `paths`; the store's lock must be held by the caller."""
+           follow_links: bool = False, progress: Progress | None = None, exact: bool = False) -> IngestReport:
+    """Make the store match the files under `paths`; the store's lock must be held by the caller. Documents whose
+    files are gone are removed; with `exact`, so are those not under `paths` (the store holds `paths` alone)."""
     started = time.perf_counter()
     found = find_files(paths, frozenset(extract.SUFFIXES), follow_links)
     report = IngestReport(problems=found.problems, notes=found.notes)
-    report.removed = _remove_missing(store)
+    report.removed = _remove(store, {str(file.path) for file in found.files} if exact else None)
     batch: list[Prepared] = []
     for done, file in enumerate(found.files, start=1):
         if prepared := _prepare_file(store, file, pipeline, report):
@@ -152,10 +153,11 @@ def _span_table(sentences: list[Span]) -> list[list]:
     return table
 
 
-def _remove_missing(store: Store) -> list[str]:
+def _remove(store: Store, keep: set[str] | None) -> list[str]:
+    """Remove the documents whose files are gone, and, when `keep` is given, those whose paths are not in it."""
     removed = []
     for document in store.documents():
-        if not Path(document.path).is_file():
+        if not Path(document.path).is_file() or (keep is not None and document.path not in keep):
             store.remove_document(document.path)
             removed.append(document.source)
     return removed

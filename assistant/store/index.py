@@ -10,6 +10,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -92,9 +93,23 @@ def _chunk(row: tuple) -> StoredChunk:
                        frozenset(words.split()))
 
 
+def held_files(folder: Path) -> list[tuple[str, str]] | None:
+    """Each document's (source, path) as the index records them, read without opening the store (a newer format
+    or a missing vector index would refuse): what a rebuild reads again. None when the index cannot be read."""
+    index = folder / "index.sqlite"
+    if not index.is_file():
+        return []
+    try:
+        with closing(sqlite3.connect(f"{index.resolve().as_uri()}?mode=ro", uri=True)) as db:
+            return db.execute("SELECT source, path FROM documents ORDER BY source").fetchall()
+    except sqlite3.DatabaseError:
+        return None
+
+
 def _damaged(folder: Path, error: Exception) -> StoreError:
-    return StoreError(f"the store at {folder} is damaged ({' '.join(str(error).split())[:120]}); "
-                      f"run `assistant ingest --rebuild`")
+    rebuild = ("`assistant ingest --rebuild`" if held_files(folder) is not None else
+               "`assistant ingest --rebuild PATH ...` naming the folders it held (its list of documents is unreadable)")
+    return StoreError(f"the store at {folder} is damaged ({' '.join(str(error).split())[:120]}); run {rebuild}")
 
 
 class Store:
