@@ -18,7 +18,7 @@ from pathlib import Path
 from assistant.batch.output import open_output
 from assistant.batch.question_files import Question
 from assistant.batch.run import run_batch
-from assistant.cli.app import render
+from assistant.cli import render
 from assistant.config import load_settings
 from assistant.engine import Assistant
 from assistant.evaluation.suite import load_suite

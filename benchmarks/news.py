@@ -336,7 +336,7 @@ def _check_build(out: Path, year: int, repo: Path | None, weeks: str | None) -> 
 
 def _ask_all(args, out: Path, rows: list[dict], settings: list[str]) -> dict[str, tuple[dict, list[dict]]]:
     """Ask every question in every mode and setting: setting -> (mode -> outcomes, records of the first mode)."""
-    from assistant.cli.app import render as rendering
+    from assistant.cli import render as rendering
     from assistant.config import load_settings
     from assistant.engine import Assistant
 

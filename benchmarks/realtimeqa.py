@@ -743,13 +743,13 @@ def assistant_chunks(dataset: Dataset, doc_ids: set[str]) -> tuple[int, int]:
     """(chunks, characters embedded) as the assistant's own cleaner and chunker cut the corpus files."""
     from assistant.ingest.chunking import chunk_spans
     from assistant.ingest.cleaning import content_mask, describe
-    from assistant.ingest.pipeline import CHUNK_CHARS
+    from assistant.config import ChunkingSettings
     chunks = embedded = 0
     for doc_id in doc_ids:
         lines = corpus_text(dataset.documents[doc_id]).split("\n")
         keep = content_mask(lines)
         title = describe(lines, keep).title or ""
-        for spans in chunk_spans(lines, keep, CHUNK_CHARS):
+        for spans in chunk_spans(lines, keep, ChunkingSettings().chunk_chars):
             chunks += 1
             embedded += len(title) + 1 + sum(len(s.text) + 1 for s in spans)
     return chunks, embedded
