@@ -741,9 +741,9 @@ def week_rows(dataset: Dataset) -> list[dict]:
 
 def assistant_chunks(dataset: Dataset, doc_ids: set[str]) -> tuple[int, int]:
     """(chunks, characters embedded) as the assistant's own cleaner and chunker cut the corpus files."""
+    from assistant.config import ChunkingSettings
     from assistant.ingest.chunking import chunk_spans
     from assistant.ingest.cleaning import content_mask, describe
-    from assistant.config import ChunkingSettings
     chunks = embedded = 0
     for doc_id in doc_ids:
         lines = corpus_text(dataset.documents[doc_id]).split("\n")
