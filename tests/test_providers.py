@@ -12,6 +12,8 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from assistant.providers.llamacpp_worker import default_gguf
 from tests.conftest import assert_citations_valid
@@ -338,3 +340,26 @@ def test_a_group_given_a_plain_value_is_one_line_naming_file_and_line(workdir, r
         result = run(command)
         assert result.exit_code == 1 and "Traceback" not in result.output
         assert result.stderr.splitlines() == [expected]
+
+
+bodies = st.one_of(
+    st.binary(max_size=200),
+    st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+                 lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+                     st.sampled_from(["choices", "message", "content", "data", "embedding", "id", "object"]),
+                     inner, max_size=4), max_leaves=10))
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=bodies)
+def test_any_body_a_server_answers_200_with_is_one_line_or_an_answer(indexed_real, run, openai_env, body):
+    server = JsonServer(lambda _: (200, body))
+    try:
+        openai_env(server.url, ASSISTANT_MAX_RETRIES="0")
+        result = run("ask", QUESTION)
+    finally:
+        server.close()
+    assert "Traceback" not in result.output
+    assert not any(ord(c) < 32 and c not in "\n\t" for c in result.output)
+    if result.exit_code:
+        assert len([line for line in result.stderr.splitlines() if line.strip()]) == 1

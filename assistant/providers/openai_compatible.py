@@ -3,7 +3,6 @@ with every failure of the server turned into one line for people (a ProviderErro
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -13,8 +12,9 @@ from langchain_openai import ChatOpenAI, OpenAIEmbeddings
 
 from assistant.errors import ProviderError
 
-# What a server that answers 200 with a body that is not an OpenAI response makes the client raise while reading it.
-MALFORMED = (json.JSONDecodeError, TypeError, KeyError, AttributeError, IndexError)
+# What a server that answers 200 with a body that is not an OpenAI response makes the client raise while reading it
+# (JSONDecodeError and UnicodeDecodeError are ValueErrors; langchain raises ValueError for a JSON null).
+MALFORMED = (ValueError, TypeError, KeyError, AttributeError, IndexError)
 
 
 def failure_message(error: openai.OpenAIError) -> str:
