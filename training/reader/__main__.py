@@ -1,0 +1,89 @@
+"""python -m training.reader {verify-base,build-data,train,evaluate,export,latency} ... (see training/README.md)"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+# Two threads at most: the machine is shared (set before numpy / torch / onnxruntime load).
+for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+    os.environ.setdefault(var, "2")
+
+from .common import ALLOWED_YEARS, CACHE, DEFAULT_REPO
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m training.reader", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("verify-base", help="check the dequantized encoder against the int8 ONNX it came from")
+
+    p = sub.add_parser("build-data", help="labelled passages from RealTimeQA 2022 + 2023 (2023 dev weeks apart)")
+    p.add_argument("--repo", type=Path, default=DEFAULT_REPO, help="bare git dir of realtimeqa/realtimeqa_public")
+    p.add_argument("--out", type=Path, default=CACHE / "data")
+    p.add_argument("--years", type=int, nargs="+", default=list(ALLOWED_YEARS))
+    p.add_argument("--limit-weeks", type=int, default=None, help="only the first N weeks of each year (a smoke run)")
+
+    p = sub.add_parser("train", help="fine-tune (resumes from RUN/last.pt when it exists)")
+    p.add_argument("--data", type=Path, default=CACHE / "data")
+    p.add_argument("--run", type=Path, default=CACHE / "run", help="checkpoints, log, metrics")
+    p.add_argument("--epochs", type=float, default=2.0)
+    p.add_argument("--batch", type=int, default=16)
+    p.add_argument("--lr", type=float, default=5e-5)
+    p.add_argument("--head-lr", type=float, default=5e-4)
+    p.add_argument("--max-train", type=int, default=None, help="use at most N training passages (seeded sample)")
+    p.add_argument("--max-dev-questions", type=int, default=None, help="evaluate on at most N dev questions")
+    p.add_argument("--eval-every", type=int, default=0, help="steps between dev evaluations (0: each epoch end)")
+    p.add_argument("--checkpoint-minutes", type=float, default=10.0)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--train-embeddings", action="store_true", help="also train the word embeddings (frozen by default)")
+    p.add_argument("--cloze", type=Path, default=None,
+                   help="extra labelled passages to mix into training (train.jsonl format, e.g. synthetic cloze "
+                        "questions; no builder for them exists yet)")
+
+    p = sub.add_parser("evaluate", help="dev figures of a checkpoint beside the no-model baselines")
+    p.add_argument("--data", type=Path, default=CACHE / "data")
+    p.add_argument("--run", type=Path, default=CACHE / "run")
+    p.add_argument("--checkpoint", default="best.pt")
+    p.add_argument("--max-dev-questions", type=int, default=None)
+
+    p = sub.add_parser("export", help="float ONNX -> int8 ONNX, checked against the float model on dev")
+    p.add_argument("--data", type=Path, default=CACHE / "data")
+    p.add_argument("--run", type=Path, default=CACHE / "run")
+    p.add_argument("--checkpoint", default="best.pt")
+    p.add_argument("--out", type=Path, default=None, help="default RUN/export")
+    p.add_argument("--max-dev-questions", type=int, default=None)
+
+    p = sub.add_parser("latency", help="per-question latency of an ONNX reader with onnxruntime")
+    p.add_argument("model", type=Path)
+    p.add_argument("--data", type=Path, default=CACHE / "data")
+    p.add_argument("--passages", type=int, default=16)
+    p.add_argument("--threads", type=int, default=2)
+
+    args = parser.parse_args(argv)
+    if args.command == "verify-base":
+        import torch
+        torch.set_num_threads(2)
+        from .model import verify_base
+        print(f"max abs difference vs the ONNX last_hidden_state: {verify_base():.2e}")
+    elif args.command == "build-data":
+        from .data import build
+        build(args.repo, args.out, tuple(args.years), args.limit_weeks)
+    elif args.command == "train":
+        from .train import train
+        train(args)
+    elif args.command == "evaluate":
+        from .train import evaluate_checkpoint
+        evaluate_checkpoint(args)
+    elif args.command == "export":
+        from .export import export
+        export(args)
+    elif args.command == "latency":
+        from .export import latency_command
+        latency_command(args)
+
+
+if __name__ == "__main__":
+    main()

