@@ -85,3 +85,15 @@ def test_documents_that_disagree_on_the_asked_figure_are_reported_as_a_conflict(
 ])
 def test_near_misses_whose_names_are_there_but_not_the_asked_fact_are_declined(indexed_real, run, question):
     assert ask(run, question, "--mode", "extractive")["abstained"] is True
+
+
+def test_a_sentence_two_documents_repeat_word_for_word_is_quoted_once(indexed_real, run):
+    shared = "The Tallbo zoo keeps nine zebras in its northern paddock."
+    (indexed_real / "seeds" / "zoo_news.txt").write_text(
+        f"Zoo news\n\n{shared} Visitors can watch the feeding every morning at ten.\n")
+    (indexed_real / "seeds" / "town_digest.txt").write_text(
+        f"Town digest\n\nThe library reopens on Monday after repairs. {shared}\n")
+    assert run("ingest", "seeds").exit_code == 0
+    answer = ask(run, "How many zebras does the Tallbo zoo keep in its northern paddock?", "--mode", "extractive")
+    quoted = [s["text"] for s in answer["sentences"] if s["status"] == "extractive"]
+    assert quoted and len(quoted) == len(set(quoted))
