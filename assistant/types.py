@@ -11,7 +11,8 @@ Mode = Literal["grounded", "extractive", "free"]  # how an answer is made: check
 MODES: tuple[str, ...] = get_args(Mode)
 CheckStatus = Literal["supported", "dropped", "extractive", "span", "unchecked", "derived"]
 ABSTENTION = "The documents don't say."  # the one sentence that declines, in answers and the prompt alike
-Embed = Callable[[str], list[float]]  # a text's embedding (the query side of an embedding model)
+EmbedQuery = Callable[[str], list[float]]  # one text's embedding (the query side of an embedding model)
+EmbedTexts = Callable[[list[str]], list[list[float]]]  # many texts' embeddings, in order
 
 
 class DocumentInfo(BaseModel):
@@ -156,7 +157,7 @@ class IngestReport(BaseModel):
 class Summary(BaseModel):
     """A checked, cited summary of one document, of a topic across documents, or of the whole corpus."""
 
-    kind: str  # "document" | "topic" | "corpus"
+    kind: Literal["document", "topic", "corpus"]
     target: str  # the document's source, the topic, or "all documents"
     length: str
     summary: str

@@ -18,7 +18,7 @@ from assistant.evidence.selection import (
 from assistant.ingest.chunking import sentence_bounds
 from assistant.query.question import question_names
 from assistant.text.words import content_words, names, numbers, stem
-from assistant.types import Evidence, SentenceCheck
+from assistant.types import EmbedTexts, Evidence, SentenceCheck
 
 MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 LEADING_MARKERS = re.compile(r"(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])*\s*")
@@ -109,7 +109,7 @@ def _misattributed(sentence: str, evidence: list[Evidence]) -> str | None:
     return None
 
 
-def check(question: str | None, draft: str, evidence: list[Evidence], embed,
+def check(question: str | None, draft: str, evidence: list[Evidence], embed: EmbedTexts,
           params: GroundingSettings = GroundingSettings()) -> list[SentenceCheck]:
     """Check every sentence; an uncited or wrongly cited sentence is re-cited to evidence that supports it.
     With no question (a summary), only support is checked, not relevance to a question."""
@@ -136,7 +136,7 @@ def check(question: str | None, draft: str, evidence: list[Evidence], embed,
     return results
 
 
-def check_statements(topic: str | None, draft: str, evidence: list[Evidence], embed, params: GroundingSettings,
+def check_statements(topic: str | None, draft: str, evidence: list[Evidence], embed: EmbedTexts, params: GroundingSettings,
                      min_content_words: int) -> list[SentenceCheck]:
     """A summary's check: each sentence as an answer's, and it must be a whole statement, not a fragment or a
     sentence the token limit cut off ("Donations", "… has announced that four wedding")."""

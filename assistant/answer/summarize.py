@@ -28,7 +28,7 @@ from assistant.retrieve.search import Searcher
 from assistant.store.index import Store, StoredDocument
 from assistant.templates import chat_prompt
 from assistant.text.words import names
-from assistant.types import ABSTENTION, Evidence, SentenceCheck, SetAside, Summary
+from assistant.types import ABSTENTION, EmbedTexts, Evidence, SentenceCheck, SetAside, Summary
 
 LENGTHS = {"short": 2, "medium": 4, "long": 8}
 CACHE_VERSION = "3"  # 3: text addressed to an AI is set aside, never summarized
@@ -39,7 +39,7 @@ class SummaryError(UserError):
 
 
 class Summarizer:
-    def __init__(self, store: Store, searcher: Searcher, embed: Callable, chat: Callable | None,
+    def __init__(self, store: Store, searcher: Searcher, embed: EmbedTexts, chat: Callable | None,
                  model: dict[str, str], settings: Settings, cache_dir: Path):
         self.store, self.searcher, self.embed = store, searcher, embed
         self.chat = chat  # called only when a model is needed; None: extractive summaries, no model at all

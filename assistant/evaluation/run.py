@@ -21,7 +21,7 @@ from assistant.evaluation.suite import LOWER_IS_BETTER, METRICS, Case, LabeledCl
 from assistant.filters import Filters
 from assistant.ingest.reread import SourceReader
 from assistant.store.index import Store
-from assistant.types import Answer, Citation, Evidence
+from assistant.types import Answer, Citation, EmbedTexts, Evidence
 
 HIT_DEPTH = 5
 GROUNDED_ONLY = frozenset({"quote_fallback_rate"})  # only a checked model's answer can fall back to quotes
@@ -164,7 +164,7 @@ def metrics(results: list[CaseResult]) -> dict[str, float]:
     return {name: value for name, value in found.items() if value is not None}
 
 
-def checker_metrics(claims: list[LabeledClaim], embed, params: GroundingSettings) -> dict[str, float]:
+def checker_metrics(claims: list[LabeledClaim], embed: EmbedTexts, params: GroundingSettings) -> dict[str, float]:
     """The answer check against labels it did not produce: of the claims it accepts, the share that are true
     (precision); of the true claims, the share it accepts (recall). Each claim is checked as an answer sentence
     citing its one evidence sentence."""
@@ -175,7 +175,7 @@ def checker_metrics(claims: list[LabeledClaim], embed, params: GroundingSettings
     return {name: round(value, 4) for name, value in found.items() if value is not None}
 
 
-def _accepts(claim: LabeledClaim, embed, params: GroundingSettings) -> bool:
+def _accepts(claim: LabeledClaim, embed: EmbedTexts, params: GroundingSettings) -> bool:
     evidence = Evidence(id=1, text=claim.evidence, source=claim.source or "evidence", start_line=1, end_line=1,
                         score=1.0)
     return any(c.status == "supported" for c in check(None, f"{claim.claim} [1]", [evidence], embed, params))

@@ -12,7 +12,7 @@ from assistant.query.question import Asked
 from assistant.scoring.fitted import scorers, sentence_features
 from assistant.text.calendar import CALENDAR_WORDS
 from assistant.text.words import content_words, names, numbers
-from assistant.types import Evidence, Passage
+from assistant.types import EmbedTexts, Evidence, Passage
 
 # What kind of answer a question wants; evidence of that kind ranks higher, and answers must contain it.
 ASKS_QUANTITY = re.compile(r"\bhow (much|many|long|old|far|large|big|high)\b|\bwhat (percentage|share|number)\b", re.I)
@@ -42,7 +42,7 @@ def _title_line(text: str, title: str | None) -> bool:
     return bool(title) and text.startswith(title or "") and not re.search(r"[.!?][\"”’']?$", text)
 
 
-def candidates(asked: Asked, passages: list[Passage], embed, params: EvidenceSettings = EvidenceSettings(),
+def candidates(asked: Asked, passages: list[Passage], embed: EmbedTexts, params: EvidenceSettings = EvidenceSettings(),
                set_aside: list[Evidence] | None = None) -> list[Evidence]:
     """Every sentence of the retrieved passages, once, with the features its ranking reads. Text planted for an AI
     is never a candidate; it goes to `set_aside` so the answer can say it was there."""

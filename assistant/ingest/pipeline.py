@@ -15,7 +15,7 @@ from assistant.ingest import chunking, cleaning, extract
 from assistant.ingest.extract import Extracted, Page
 from assistant.ingest.files import RawFile, SourceFile, find_files, read_bytes
 from assistant.store.index import Store
-from assistant.types import Chunk, DocumentInfo, IngestReport, Problem, Span
+from assistant.types import Chunk, DocumentInfo, EmbedTexts, IngestReport, Problem, Span
 
 Progress = Callable[[int, int], None]  # (files done, files in all)
 
@@ -44,7 +44,7 @@ class Pipeline:
         return pipeline_id(self.chunking)
 
 
-def ingest(store: Store, embed: Callable[[list[str]], list[list[float]]], paths: list[Path], pipeline: Pipeline,
+def ingest(store: Store, embed: EmbedTexts, paths: list[Path], pipeline: Pipeline,
            follow_links: bool = False, progress: Progress | None = None, exact: bool = False) -> IngestReport:
     """Make the store match the files under `paths`; the store's lock must be held by the caller. Documents whose
     files are gone are removed; with `exact`, so are those not under `paths` (the store holds `paths` alone)."""
@@ -107,7 +107,7 @@ def describe(raw: RawFile, extracted: Extracted, masks: list[list[bool]], pipeli
                         outlet=head.outlet if head else None, pipeline=pipeline.id)
 
 
-def _write(store: Store, embed: Callable[[list[str]], list[list[float]]], batch: list[Prepared]) -> int:
+def _write(store: Store, embed: EmbedTexts, batch: list[Prepared]) -> int:
     """Embed a batch of documents together (fuller ONNX batches), then write them one by one."""
     if not batch:
         return 0

@@ -13,7 +13,7 @@ from assistant.query.question import Asked, analyse
 from assistant.scoring.fitted import passage_features, scorers
 from assistant.store.index import Store, StoredChunk
 from assistant.text.words import STOPWORDS, stem
-from assistant.types import Passage
+from assistant.types import EmbedQuery, Passage
 
 
 class NoMatchingDocuments(UserError):
@@ -21,7 +21,7 @@ class NoMatchingDocuments(UserError):
 
 
 class Searcher:
-    def __init__(self, store: Store, embed_query, params: RetrievalSettings = RetrievalSettings()):
+    def __init__(self, store: Store, embed_query: EmbedQuery, params: RetrievalSettings = RetrievalSettings()):
         self.store = store
         self.embed_query = embed_query
         self.params = params
