@@ -2,7 +2,7 @@
 local model uses: no extra buffer types, whose AMX kernels crash on some CPUs. Same arguments as
 `python -m llama_cpp.server`:
 
-    python -m assistant.llamacpp_server --model FILE.gguf --model_alias smollm2 --host 127.0.0.1 --port 8080
+    python -m assistant.providers.llamacpp_server --model FILE.gguf --model_alias smollm2 --host 127.0.0.1 --port 8080
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ in  {"messages": [...], "temperature": t, "max_tokens": n, "stop": [...], "repea
 out {"ready": true} once loaded, then per request {"delta": "text"}* and {"done": true}, or {"error": "...",
 "kind": "context"|"load"|"other"}.
 
-    python -m assistant.llamacpp_worker MODEL_PATH CONTEXT THREADS
+    python -m assistant.providers.llamacpp_worker MODEL_PATH CONTEXT THREADS
 """
 
 from __future__ import annotations
