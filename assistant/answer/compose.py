@@ -10,8 +10,6 @@ import re
 import time
 from collections.abc import Callable
 
-from langchain_core.output_parsers import StrOutputParser
-
 from assistant.answer.check import check, markers, split_sentences, strip_markers
 from assistant.answer.cite import cite, say_once
 from assistant.answer.decide import answerable
@@ -22,7 +20,6 @@ from assistant.evidence import spans as shortanswer
 from assistant.filters import Filters
 from assistant.query.question import Asked, analyse
 from assistant.retrieve.search import Searcher
-from assistant.templates import chat_prompt
 from assistant.types import ABSTENTION, Answer, Evidence, SentenceCheck, SetAside, Timings
 
 
@@ -73,6 +70,11 @@ class Answerer:
         return self._finish(_grounded(result, asked, short, draft, evidence, self.embed, self.settings), started)
 
     def _draft(self, question: str, evidence: list[Evidence], on_token) -> str:
+        # Imported here: extractive answers, the default with the local model, never load LangChain's chains.
+        from langchain_core.output_parsers import StrOutputParser
+
+        from assistant.templates import chat_prompt
+
         chain = chat_prompt("answer") | self.chat() | StrOutputParser()
         inputs = {"question": question, "evidence": format_evidence(evidence), "abstention": ABSTENTION}
         if on_token is None:
