@@ -186,12 +186,11 @@ class Assistant:
     def ask(self, question: str, mode: str | None = None, filters: Filters = Filters(),
             on_token: Callable[[str], None] | None = None) -> Answer:
         from assistant.answer.compose import Answerer
+        from assistant.ingest.reread import SourceReader
 
         mode = mode or self.settings.answer_mode
         if mode != "extractive":
             _ = self.chat  # a local model starts loading in its own process while the question is searched
-        from assistant.ingest.reread import SourceReader
-
         answerer = Answerer(self.searcher, self.embedding.embeddings, lambda: self.chat,
                             self.models.chat_name(self.settings), self.settings)
         answer = answerer.answer(question, mode=mode, filters=filters, on_token=on_token)

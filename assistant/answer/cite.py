@@ -25,8 +25,9 @@ def cite(kept: list[SentenceCheck], checks: list[SentenceCheck], evidence: list[
 
 
 def say_once(sentences: list[SentenceCheck]) -> list[SentenceCheck]:
-    """Small models repeat themselves: keep each sentence's first occurrence."""
+    """Each wording's first occurrence: small models repeat themselves, and syndicated articles repeat sentences
+    word for word."""
     kept: dict[str, SentenceCheck] = {}
     for sentence in sentences:
-        kept.setdefault(sentence.text.lower(), sentence)
+        kept.setdefault(" ".join(sentence.text.lower().split()), sentence)
     return list(kept.values())

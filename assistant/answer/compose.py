@@ -107,21 +107,9 @@ def _quotes(short: shortanswer.ShortAnswer | None, evidence: list[Evidence], set
     """The sentence holding the short answer, or the best distinct sentences (those scored near the best), quoted:
     a sentence two documents repeat word for word is quoted once."""
     share = settings.grounding.min_evidence_share
-    best = [short.evidence] if short else [e for e in _distinct(evidence)[:settings.evidence.extractive_sentences]
-                                           if e.score >= share * evidence[0].score]
-    return [SentenceCheck(text=f"\u201c{e.text}\u201d", cited=[e.id], status="extractive") for e in best]
-
-
-def _distinct(evidence: list[Evidence]) -> list[Evidence]:
-    """The evidence in its order, each wording once (syndicated articles repeat sentences word for word)."""
-    seen: set[str] = set()
-    kept = []
-    for item in evidence:
-        key = " ".join(item.text.lower().split())
-        if key not in seen:
-            seen.add(key)
-            kept.append(item)
-    return kept
+    best = [short.evidence] if short else [e for e in evidence if e.score >= share * evidence[0].score]
+    quotes = [SentenceCheck(text=f"\u201c{e.text}\u201d", cited=[e.id], status="extractive") for e in best]
+    return say_once(quotes)[:settings.evidence.extractive_sentences]
 
 
 def _grounded(result: Answer, asked: Asked, short: shortanswer.ShortAnswer | None, draft: str,

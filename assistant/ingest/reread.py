@@ -4,12 +4,18 @@ a quote can be checked against its lines and shown among its neighbours, from an
 from __future__ import annotations
 
 import hashlib
+from functools import cached_property
 from pathlib import Path
 
 from assistant.errors import UnreadableFile
 from assistant.ingest.extract import extract
 from assistant.store.index import Store, StoredDocument
 from assistant.types import Citation
+
+
+def _edited(stored: StoredDocument, data: bytes) -> bool:
+    """The file's bytes are no longer those that were indexed."""
+    return hashlib.sha256(data).hexdigest() != stored.content_hash
 
 
 def _plain(text: str) -> str:
@@ -38,7 +44,7 @@ class SourceReader:
             pages = {page.number: page.lines for page in extract(path, data).pages}
         except (OSError, UnreadableFile):
             return None
-        if stored and hashlib.sha256(data).hexdigest() != stored.content_hash:
+        if stored and _edited(stored, data):
             self.changed.add(source)
         return pages
 
@@ -51,12 +57,17 @@ class SourceReader:
                 data = Path(stored.path).read_bytes() if stored else None
             except OSError:
                 continue  # gone: citing it already says it is no longer readable
-            if stored and data is not None and hashlib.sha256(data).hexdigest() != stored.content_hash:
+            if stored and data is not None and _edited(stored, data):
                 changed.append(source)
         return changed
 
     def _stored(self, source: str) -> StoredDocument | None:
-        return next((d for d in self.store.documents() if d.source == source), None) if self.store else None
+        return self._by_source.get(source)
+
+    @cached_property
+    def _by_source(self) -> dict[str, StoredDocument]:
+        """The store's documents by source, read once per reader (an answer cites several)."""
+        return {d.source: d for d in self.store.documents()} if self.store else {}
 
     def holds(self, citation: Citation) -> bool:
         """Is the quote, whitespace aside, within the cited lines of the cited page?"""

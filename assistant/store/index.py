@@ -209,10 +209,13 @@ class Store:
 
     def reopen(self) -> None:
         """Forget the vector client, so the next read sees what other processes have written since."""
-        for name in ("client", "collection", "vectors"):
-            self.__dict__.pop(name, None)
+        self._drop_vectors()
         if not self.chroma_url:
             forget_clients()
+
+    def _drop_vectors(self) -> None:
+        for name in ("client", "collection", "vectors"):
+            self.__dict__.pop(name, None)
 
     def _check_consistent(self, vectors: int) -> None:
         """SQLite and Chroma must hold the same chunks; a pending document (an interrupted write) is the one
@@ -367,8 +370,7 @@ class Store:
 
     def close(self) -> None:
         self.db.close()
-        for name in ("client", "collection", "vectors"):
-            self.__dict__.pop(name, None)
+        self._drop_vectors()
 
 
 def _indexed(title: str | None, section: str | None, text: str) -> str:
