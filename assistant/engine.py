@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from assistant.evaluation.suite import Suite
     from assistant.ingest.pipeline import Pipeline, Progress
     from assistant.retrieve.search import Searcher
+    from assistant.scoring.reader import Reader
 
 
 
@@ -56,6 +57,13 @@ class Assistant:
     @cached_property
     def chat(self):
         return self.models.chat(self.settings)
+
+    @cached_property
+    def reader(self) -> Reader | None:
+        """The trained reader, when the settings ask for it (its session starts on the first question)."""
+        from assistant.scoring.reader import Reader
+
+        return Reader(self.settings.threads) if self.settings.evidence.reader else None
 
     @cached_property
     def pipeline(self) -> Pipeline:
@@ -192,7 +200,7 @@ class Assistant:
         if mode != "extractive":
             _ = self.chat  # a local model starts loading in its own process while the question is searched
         answerer = Answerer(self.searcher, self.embedding.embeddings, lambda: self.chat,
-                            self.models.chat_name(self.settings), self.settings)
+                            self.models.chat_name(self.settings), self.settings, self.reader)
         answer = answerer.answer(question, mode=mode, filters=filters, on_token=on_token)
         changed = SourceReader(self.store).changed_since_indexed([c.source for c in answer.citations])
         return answer.model_copy(update={"changed_sources": changed}) if changed else answer

@@ -67,6 +67,7 @@ class Evidence(Span):
     title: str | None = Field(None, exclude=True)  # the document's, for name checks
     vector: list[float] | None = Field(None, exclude=True, repr=False)  # its embedding, when already computed
     features: list[float] = Field(default_factory=list, exclude=True, repr=False)  # what its ranking read
+    reading: tuple[float, float] | None = Field(None, exclude=True, repr=False)  # the reader's: sentence, passage
 
 
 class Citation(BaseModel):

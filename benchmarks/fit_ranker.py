@@ -164,9 +164,13 @@ def main(argv: list[str] | None = None) -> None:
                   f"fit by benchmarks/fit_ranker.py on {date.today().isoformat()}")
         stamp = {"fit_on": fit_on, "data": _data_stamp(args.out, len(rows), len(answerable)),
                  "written_in_commit": _commit(), "features": {"version": FEATURES_VERSION, "recency_days": 7}}
-        (ROOT / "assistant" / "scoring" / "weights.json").write_text(
-            json.dumps({**stamp, "scorers": _rounded(model)}, indent=1) + "\n")
-        print("wrote assistant/scoring/weights.json")
+        path = ROOT / "assistant" / "scoring" / "weights.json"
+        before = json.loads(path.read_text())
+        stacked = {k: v for k, v in before["scorers"].items() if k.startswith("read_")}
+        kept = {"reader_stack": before["reader_stack"]} if "reader_stack" in before else {}
+        path.write_text(json.dumps({**stamp, **kept, "scorers": {**_rounded(model), **stacked}}, indent=1) + "\n")
+        print("wrote assistant/scoring/weights.json (the read_* scorers stack on these: refit them with "
+              "benchmarks/fit_reader.py)")
 
 
 def _data_stamp(out: Path, questions: int, answerable: int) -> dict:

@@ -307,7 +307,7 @@ def evaluate(rows: list[dict], outcomes: dict[str, list[dict]], records: list[di
     report = table(year, setting, columns, deltas, resamples, seed)
     end = suffix(setting)
     for mode, found in outcomes.items():
-        _write(out / f"report-{mode}{end}.json", {"year": year, "as_of": setting, "metrics": columns[mode],
+        _write(out / f"report-{mode.replace('/', '-')}{end}.json", {"year": year, "as_of": setting, "metrics": columns[mode],
                                                   "questions": found})
     _write(out / f"baselines{end}.json", {"year": year, "as_of": setting,
                                            "metrics": {n: columns[n] for n in baselines}, "questions": baselines})
@@ -341,6 +341,7 @@ def _ask_all(args, out: Path, rows: list[dict], settings: list[str]) -> dict[str
     from assistant.engine import Assistant
 
     engine = Assistant(load_settings({"store": out / "store"}))
+    base = engine.settings
     started = time.perf_counter()
     ingested = engine.ingest([out / "corpus"])
     print(f"{SIDES[args.year]}: {len(engine.store.documents())} documents, {engine.store.chunk_count()} chunks; "
@@ -350,8 +351,9 @@ def _ask_all(args, out: Path, rows: list[dict], settings: list[str]) -> dict[str
         outcomes, first = {}, []
         for mode in args.modes:
             records = []
+            use_variant(engine, base, mode)
             for done, row in enumerate(rows, start=1):
-                answer = engine.ask(row["question"], mode, as_of(row, setting == "date"))
+                answer = engine.ask(row["question"], mode.split("/")[0], as_of(row, setting == "date"))
                 records.append(record(rendering.answer_json(answer)))
                 if done % 100 == 0:
                     print(f"  {mode}, {setting}: {done}/{len(rows)}", file=sys.stderr, flush=True)
@@ -361,6 +363,14 @@ def _ask_all(args, out: Path, rows: list[dict], settings: list[str]) -> dict[str
     return asked
 
 
+def use_variant(engine, base, mode: str) -> None:
+    """MODE/reader and MODE/words: that mode with the reader on or off, in the same process; MODE: as configured."""
+    variant = mode.partition("/")[2]
+    reader = {"reader": True, "words": False}.get(variant, base.evidence.reader)
+    engine.settings = base.model_copy(update={"evidence": base.evidence.model_copy(update={"reader": reader})})
+    engine.__dict__.pop("reader", None)  # made again from the settings on the next question
+
+
 def _rescore(out: Path, rows: list[dict], modes: list[str], settings: list[str]) -> dict:
     """The stored answers of earlier reports, scored again: setting -> (mode -> outcomes, records)."""
     by_id = {row["id"]: row for row in rows}
@@ -368,7 +378,7 @@ def _rescore(out: Path, rows: list[dict], modes: list[str], settings: list[str])
     for setting in settings:
         outcomes, first, chosen = {}, [], []
         for mode in modes:
-            path = out / f"report-{mode}{suffix(setting)}.json"
+            path = out / f"report-{mode.replace('/', '-')}{suffix(setting)}.json"
             if not path.is_file():
                 raise SystemExit(f"nothing to rescore: {path} does not exist")
             stored = [q for q in json.loads(path.read_text(encoding="utf-8"))["questions"] if q["id"] in by_id]
@@ -385,7 +395,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repo", type=Path, help="bare git dir of realtimeqa/realtimeqa_public (not for --rescore)")
     parser.add_argument("--year", type=int, choices=sorted(SIDES), required=True)
-    parser.add_argument("--modes", nargs="+", default=["grounded", "extractive"])
+    parser.add_argument("--modes", nargs="+", default=["grounded", "extractive"],
+                        help="answer modes; MODE/reader, MODE/words: that mode with the reader on, off")
     parser.add_argument("--as-of", choices=["date", "none", "both"], default="date",
                         help="date: each question as of its date (--until, the default); none: no date filter")
     parser.add_argument("--limit", type=int, help="only the first N questions (a quick look)")

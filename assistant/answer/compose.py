@@ -15,11 +15,13 @@ from assistant.answer.cite import cite, say_once
 from assistant.answer.decide import answerable
 from assistant.config import Settings
 from assistant.errors import UsageError
+from assistant.evidence import reading
 from assistant.evidence import selection as evidence_selection
 from assistant.evidence import spans as shortanswer
 from assistant.filters import Filters
 from assistant.query.question import Asked, analyse
 from assistant.retrieve.search import Searcher
+from assistant.scoring.reader import Reader
 from assistant.types import ABSTENTION, Answer, Evidence, SentenceCheck, SetAside, Timings
 
 
@@ -32,8 +34,10 @@ def _ms(started: float) -> float:
 
 
 class Answerer:
-    def __init__(self, searcher: Searcher, embeddings, chat: Callable, model: dict[str, str], settings: Settings):
+    def __init__(self, searcher: Searcher, embeddings, chat: Callable, model: dict[str, str], settings: Settings,
+                 reader: Reader | None = None):
         self.searcher = searcher
+        self.reader = reader
         self.embed = embeddings.embed_documents
         self.chat = chat  # called only when a model is needed: extractive mode never loads one
         self.model = model
@@ -49,13 +53,19 @@ class Answerer:
         passages = self.searcher.search(question, self.settings.top_k, filters, asked)
         set_aside: list[Evidence] = []
         found = evidence_selection.candidates(asked, passages, self.embed, self.settings.evidence, set_aside)
+        read = reading.read(self.reader, question, passages) if self.reader and found else None
+        if read:
+            reading.attach(read, found)
         evidence = evidence_selection.rank(found, self.settings.evidence.max_sentences)
         spans = shortanswer.candidates(asked, evidence, self.settings.evidence.span_sentences)
         short = spans[0] if spans and spans[0].probability >= shortanswer.threshold() else None
+        offered = reading.short_answers(read, evidence) if read else []
         result = Answer(question=question, answer=ABSTENTION, abstained=True, mode=mode, retrieved=passages,
                         timings=Timings(retrieve_ms=_ms(started)), set_aside=[SetAside.of(s) for s in set_aside],
                         model=self.model if mode != "extractive" else {"provider": "none", "name": "extractive"})
-        go, result.confidence = answerable(asked, evidence, short)
+        go, result.confidence = answerable(asked, evidence, short, read, offered)
+        if read:  # the reader's answer words replace the word rules' (which still find conflicting figures)
+            short = offered[0] if offered and offered[0].probability >= reading.span_threshold() else None
         if not go:
             return self._finish(result, started)
         if clash := shortanswer.conflict(asked, spans, evidence):

@@ -8,6 +8,7 @@ on and README, "How abstention is decided")."""
 
 from __future__ import annotations
 
+from assistant.evidence import reading
 from assistant.evidence.spans import ShortAnswer
 from assistant.query.question import Asked
 from assistant.scoring.fitted import SENTENCE_FEATURES, scorers
@@ -26,10 +27,15 @@ def features(asked: Asked, ranked: list[Evidence], short: ShortAnswer | None) ->
             max((e.similarity for e in ranked), default=0.0), sum(scores[:3]) / 3, float(asked.kind == "statement")]
 
 
-def answerable(asked: Asked, ranked: list[Evidence], short: ShortAnswer | None) -> tuple[bool, float]:
-    """(answer it?, the probability that the documents answer it)."""
+def answerable(asked: Asked, ranked: list[Evidence], short: ShortAnswer | None,
+               found: reading.Found | None = None, read_spans: list[ShortAnswer] | None = None) -> tuple[bool, float]:
+    """(answer it?, the probability that the documents answer it). With what the reader found, the word scorer's
+    probability is stacked with the reader's best passage and best answer words (read_answerable)."""
     if not ranked:
         return False, 0.0
     scorer = scorers()["answerable"]
     probability = scorer.probability(features(asked, ranked, short))
+    if found is not None:
+        scorer = scorers()["read_answerable"]
+        probability = scorer.probability(reading.decision_features(probability, found, read_spans or []))
     return probability >= scorer.threshold, probability

@@ -7,6 +7,7 @@ import re
 import numpy as np
 
 from assistant.config import EvidenceSettings
+from assistant.evidence import reading
 from assistant.evidence.planted import is_planted
 from assistant.query.question import Asked
 from assistant.scoring.fitted import scorers, sentence_features
@@ -74,10 +75,14 @@ def candidates(asked: Asked, passages: list[Passage], embed: EmbedTexts, params:
 
 
 def rank(found: list[Evidence], limit: int) -> list[Evidence]:
-    """The `limit` sentences most likely to hold the answer (the fitted sentence scorer), numbered 1..n."""
-    scorer = scorers()["sentence"]
+    """The `limit` sentences most likely to hold the answer, numbered 1..n: the fitted sentence scorer, stacked with
+    the reader's view of the sentence when the reader read it."""
+    words, read = scorers()["sentence"], scorers()["read_sentence"]
     for sentence in found:
-        sentence.score = round(scorer.probability(sentence.features), 4)
+        score = words.probability(sentence.features)
+        if sentence.reading is not None:
+            score = read.probability(reading.sentence_features(sentence, score))
+        sentence.score = round(score, 4)
     best = sorted(found, key=lambda e: e.score, reverse=True)[:limit]
     return [e.model_copy(update={"id": number}) for number, e in enumerate(best, start=1)]
 

@@ -23,8 +23,14 @@ SENTENCE_FEATURES = ("cosine", "passage_similarity", "passage_rank", "idf_cover"
                      "phrases", "type_match", "lead", "length")
 SPAN_FEATURES = ("vote", "best", "count", "in_top", "in_title", "near", "type_ok", "words", "head_next", "spread")
 ANSWERABLE_FEATURES = ("best", "second", "span", "idf_cover", "rarest_missing", "cosine", "mean_top3", "statement")
+# Stacked on the scorers above and the trained reader (assistant/scoring/reader.py), by benchmarks/fit_reader.py on
+# development weeks the reader was not trained on: logits of the word scorer's and the reader's probabilities.
+READ_SENTENCE_FEATURES = ("words", "reader", "passage")
+READ_SPAN_FEATURES = ("reader", "passage", "length")
+READ_ANSWERABLE_FEATURES = ("words", "best_passage", "span")
 FEATURES = {"passage": PASSAGE_FEATURES, "sentence": SENTENCE_FEATURES, "span": SPAN_FEATURES,
-            "answerable": ANSWERABLE_FEATURES}
+            "answerable": ANSWERABLE_FEATURES, "read_sentence": READ_SENTENCE_FEATURES,
+            "read_span": READ_SPAN_FEATURES, "read_answerable": READ_ANSWERABLE_FEATURES}
 # Bump when a feature's meaning changes (not only its name): weights fit on the old meaning are then refused.
 FEATURES_VERSION = 2
 
@@ -85,6 +91,9 @@ def check(data: dict) -> None:
         raise WeightsMismatch(f"weights.json was fit on features version {data.get('features', {}).get('version')}, "
                               f"the code computes version {FEATURES_VERSION}: refit with benchmarks/fit_ranker.py")
     for name, names in FEATURES.items():
+        if name not in data["scorers"]:
+            raise WeightsMismatch(f"weights.json has no {name} scorer: fit it with benchmarks/"
+                                  f"{'fit_reader' if name.startswith('read_') else 'fit_ranker'}.py")
         if tuple(data["scorers"][name]["names"]) != names:
             raise WeightsMismatch(f"weights.json's {name} scorer reads {data['scorers'][name]['names']}, the code "
                                   f"computes {list(names)}: refit with benchmarks/fit_ranker.py")

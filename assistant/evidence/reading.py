@@ -1,0 +1,96 @@
+"""The retrieved passages read by the trained reader: what it says of each sentence and passage joins the evidence,
+and the answer words it points at become short-answer candidates.
+
+The reader sees a passage's sentences as they were stored at ingest, minus text planted for an AI (set aside
+before any model reads it). Its outputs are not used raw: the read_* scorers of weights.json combine them with the
+word features, fit on development questions the reader was not trained on (benchmarks/fit_reader.py)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from assistant.evidence.planted import is_planted
+from assistant.evidence.spans import ShortAnswer
+from assistant.scoring.fitted import scorers
+from assistant.scoring.reader import AnswerSpan, Reader
+from assistant.types import Evidence, Passage
+
+SentenceKey = tuple[str, int | None, int, str]  # source, page, first line, text: how evidence sentences are told apart
+
+
+@dataclass
+class Found:
+    """What the reader found in one question's passages."""
+
+    sentences: dict[SentenceKey, tuple[float, float]] = field(default_factory=dict)  # sentence P, passage P
+    spans: list[tuple[AnswerSpan, SentenceKey, float]] = field(default_factory=list)  # span, its sentence, passage P
+    best_passage: float = 0.0  # the highest P(the passage holds the answer)
+
+
+def key(source: str, page: int | None, first_line: int, text: str) -> SentenceKey:
+    return source, page, first_line, text
+
+
+def evidence_key(e: Evidence) -> SentenceKey:
+    return key(e.source, e.page, e.start_line, e.text)
+
+
+def logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+def read(reader: Reader, question: str, passages: list[Passage]) -> Found:
+    texts, keys = [], []
+    for passage in passages:
+        sentences = [(passage.text[int(a or 0):int(b or 0)].strip(), int(first or passage.start_line))
+                     for a, b, first, *_ in passage.spans or [[0, len(passage.text), passage.start_line]]]
+        kept = [(text, first) for text, first in sentences if text and not is_planted(text)]
+        texts.append([text for text, _ in kept])
+        keys.append([key(passage.source, passage.page, first, text) for text, first in kept])
+    found = Found()
+    for reading, sentence_keys in zip(reader.read(question, texts), keys):
+        found.best_passage = max(found.best_passage, reading.answers)
+        for k, p in zip(sentence_keys, reading.sentences):
+            if p is not None and p > found.sentences.get(k, (-1.0, 0.0))[0]:
+                found.sentences[k] = (p, reading.answers)
+        if reading.span is not None:
+            found.spans.append((reading.span, sentence_keys[reading.span.sentence], reading.answers))
+    return found
+
+
+def attach(found: Found, candidates: list[Evidence]) -> None:
+    """Each candidate sentence gets what the reader said of it (a sentence it could not see: nothing)."""
+    for e in candidates:
+        e.reading = found.sentences.get(evidence_key(e), (0.0, 0.0))
+
+
+def sentence_features(e: Evidence, word_score: float) -> list[float]:
+    p, passage = e.reading or (0.0, 0.0)
+    return [logit(word_score), logit(p), logit(passage)]
+
+
+def span_features(span: AnswerSpan, passage: float) -> list[float]:
+    return [logit(span.probability), logit(passage), float(len(span.text.split()))]
+
+
+def short_answers(found: Found, ranked: list[Evidence]) -> list[ShortAnswer]:
+    """The reader's answer words, most likely first, each tied to the ranked evidence sentence it lies in (a span
+    in a sentence that did not make the evidence is not offered: the answer could not cite it)."""
+    by_key = {evidence_key(e): e for e in ranked}
+    scorer = scorers()["read_span"]
+    offered = []
+    for span, sentence, passage in found.spans:
+        if sentence in by_key:
+            offered.append(ShortAnswer(span.text, scorer.probability(span_features(span, passage)), by_key[sentence]))
+    return sorted(offered, key=lambda s: s.probability, reverse=True)
+
+
+def span_threshold() -> float:
+    """Answer words at least this likely are stated first (chosen on development questions for precision)."""
+    return scorers()["read_span"].threshold
+
+
+def decision_features(word_probability: float, found: Found, short: list[ShortAnswer]) -> list[float]:
+    return [logit(word_probability), logit(found.best_passage), short[0].probability if short else 0.0]

@@ -1,0 +1,168 @@
+"""The trained reader: reads a question and a passage together and says, per sentence, how likely it states the
+answer, whether the passage answers at all, and which words are the answer.
+
+The model (int8 ONNX, trained by `python -m training.reader`, see reader_model/MODEL_CARD.md) ships inside the
+package and runs with onnxruntime and the embedder's tokenizer; nothing is downloaded. Decoding follows
+reader_model/reader.json, the contract written at export."""
+
+from __future__ import annotations
+
+import json
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cache, cached_property
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+MODEL_DIR = "reader_model"
+Outputs = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # start, end and sentence logits; no-answer logit
+OUTPUTS = ("start_logits", "end_logits", "sentence_logits", "na_logit")
+
+
+@dataclass(frozen=True)
+class AnswerSpan:
+    """The answer words the reader points at: `sentence` indexes the passage's sentences, the offsets are in it."""
+
+    sentence: int
+    start: int
+    end: int
+    text: str
+    probability: float  # that these words are the answer: P(span | passage answers) * P(passage answers)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One passage as the reader read it against the question."""
+
+    sentences: tuple[float | None, ...]  # P(sentence states the answer); None when cut off by the length limit
+    answers: float  # P(the passage holds the answer) = 1 - P(no answer)
+    span: AnswerSpan | None
+
+
+@dataclass(frozen=True)
+class _Encoded:
+    ids: list[int]
+    types: list[int]
+    offsets: list[tuple[int, int]]  # into the joined passage text; (0, 0) outside the passage
+    passage: list[bool]
+    sentence_tokens: list[tuple[int, int]]  # [first, last + 1); (0, 0) when the sentence was cut off
+    sentence_starts: list[int]
+
+
+@cache
+def contract() -> dict:
+    """reader.json: inputs, outputs, decoding, tokenizer settings, the dev thresholds of training."""
+    return json.loads(resources.files("assistant.scoring").joinpath(MODEL_DIR, "reader.json").read_text("utf-8"))
+
+
+def model_file() -> Path:
+    return Path(str(resources.files("assistant.scoring").joinpath(MODEL_DIR, contract()["model"])))
+
+
+def _sigmoid(x: np.ndarray | float) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=np.float64)))
+
+
+def _softmax(logits: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    z = np.where(mask, logits.astype(np.float64), -np.inf)
+    z = np.exp(z - z.max())
+    return z / z.sum()
+
+
+class Reader:
+    """Passages through the ONNX model on the CPU (session and tokenizer made on first use)."""
+
+    def __init__(self, threads: int = 2):
+        self.threads = threads
+
+    @cached_property
+    def _session(self):
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = self.threads
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        return ort.InferenceSession(str(model_file()), options, providers=["CPUExecutionProvider"])
+
+    @cached_property
+    def _tokenizer(self):
+        from tokenizers import Tokenizer
+
+        from assistant.providers.embeddings import tokenizer_file
+
+        tokenizer = Tokenizer.from_file(str(tokenizer_file()))
+        tokenizer.no_padding()
+        limit = contract()["tokenizer_settings"]["truncation"]
+        tokenizer.enable_truncation(limit["max_length"], strategy=limit["strategy"])
+        return tokenizer
+
+    def read(self, question: str, passages: list[list[str]]) -> list[Reading]:
+        """Per passage (its sentences, in order), what the reader found; an empty passage answers nothing."""
+        encoded = [self._encode(question, sentences) if sentences else None for sentences in passages]
+        present = [e for e in encoded if e is not None]
+        outputs = iter(self._run(present))
+        readings = []
+        for sentences, e in zip(passages, encoded):
+            readings.append(_decode(sentences, e, *next(outputs)) if e else Reading((), 0.0, None))
+        return readings
+
+    def _encode(self, question: str, sentences: list[str]) -> _Encoded:
+        starts, position = [], 0
+        for sentence in sentences:
+            starts.append(position)
+            position += len(sentence) + 1
+        text = " ".join(sentences)
+        encoding = self._tokenizer.encode(question, text)
+        passage = [s == 1 for s in encoding.sequence_ids]
+        offsets = [o if inside else (0, 0) for o, inside in zip(encoding.offsets, passage)]
+        tokens = [i for i, inside in enumerate(passage) if inside]
+        visible_end = offsets[tokens[-1]][1] if tokens else 0
+        first: dict[int, int] = {}
+        last: dict[int, int] = {}
+        for i in tokens:
+            k = bisect_right(starts, offsets[i][0]) - 1
+            first.setdefault(k, i)
+            last[k] = i
+        spans = [(first[k], last[k] + 1) if k in first and starts[k] + len(s) <= visible_end else (0, 0)
+                 for k, s in enumerate(sentences)]
+        return _Encoded(encoding.ids, encoding.type_ids, offsets, passage, spans, starts)
+
+    def _run(self, encoded: list[_Encoded]) -> list[Outputs]:
+        # One passage per run: int8 activations are quantized with a scale taken over the whole batch, so padding
+        # and neighbours would shift a passage's scores (by up to 0.01 here); batching was no faster on 2 cores.
+        results: list[Outputs] = []
+        for e in encoded:
+            feed = {"input_ids": np.array([e.ids], dtype=np.int64),
+                    "attention_mask": np.ones((1, len(e.ids)), dtype=np.int64),
+                    "token_type_ids": np.array([e.types], dtype=np.int64)}
+            start, end, sentence, no_answer = self._session.run(list(OUTPUTS), feed)
+            results.append((start[0], end[0], sentence[0], no_answer[0]))
+        return results
+
+
+def _decode(sentences: list[str], e: _Encoded, start: np.ndarray, end: np.ndarray, sentence_logits: np.ndarray,
+            no_answer: np.ndarray) -> Reading:
+    answers = float(1.0 - _sigmoid(float(no_answer)))
+    scores = tuple(float(_sigmoid(sentence_logits[a:b].mean())) if b > a else None for a, b in e.sentence_tokens)
+    return Reading(scores, answers, _span(sentences, e, start, end, answers))
+
+
+def _span(sentences: list[str], e: _Encoded, start: np.ndarray, end: np.ndarray, answers: float) -> AnswerSpan | None:
+    """The most likely answer words, kept inside one sentence (a span across a sentence end is cut at it)."""
+    mask = np.array(e.passage)
+    if not mask.any():
+        return None
+    longest = int(contract().get("max_answer_tokens", 30))
+    pair = np.outer(_softmax(start, mask), _softmax(end, mask))
+    pair = np.triu(pair) - np.triu(pair, longest)
+    s, t = (int(i) for i in np.unravel_index(int(np.argmax(pair)), pair.shape))
+    k = bisect_right(e.sentence_starts, e.offsets[s][0]) - 1
+    begin = e.offsets[s][0] - e.sentence_starts[k]
+    stop = min(e.offsets[t][1] - e.sentence_starts[k], len(sentences[k]))
+    text = sentences[k][begin:stop].strip()
+    if not text:
+        return None
+    return AnswerSpan(k, begin, stop, text, float(pair[s, t]) * answers)

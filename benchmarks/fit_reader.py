@@ -1,0 +1,176 @@
+"""Fit the three read_* scorers of assistant/scoring/weights.json, which stack the trained reader on the word scorers,
+on the development weeks of 2023 that the reader was not trained on (its dev weeks: every 5th week of 2023).
+
+    python benchmarks/fit_reader.py --repo PATH [--out /work/cache/news-2023-dev] [--write]
+
+OUT is a build of benchmarks/news.py for those weeks only:
+    python benchmarks/news.py --repo PATH --year 2023 --weeks 20230203,20230310,...,20231215 --out OUT
+
+Questions are asked without a date (as users ask). Each scorer is a logistic regression over logits:
+1. read_sentence: does an evidence sentence state the answer? [word sentence scorer, reader sentence, reader passage]
+2. read_span: are the reader's answer words (in a ranked evidence sentence) the answer? [reader span, reader
+   passage, words in the span]; threshold: the lowest probability at which stated spans are right at least
+   SPAN_PRECISION of the time here.
+3. read_answerable: do the documents answer the question? [word answerable scorer, best reader passage, best span];
+   threshold: the highest keeping false abstention here at or below FALSE_ABSTENTION.
+The word scorers (fit_ranker.py, on all of 2023) are fit first and kept. Figures printed here are in-sample (on the
+data the stack was fit on): the held-out year says what they are worth.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks import realtimeqa
+from benchmarks.fit_ranker import (
+    FALSE_ABSTENTION,
+    _commit,
+    _data_stamp,
+    _highest_keeping,
+    _lowest_with_precision,
+    _rounded,
+    fit,
+    probabilities,
+    wrong_choices,
+)
+from benchmarks.heldout import require_development
+from benchmarks.news import as_of, questions
+from training.reader.common import is_dev_week
+
+SPAN_PRECISION = 0.85
+WEIGHTS = ROOT / "assistant" / "scoring" / "weights.json"
+
+
+def auc(p: np.ndarray, y: np.ndarray) -> float:
+    pos, neg = p[y == 1], p[y == 0]
+    if not len(pos) or not len(neg):
+        return float("nan")
+    return float((pos[:, None] > neg[None, :]).mean() + 0.5 * (pos[:, None] == neg[None, :]).mean())
+
+
+def require_reader_dev_weeks(repo: Path, out: Path) -> list[str]:
+    weeks = json.loads((out / "summary.json").read_text())["weeks"]
+    year = realtimeqa.year_weeks(repo, 2023)
+    trained = [w for w in weeks if not is_dev_week(w, year)]
+    if trained:
+        raise SystemExit(f"{out} holds weeks the reader was trained on ({', '.join(trained[:3])} ...): build the "
+                         f"reader's dev weeks only")
+    return weeks
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repo", type=Path, required=True)
+    parser.add_argument("--out", type=Path, default=Path("/work/cache/news-2023-dev"))
+    parser.add_argument("--write", action="store_true")
+    args = parser.parse_args(argv)
+    require_development(args.out)
+    weeks = require_reader_dev_weeks(args.repo, args.out)
+
+    from assistant.answer.decide import features as decision_words
+    from assistant.config import load_settings
+    from assistant.engine import Assistant
+    from assistant.evidence import reading
+    from assistant.evidence import selection as evidence
+    from assistant.evidence import spans as shortanswer
+    from assistant.query.question import analyse
+    from assistant.scoring import fitted
+
+    stored = json.loads(WEIGHTS.read_text())
+    fitted.use(stored["scorers"])  # the word scorers as fitted; the read_* ones are what this refits
+    engine = Assistant(load_settings({"store": args.out / "store"}))
+    engine.ingest([args.out / "corpus"])
+    settings = engine.settings
+    reader = engine.reader or sys.exit("the reader is switched off in the settings")
+    rows = questions(args.out, None)
+
+    prepared = []
+    for row in rows:
+        asked = analyse(row["question"], engine.searcher.frequencies)
+        passages = engine.searcher.search(row["question"], settings.top_k, as_of(row, dated=False), asked)
+        found = evidence.candidates(asked, passages, engine.embedding.embeddings.embed_documents, settings.evidence)
+        read = reading.read(reader, row["question"], passages)
+        reading.attach(read, found)
+        prepared.append((row, asked, found, read))
+    answerable = [p for p in prepared if p[0]["role"] == "answerable"]
+    words = fitted.scorers()["sentence"]
+
+    # 1. sentences
+    X, y, plain = [], [], []
+    for row, _, found, _ in answerable:
+        for s in found:
+            score = words.probability(s.features)
+            X.append(reading.sentence_features(s, score))
+            y.append(realtimeqa.contains(realtimeqa.padded(s.text), row["answer"]))
+            plain.append(score)
+    Xa, ya = np.array(X), np.array(y, dtype=float)
+    model = {"read_sentence": {"names": list(fitted.READ_SENTENCE_FEATURES), **fit(Xa, ya)}}
+    stacked = probabilities(model["read_sentence"], Xa)
+    print(f"sentences: {len(ya)} of {len(answerable)} answerable questions, {int(ya.sum())} state the answer; AUC "
+          f"words {auc(np.array(plain), ya):.3f}, reader {auc(Xa[:, 1], ya):.3f}, stacked {auc(stacked, ya):.3f} "
+          f"(in-sample)")
+    fitted.use(model)
+
+    # 2. the reader's answer words in ranked evidence
+    X, y = [], []
+    for row, _, found, read in answerable:
+        ranked = evidence.rank(found, settings.evidence.max_sentences)
+        in_evidence = {reading.evidence_key(e) for e in ranked}
+        for span, sentence, passage in read.spans:
+            if sentence in in_evidence:
+                X.append(reading.span_features(span, passage))
+                y.append(realtimeqa.states_answer(span.text, row["answer"], wrong_choices(row)))
+    Xa, ya = np.array(X), np.array(y, dtype=float)
+    span = fit(Xa, ya)
+    threshold = _lowest_with_precision(probabilities(span, Xa), ya.astype(bool), SPAN_PRECISION)
+    model["read_span"] = {"names": list(fitted.READ_SPAN_FEATURES), **span, "threshold": threshold}
+    print(f"spans: {len(ya)} in ranked evidence, {int(ya.sum())} state the answer; threshold {threshold:.2f} "
+          f"(right >= {SPAN_PRECISION} here)")
+    fitted.use(model)
+
+    # 3. answer or decline
+    X, y, plain = [], [], []
+    word_decision = fitted.scorers()["answerable"]
+    for row, asked, found, read in prepared:
+        ranked = evidence.rank(found, settings.evidence.max_sentences)
+        rule = shortanswer.candidates(asked, ranked, settings.evidence.span_sentences)
+        short = rule[0] if rule and rule[0].probability >= shortanswer.threshold() else None
+        words_p = word_decision.probability(decision_words(asked, ranked, short)) if ranked else 0.0
+        X.append(reading.decision_features(words_p, read, reading.short_answers(read, ranked)))
+        y.append(row["role"] == "answerable")
+        plain.append(words_p)
+    Xa, ya = np.array(X), np.array(y, dtype=float)
+    decision = fit(Xa, ya)
+    p = probabilities(decision, Xa)
+    threshold = _highest_keeping(p, ya.astype(bool), FALSE_ABSTENTION)
+    model["read_answerable"] = {"names": list(fitted.READ_ANSWERABLE_FEATURES), **decision, "threshold": threshold}
+    declined = float(((p < threshold) & (ya == 0)).sum() / max(1, (ya == 0).sum()))
+    print(f"answerable: {int(ya.sum())} answerable, {int((ya == 0).sum())} not; AUC words "
+          f"{auc(np.array(plain), ya):.3f}, stacked {auc(p, ya):.3f}; threshold {threshold:.2f} (false abstention <= "
+          f"{FALSE_ABSTENTION}); unanswerable declined {declined:.2f} (in-sample)")
+    for name, scorer in model.items():
+        print(f"  {name}: " + ", ".join(f"{n} {c:+.2f}" for n, c in zip(scorer["names"], scorer["coef"])))
+    if args.write:
+        answerable_count = len(answerable)
+        stored["scorers"].update(_rounded(model))
+        stored["reader_stack"] = {
+            "fit_on": (f"RealTimeQA 2023, the reader's {len(weeks)} dev weeks (not trained on): {len(rows)} questions, "
+                       f"{answerable_count} answerable, asked without dates; fit by benchmarks/fit_reader.py on "
+                       f"{date.today().isoformat()}"),
+            "data": _data_stamp(args.out, len(rows), answerable_count), "written_in_commit": _commit()}
+        WEIGHTS.write_text(json.dumps(stored, indent=1) + "\n")
+        print(f"wrote {WEIGHTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+"""The packaged reader at run time: it loads from the package, reads the way it was trained, points at answers."""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pytest
+
+from assistant.scoring.reader import Reader, contract, model_file
+from training.reader.common import load_tokenizer
+from training.reader.features import decode, featurize
+
+TOUR = ["The race started in Bilbao in northern Spain.", "Jonas Vingegaard won the 2023 Tour de France for the "
+        "second time.", "Fans celebrated along the Champs-Elysees."]
+BAKERY = ["The Tallbo bakery opened in March.", "It sells rye bread and cinnamon buns."]
+
+
+@pytest.fixture(scope="module")
+def reader() -> Reader:
+    return Reader(threads=1)
+
+
+def test_the_model_in_the_package_is_the_one_its_contract_names():
+    assert hashlib.sha256(model_file().read_bytes()).hexdigest() == contract()["sha256"]
+
+
+def test_the_sentence_that_states_the_answer_ranks_first_and_its_words_are_the_span(reader):
+    tour, = reader.read("Who won the 2023 Tour de France?", [TOUR])
+    assert int(np.argmax(tour.sentences)) == 1
+    assert tour.span is not None and tour.span.sentence == 1 and tour.span.text == "Jonas Vingegaard"
+    assert TOUR[1][tour.span.start:tour.span.end] == tour.span.text
+
+
+def test_a_passage_about_something_else_is_less_likely_to_answer(reader):
+    zoo, bakery = reader.read("How many zebras does the Tallbo zoo keep?",
+                              [["The Tallbo zoo keeps 9 zebras and two lions."], BAKERY])
+    assert zoo.answers > 2 * bakery.answers
+    assert zoo.span is not None and zoo.span.text == "9"
+
+
+def test_the_run_time_reads_exactly_as_the_training_reference_decodes(reader):
+    """The product copies the decoding of training/reader/features.py; the two must agree on the same outputs."""
+    question = "Where did the race start?"
+    ours, = reader.read(question, [TOUR])
+    features = featurize(load_tokenizer(), question, TOUR)
+    raw = reader._run([reader._encode(question, TOUR)])[0]
+    reference = decode(features, *raw)
+    assert features.ids == reader._encode(question, TOUR).ids
+    assert ours.sentences == pytest.approx(reference["sentence_scores"])
+    assert ours.answers == pytest.approx(1 - reference["na"])
+    assert ours.span is not None and reference["span"] is not None
+    assert ours.span.probability == pytest.approx(reference["span"]["p"] * ours.answers)
+
+
+def test_sentences_past_the_length_limit_are_unread_and_empty_passages_answer_nothing(reader):
+    long = [f"Sentence number {i} talks about the weather in a town far away from here." for i in range(40)]
+    cut, empty, _ = reader.read("Who won the 2023 Tour de France?", [long, [], TOUR])
+    assert cut.sentences[0] is not None and cut.sentences[-1] is None
+    assert empty.answers == 0.0 and empty.span is None and empty.sentences == ()
+
+
+def test_a_passage_reads_the_same_whatever_else_was_retrieved_beside_it(reader):
+    question = "Who won the 2023 Tour de France?"
+    alone, = reader.read(question, [TOUR])
+    _, beside, _ = reader.read(question, [BAKERY, TOUR, TOUR[:2] * 5])
+    assert alone == beside
