@@ -14,7 +14,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from assistant.answer.check import check
-from assistant.config import GroundingSettings
+from assistant.config import ExtractionSettings, GroundingSettings
 from assistant.errors import UsageError
 from assistant.evaluation.phrases import contains
 from assistant.evaluation.suite import LOWER_IS_BETTER, METRICS, Case, LabeledClaim, Suite
@@ -184,8 +184,8 @@ def _accepts(claim: LabeledClaim, embed: EmbedTexts, params: GroundingSettings) 
 def run(ask: Callable[[Case], Answer], suite: Suite, mode: str, model: dict[str, str], store: Store | None = None,
         judge: Callable[[Case, Answer], dict[str, float]] | None = None,
         progress: Callable[[int, int], None] | None = None, embed=None,
-        grounding: GroundingSettings = GroundingSettings()) -> Report:
-    lines = SourceReader(store)
+        grounding: GroundingSettings = GroundingSettings(), extraction: ExtractionSettings = ExtractionSettings()) -> Report:
+    lines = SourceReader(store, extraction)
     results = []
     for done, case in enumerate(suite.cases, start=1):
         answer = ask(case)
