@@ -17,7 +17,7 @@ from typer.core import TyperGroup
 
 from assistant import __version__
 from assistant.errors import UsageError, UserError
-from assistant.types import MODES
+from assistant.types import LENGTHS, MODES
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -409,8 +409,8 @@ def summarize(
 
     if sum(map(bool, (path, topic, everything))) != 1:
         raise typer.BadParameter("give exactly one of PATH, --topic TOPIC or --all")
-    if length not in ("short", "medium", "long"):
-        raise typer.BadParameter("choose one of short, medium, long", param_hint="--length")
+    if length not in LENGTHS:
+        raise typer.BadParameter(f"choose one of {', '.join(LENGTHS)}", param_hint="--length")
     if mode not in (None, "grounded", "extractive"):
         raise typer.BadParameter("choose grounded or extractive", param_hint="--mode")
     filters = filters_from(since, until, source)

@@ -21,7 +21,7 @@ from assistant.evaluation.suite import LOWER_IS_BETTER, METRICS, Case, LabeledCl
 from assistant.filters import Filters
 from assistant.ingest.reread import SourceReader
 from assistant.store.index import Store
-from assistant.types import Answer, Citation, EmbedTexts, Evidence
+from assistant.types import Answer, Citation, EmbedTexts, Evidence, Mode
 
 HIT_DEPTH = 5
 GROUNDED_ONLY = frozenset({"quote_fallback_rate"})  # only a checked model's answer can fall back to quotes
@@ -57,7 +57,7 @@ class CaseResult(BaseModel):
 
 class Report(BaseModel):
     suite: str
-    mode: str
+    mode: Mode
     model: dict[str, str] = Field(default_factory=dict)
     created: str = ""
     metrics: dict[str, float] = Field(default_factory=dict)

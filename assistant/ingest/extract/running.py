@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from assistant.config import ExtractionSettings
 
@@ -15,12 +15,13 @@ PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _NUMBER = re.compile(r"\d+")
+Zone = Literal["top", "bottom"]  # where on a page a running line sits
 
 
 class Edge(NamedTuple):
     """A line at the top or bottom of a page, its numbers set apart so page numbers can vary."""
 
-    zone: str  # "top" | "bottom"
+    zone: Zone
     shape: str  # the lower-cased text with each number replaced by "#"
     numbers: tuple[int, ...]
 
@@ -47,7 +48,7 @@ def _edges(lines: list[str], zone: int) -> dict[int, list[Edge]]:
     return edges
 
 
-def _edge(zone: str, line: str) -> Edge:
+def _edge(zone: Zone, line: str) -> Edge:
     shape = " ".join(_NUMBER.sub("#", line.lower()).split())
     return Edge(zone, shape, tuple(int(n) for n in _NUMBER.findall(line)))
 
