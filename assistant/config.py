@@ -44,6 +44,35 @@ class IngestSettings(Group):
     embed_batch: int = Field(32, ge=1, le=1024, description="Texts the local embedder runs through the model at once.")
 
 
+class ExtractionSettings(Group):
+    """How a PDF page's text boxes become lines in reading order (docs/formats.md walks through the steps), what
+    counts as a heading or as page furniture, and when a web page holds an article. A changed value re-chunks."""
+
+    column_gap: float = Field(1.2, gt=0, le=20, description=(
+        "A horizontal gap wider than this many font sizes parts columns (or table cells), never words."))
+    run_gap: float = Field(0.6, gt=0, le=20, description=(
+        "Characters further apart than this many font sizes start a new box (rows are rebuilt after)."))
+    word_gap: float = Field(0.15, ge=0, le=5, description=(
+        "A gap wider than this many font sizes between two boxes on a row is a space."))
+    min_column_rows: int = Field(3, ge=1, le=200, description="A gutter must part at least this many rows ...")
+    min_column_chars: int = Field(15, ge=0, le=1000, description=(
+        "... whose pieces are prose (median length); narrower pieces are table cells, read row by row."))
+    min_column_width: float = Field(36.0, ge=0, le=2000, description="Narrowest column: points between two gutters.")
+    block_gap: float = Field(2.0, gt=0, le=50, description=(
+        "A vertical gap of this many row heights starts a new block (header, footer, figure, section)."))
+    heading_size: float = Field(1.2, gt=0, le=10, description=(
+        "A PDF line in a font this many times the body text's size is a heading ..."))
+    heading_chars: int = Field(150, ge=1, le=5000, description="... when it is no longer than this.")
+    running_zone: int = Field(2, ge=0, le=20, description=(
+        "Lines at the top and at the bottom of a PDF page where running headers, footers and page numbers sit."))
+    running_neighbours: int = Field(4, ge=1, le=100, description=(
+        "A running line repeats on pages at most this far away (odd/even pages, chapters) ..."))
+    running_repeats: int = Field(2, ge=1, le=100, description=(
+        "... on at least this many of those pages (or on the only other page of a two-page document)."))
+    min_article_words: int = Field(5, ge=1, le=1000, description=(
+        "A web page is an article when at least one of its lines has this many words (not a menu or a link or two)."))
+
+
 class RetrievalSettings(Group):
     candidates: int = Field(30, ge=1, le=500, description="Chunks each retriever (BM25, dense) proposes before fusion.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
@@ -103,7 +132,7 @@ class SummarySettings(Group):
         "Central sentences: weight of closeness to the mean meaning; 1 minus it weighs unlikeness to those picked."))
 
 
-GROUPS = ("chunking", "ingest", "retrieval", "evidence", "grounding", "summary")
+GROUPS = ("chunking", "ingest", "extraction", "retrieval", "evidence", "grounding", "summary")
 
 
 class Settings(BaseSettings):
@@ -144,6 +173,7 @@ class Settings(BaseSettings):
 
     chunking: ChunkingSettings = ChunkingSettings()
     ingest: IngestSettings = IngestSettings()
+    extraction: ExtractionSettings = ExtractionSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
     evidence: EvidenceSettings = EvidenceSettings()
     grounding: GroundingSettings = GroundingSettings()

@@ -69,7 +69,7 @@ class Assistant:
     def pipeline(self) -> Pipeline:
         from assistant.ingest.pipeline import Pipeline
 
-        return Pipeline(self.settings.chunking, self.settings.ingest)
+        return Pipeline(self.settings.chunking, self.settings.ingest, self.settings.extraction)
 
     def _readable_store(self) -> Store:
         """The store, checked: built by this embedding model and chunked by these settings."""
@@ -261,5 +261,6 @@ class Assistant:
         model = self.models.chat_name(self.settings) if mode != "extractive" else {"provider": "none", "name": "extractive"}
         return evaluate.run(lambda case: self.ask(case.question, mode, evaluate.filters_for(case)), suite, mode,
                             model, self.store, Judge(self.chat) if judge else None, progress,
-                            embed=self.embedding.embeddings.embed_documents, grounding=self.settings.grounding)
+                            embed=self.embedding.embeddings.embed_documents, grounding=self.settings.grounding,
+                            extraction=self.settings.extraction)
 

@@ -10,6 +10,10 @@ from pydantic import BaseModel, Field
 Mode = Literal["grounded", "extractive", "free"]  # how an answer is made: checked, quoted, or the model's own words
 MODES: tuple[str, ...] = get_args(Mode)
 CheckStatus = Literal["supported", "dropped", "extractive", "span", "unchecked", "derived"]
+Format = Literal["text", "markdown", "pdf", "html", "docx"]  # the file formats read (assistant/ingest/extract)
+SummaryKind = Literal["document", "topic", "corpus"]  # what a summary is of
+Length = Literal["short", "medium", "long"]  # how long a summary is
+LENGTHS: tuple[str, ...] = get_args(Length)
 ABSTENTION = "The documents don't say."  # the one sentence that declines, in answers and the prompt alike
 EmbedQuery = Callable[[str], list[float]]  # one text's embedding (the query side of an embedding model)
 EmbedTexts = Callable[[list[str]], list[list[float]]]  # many texts' embeddings, in order
@@ -24,7 +28,7 @@ class DocumentInfo(BaseModel):
     date: str | None = None  # ISO yyyy-mm-dd, when the document states one
     outlet: str | None = None
     author: str | None = None
-    format: str = "text"  # text, markdown, pdf, html, docx
+    format: Format = "text"
     pipeline: str = ""  # the settings and rule versions that chunked it
 
 
@@ -158,9 +162,9 @@ class IngestReport(BaseModel):
 class Summary(BaseModel):
     """A checked, cited summary of one document, of a topic across documents, or of the whole corpus."""
 
-    kind: Literal["document", "topic", "corpus"]
+    kind: SummaryKind
     target: str  # the document's source, the topic, or "all documents"
-    length: str
+    length: Length
     summary: str
     abstained: bool = False
     citations: list[Citation] = Field(default_factory=list)

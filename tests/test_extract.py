@@ -13,10 +13,12 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
+from assistant.config import ChunkingSettings, ExtractionSettings
 from assistant.errors import UnreadableFile
 from assistant.ingest.extract import SUFFIXES, extract, sniff
 from assistant.ingest.extract.layout import Box, Char, reading_order, runs
 from assistant.ingest.extract.running import furniture
+from assistant.ingest.pipeline import pipeline_id
 
 WIDTH, HEIGHT = A4
 BODY = [
@@ -341,6 +343,24 @@ def test_html_without_an_article_is_refused(tmp_path, offline):
     <header><nav><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li></ul></nav></header>
     <footer><p>© 2023 Example Ltd.</p><p><a href="/privacy">Privacy policy</a></p></footer></body></html>"""
     assert refused(tmp_path, "menu.htm", menu_only.encode()) == "no article text found in the page"
+
+
+def test_the_extraction_settings_reach_the_pdf_and_web_page_readers(tmp_path, report, offline):
+    pdf, page = tmp_path / "report.pdf", tmp_path / "river.html"
+    # The chapter title is set in 16 pt over 11 pt body text: 1.45 times, a heading at 1.2 but not at 1.5.
+    assert extract(pdf, report).pages[3].headings == {1: "Chapter 4: water"}
+    assert extract(pdf, report, ExtractionSettings(heading_size=1.5)).pages[3].headings == {}
+    assert all(extract(pdf, report, ExtractionSettings(running_zone=0)).pages[0].keep)  # no furniture looked for
+    assert extract(page, WEB_PAGE.encode(), ExtractionSettings(min_article_words=5)).pages[0].lines[1] == ARTICLE[0]
+    with pytest.raises(UnreadableFile, match="no article text"):  # no line of the article is 100 words long
+        extract(page, WEB_PAGE.encode(), ExtractionSettings(min_article_words=100))
+
+
+def test_changed_extraction_settings_change_the_pipeline_id_and_the_defaults_keep_it():
+    chunking = ChunkingSettings()
+    assert pipeline_id(chunking, ExtractionSettings(min_column_width=36, heading_size=1.2)) == pipeline_id(chunking)
+    assert pipeline_id(chunking, ExtractionSettings(heading_size=1.5)) != pipeline_id(chunking)
+    assert pipeline_id(chunking).endswith(",extract=1")  # the id stores held before these were settings
 
 
 def test_html_saved_as_txt_is_read_as_html(tmp_path, offline):

@@ -4,6 +4,7 @@ the page or section, their quotes are the exact text there, and running headers 
 import io
 import json
 import sqlite3
+from pathlib import Path
 
 import pytest
 from reportlab.lib.pagesizes import A4
@@ -172,3 +173,22 @@ def test_a_chunk_that_crosses_a_heading_is_found_and_labelled_by_both_sections(i
     assert answer["abstained"] is False and "ladybirds" in answer["answer"]
     cited = next(c for c in answer["citations"] if "ladybirds" in c["quote"])
     assert cited["section"] == "Pests"  # a sentence keeps its own section
+
+
+def _sections(workdir: Path, page: int) -> set[str | None]:
+    with sqlite3.connect(workdir / ".assistant" / "index.sqlite") as db:
+        return {row[0] for row in db.execute("SELECT section FROM chunks WHERE page = ?", (page,))}
+
+
+def test_extraction_settings_in_the_config_file_reach_the_extractor_and_rechunk(workdir, run, run_json):
+    (workdir / "reports").mkdir()
+    (workdir / "reports" / "annual.pdf").write_bytes(pdf_bytes(report_page, pages=5))
+    assert run("ingest", "reports").exit_code == 0
+    assert _sections(workdir, 4) == {"Chapter 4: water"}
+    (workdir / "assistant.toml").write_text("[extraction]\nheading_size = 1.5\n")  # the 16 pt title over 11 pt text
+    assert run_json("config")["settings"]["extraction.heading_size"] == {"value": 1.5, "source": "file assistant.toml"}
+    stale = run("search", "water")
+    assert stale.exit_code == 1 and "chunked with other settings or rules" in stale.stderr
+    assert run_json("ingest", "reports")["updated"] == ["reports/annual.pdf"]
+    assert _sections(workdir, 4) == {None}
+    assert run_json("search", "water")["results"]

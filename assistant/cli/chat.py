@@ -146,7 +146,7 @@ class ChatRepl:
             self.say(f"/open N: N is one of {', '.join(citations) or '(no citations yet)'}")
             return
         c = citations[argument]
-        reader = SourceReader(self.assistant.store)
+        reader = SourceReader(self.assistant.store, self.assistant.settings.extraction)
         lines = reader.lines(c.source, c.page)
         if lines is None:
             self.say(f"cannot open {c.source}: it is no longer readable where it was indexed")

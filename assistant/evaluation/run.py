@@ -14,14 +14,14 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from assistant.answer.check import check
-from assistant.config import GroundingSettings
+from assistant.config import ExtractionSettings, GroundingSettings
 from assistant.errors import UsageError
 from assistant.evaluation.phrases import contains
 from assistant.evaluation.suite import LOWER_IS_BETTER, METRICS, Case, LabeledClaim, Suite
 from assistant.filters import Filters
 from assistant.ingest.reread import SourceReader
 from assistant.store.index import Store
-from assistant.types import Answer, Citation, EmbedTexts, Evidence
+from assistant.types import Answer, Citation, EmbedTexts, Evidence, Mode
 
 HIT_DEPTH = 5
 GROUNDED_ONLY = frozenset({"quote_fallback_rate"})  # only a checked model's answer can fall back to quotes
@@ -57,7 +57,7 @@ class CaseResult(BaseModel):
 
 class Report(BaseModel):
     suite: str
-    mode: str
+    mode: Mode
     model: dict[str, str] = Field(default_factory=dict)
     created: str = ""
     metrics: dict[str, float] = Field(default_factory=dict)
@@ -184,8 +184,8 @@ def _accepts(claim: LabeledClaim, embed: EmbedTexts, params: GroundingSettings) 
 def run(ask: Callable[[Case], Answer], suite: Suite, mode: str, model: dict[str, str], store: Store | None = None,
         judge: Callable[[Case, Answer], dict[str, float]] | None = None,
         progress: Callable[[int, int], None] | None = None, embed=None,
-        grounding: GroundingSettings = GroundingSettings()) -> Report:
-    lines = SourceReader(store)
+        grounding: GroundingSettings = GroundingSettings(), extraction: ExtractionSettings = ExtractionSettings()) -> Report:
+    lines = SourceReader(store, extraction)
     results = []
     for done, case in enumerate(suite.cases, start=1):
         answer = ask(case)

@@ -6,10 +6,10 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.config import ChunkingSettings, IngestSettings
+from assistant.config import ChunkingSettings, ExtractionSettings, IngestSettings
 from assistant.errors import UnreadableFile
 from assistant.ingest import chunking, cleaning, extract
 from assistant.ingest.extract import Extracted, Page
@@ -20,11 +20,13 @@ from assistant.types import Chunk, DocumentInfo, EmbedTexts, IngestReport, Probl
 Progress = Callable[[int, int], None]  # (files done, files in all)
 
 
-def pipeline_id(settings: ChunkingSettings) -> str:
-    """Everything that shapes a document's chunks; a stored document chunked otherwise is chunked again."""
+def pipeline_id(settings: ChunkingSettings, extraction: ExtractionSettings = ExtractionSettings()) -> str:
+    """Everything that shapes a document's chunks; a stored document chunked otherwise is chunked again.
+    Extraction settings are named only when changed, so the default ones keep the id stores already hold."""
+    changed = "".join(f",{name}={value}" for name, value in extraction.model_dump(exclude_defaults=True).items())
     return (f"chunk={settings.chunk_chars},overlap={settings.overlap_sentences},"
             f"sentence={settings.max_sentence_chars},cleaning={cleaning.VERSION},chunking={chunking.VERSION},"
-            f"extract={extract.VERSION}")
+            f"extract={extract.VERSION}{changed}")
 
 
 @dataclass(frozen=True)
@@ -38,10 +40,11 @@ class Prepared:
 class Pipeline:
     chunking: ChunkingSettings
     ingest: IngestSettings
+    extraction: ExtractionSettings = field(default_factory=ExtractionSettings)
 
     @property
     def id(self) -> str:
-        return pipeline_id(self.chunking)
+        return pipeline_id(self.chunking, self.extraction)
 
 
 def ingest(store: Store, embed: EmbedTexts, paths: list[Path], pipeline: Pipeline,
@@ -85,7 +88,7 @@ def _prepare_file(store: Store, file: SourceFile, pipeline: Pipeline, report: In
 
 def prepare(raw: RawFile, pipeline: Pipeline) -> tuple[DocumentInfo, list[list[Span]]]:
     """A file's metadata and its sentences grouped into chunks, page by page (a chunk never spans two pages)."""
-    extracted = extract.extract(raw.file.path, raw.data)
+    extracted = extract.extract(raw.file.path, raw.data, pipeline.extraction)
     masks = [_keep(page) for page in extracted.pages]
     spans = [chunk for page, keep in zip(extracted.pages, masks) for chunk in chunking.chunk_spans(
         page.lines, keep, pipeline.chunking.chunk_chars, pipeline.chunking.overlap_sentences,

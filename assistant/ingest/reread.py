@@ -7,6 +7,7 @@ import hashlib
 from functools import cached_property
 from pathlib import Path
 
+from assistant.config import ExtractionSettings
 from assistant.errors import UnreadableFile
 from assistant.ingest.extract import extract
 from assistant.store.index import Store, StoredDocument
@@ -23,10 +24,12 @@ def _plain(text: str) -> str:
 
 
 class SourceReader:
-    """Reads each cited document once; `None` for a document that cannot be read any more."""
+    """Reads each cited document once, extracted with the settings ingest used; `None` for a document that cannot be
+    read any more."""
 
-    def __init__(self, store: Store | None = None):
+    def __init__(self, store: Store | None = None, extraction: ExtractionSettings = ExtractionSettings()):
         self.store = store
+        self.extraction = extraction
         self.pages: dict[str, dict[int | None, list[str]] | None] = {}
         self.changed: set[str] = set()  # sources whose file is no longer what was indexed
 
@@ -41,7 +44,7 @@ class SourceReader:
         path = Path(stored.path) if stored else Path(source)
         try:
             data = path.read_bytes()
-            pages = {page.number: page.lines for page in extract(path, data).pages}
+            pages = {page.number: page.lines for page in extract(path, data, self.extraction).pages}
         except (OSError, UnreadableFile):
             return None
         if stored and _edited(stored, data):

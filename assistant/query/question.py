@@ -7,6 +7,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Literal
 
 from assistant.text.calendar import CALENDAR_WORDS
 from assistant.text.words import STOPWORDS, content_words, names, stem
@@ -16,7 +17,8 @@ FRAME_WORDS = frozenset(stem(w) for w in """week weeks recently recent announce 
 reported reportedly name named latest called known become became time times accord according agree agreed talk
 talks say said position view views discuss discussed mention mentioned happen happened think want include describe
 express expressed decide decided do make made""".split())
-KINDS = [  # (kind, pattern): the first that matches wins
+AnswerKind = Literal["name", "number", "date", "place", "statement"]  # what a question asks for
+KINDS: list[tuple[AnswerKind, str]] = [  # (kind, pattern): the first that matches wins
     ("number", r"\bhow (?:many|much|old|long|far|big|large|high|tall|deep)\b|\bwhat (?:percentage|percent|number|"
                r"share|amount|age)\b|\bby how much\b|\b(?:what|which)(?: \w+)? (?:number|figure|amount|total)\b"),
     ("date", r"\bwhen\b|\b(?:what|which) (?:year|date|day|month|decade)\b"),
@@ -35,7 +37,7 @@ class Asked:
     terms: list[str]  # stemmed key terms, frame words out
     idf: dict[str, float]  # how telling each term is: rare in the index = high
     phrases: set[tuple[str, str]]  # adjacent key-term pairs ("outer space")
-    kind: str  # name | number | date | place | statement
+    kind: AnswerKind
     head: str | None  # what a "which X" question asks for ("team", "company"), stemmed
     words: set[str] = field(default_factory=set)  # every stemmed word of the question, for answers that repeat it
 
@@ -56,7 +58,7 @@ def analyse(question: str, frequencies: Callable[[list[str]], tuple[dict[str, in
     return Asked(question, terms, idf, phrases, kind, head, words)
 
 
-def kind_of(question: str) -> tuple[str, str | None]:
+def kind_of(question: str) -> tuple[AnswerKind, str | None]:
     """The kind of answer wanted and, for "which X", the X (stemmed). Only the question's last sentence counts:
     quizzes set the scene first ("X happened this week. Which team …?")."""
     last = re.split(r"(?<=[.!?])\s+(?=[A-Z])", question.strip())[-1]

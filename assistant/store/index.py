@@ -14,11 +14,11 @@ from contextlib import closing
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from assistant.store.folders import StoreError, chroma_client, collection_name, forget_clients, private_dir
 from assistant.text.words import index_terms
-from assistant.types import Chunk, DocumentInfo
+from assistant.types import Chunk, DocumentInfo, Format
 
 FORMAT_VERSION = 2
 BASE_SCHEMA = """
@@ -51,6 +51,9 @@ def _to_v2(db: sqlite3.Connection) -> None:
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _to_v2}  # each applied once, in order
 
 
+DocumentState = Literal["pending", "ready"]  # being written (an interrupted write stays so), or written
+
+
 @dataclass(frozen=True)
 class StoredDocument:
     path: str
@@ -60,9 +63,9 @@ class StoredDocument:
     date: str | None
     outlet: str | None
     chunks: int
-    state: str
+    state: DocumentState
     ingested_at: float
-    format: str | None = None
+    format: Format | None = None
     author: str | None = None
     pipeline: str | None = None
 
@@ -304,7 +307,7 @@ class Store:
         self.db.execute("DELETE FROM chunks_fts WHERE rowid IN (SELECT rowid FROM chunks WHERE path = ?)", (path,))
         self.db.execute("DELETE FROM chunks WHERE path = ?", (path,))
 
-    def _write_state(self, path: str, info: DocumentInfo, state: str, chunks: int) -> None:
+    def _write_state(self, path: str, info: DocumentInfo, state: DocumentState, chunks: int) -> None:
         self.db.execute(f"INSERT OR REPLACE INTO documents ({DOCUMENT_COLUMNS}) VALUES "
                         f"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (path, info.source, info.content_hash, info.title, info.date, info.outlet, chunks, state,

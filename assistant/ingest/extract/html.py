@@ -12,6 +12,7 @@ from typing import Any
 import trafilatura
 from trafilatura.xml import xmltotxt
 
+from assistant.config import ExtractionSettings
 from assistant.errors import UnreadableFile
 from assistant.ingest.extract.dates import iso_day
 from assistant.ingest.extract.result import Extracted, clean_value, single_page, split_lines
@@ -24,14 +25,13 @@ OPTIONS: dict[str, Any] = dict(
     include_links=False, include_formatting=False, deduplicate=False, with_metadata=True,
 )
 TABLE_RULE = re.compile(r"^\|(?:-+\|)+$")
-MIN_ARTICLE_WORDS = 5  # an article has at least one line of this many words
 
 
-def extract_html(data: bytes) -> Extracted:
+def extract_html(data: bytes, params: ExtractionSettings = ExtractionSettings()) -> Extracted:
     """The main text as one page (one line per paragraph, list item or table row), with the page's metadata."""
     document = article(data)
     lines, headings = body_lines(document.body)
-    if not any(len(line.split()) >= MIN_ARTICLE_WORDS for line in lines):  # a menu or a link or two: no article
+    if not any(len(line.split()) >= params.min_article_words for line in lines):  # a menu or a link or two: no article
         raise UnreadableFile(NO_ARTICLE)
     return Extracted(
         format="html", pages=single_page(lines, [True] * len(lines), headings),

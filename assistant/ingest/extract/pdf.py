@@ -10,6 +10,7 @@ from collections import Counter
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from assistant.config import ExtractionSettings
 from assistant.errors import UnreadableFile
 from assistant.ingest.extract.dates import iso_day
 from assistant.ingest.extract.hyphens import join_hyphenated
@@ -24,8 +25,6 @@ LOAD_ERRORS = {
     pdfium_c.FPDF_ERR_FORMAT: "damaged PDF (not in PDF format, or corrupted)",
     pdfium_c.FPDF_ERR_FILE: "damaged PDF (cannot be read)",
 }
-HEADING_SIZE = 1.2  # a line in a font this many times the body text's size is a heading…
-HEADING_CHARS = 150  # …when it is no longer than this
 LINE_END_HYPHENS = {0x02, 0xFFFE, 0xAD}  # how PDFium reports a hyphen at a line end (and the soft hyphen)
 LINE_BREAKS = {0x0A, 0x0D}  # PDFium's guesses; layout.py finds the lines itself
 SPACES = {0x09, 0x0B, 0x0C, 0x20, 0xA0, 0x3000} | set(range(0x2000, 0x200B))
@@ -34,18 +33,18 @@ PDFIUM = threading.Lock()  # PDFium is not thread-safe: one document at a time i
 FILE_NAME_TITLE = re.compile(r"^microsoft (word|powerpoint) - |\.(docx?|pdf|tex|dvi|indd|odt|rtf|pptx?)$", re.I)
 
 
-def extract_pdf(data: bytes) -> Extracted:
+def extract_pdf(data: bytes, params: ExtractionSettings = ExtractionSettings()) -> Extracted:
     """Pages with their lines, keep flags (False for running headers/footers, page numbers) and headings."""
     with PDFIUM:
         document = _open(data)
         try:
-            pages = [_page_lines(document, index) for index in range(len(document))]
+            pages = [_page_lines(document, index, params) for index in range(len(document))]
             metadata = document.get_metadata_dict(skip_empty=True)
         finally:
             document.close()
     if not any(pages):
         raise UnreadableFile(SCANNED)
-    result = assemble(pages)
+    result = assemble(pages, params)
     title = _title(metadata.get("Title")) or _first_heading(result[0])
     return Extracted(
         format="pdf", pages=result, title=title, author=clean_value(metadata.get("Author")),
@@ -53,9 +52,9 @@ def extract_pdf(data: bytes) -> Extracted:
     )
 
 
-def assemble(pages: list[list[Line]]) -> list[Page]:
+def assemble(pages: list[list[Line]], params: ExtractionSettings = ExtractionSettings()) -> list[Page]:
     """Pages numbered from 1, with furniture marked across pages, hyphenation joined and headings found."""
-    keep = furniture([[line.text for line in lines] for lines in pages])
+    keep = furniture([[line.text for line in lines] for lines in pages], params)
     body = _body_size(pages, keep)
     result = []
     for number, (lines, flags) in enumerate(zip(pages, keep), start=1):
@@ -64,7 +63,7 @@ def assemble(pages: list[list[Line]]) -> list[Page]:
         rows = [(t, f, line.size) for i, (t, f, line) in enumerate(zip(texts, flags, lines)) if i not in emptied]
         result.append(Page(
             number=number, lines=[t for t, _, _ in rows], keep=[f for _, f, _ in rows],
-            headings=_headings(rows, body),
+            headings=_headings(rows, body, params),
         ))
     return result
 
@@ -81,14 +80,14 @@ def _open(data: bytes) -> pdfium.PdfDocument:
     return document
 
 
-def _page_lines(document: pdfium.PdfDocument, index: int) -> list[Line]:
+def _page_lines(document: pdfium.PdfDocument, index: int, params: ExtractionSettings) -> list[Line]:
     try:
         page = document[index]
         textpage = page.get_textpage()
     except pdfium.PdfiumError as error:
         raise UnreadableFile(f"damaged PDF (page {index + 1} cannot be read)") from error
     try:
-        return reading_order(runs(list(_chars(textpage))))
+        return reading_order(runs(list(_chars(textpage)), params), params)
     finally:
         textpage.close()
         page.close()
@@ -125,12 +124,14 @@ def _body_size(pages: list[list[Line]], keep: list[list[bool]]) -> float:
     return sizes.most_common(1)[0][0] if sizes else 0.0
 
 
-def _headings(rows: list[tuple[str, bool, float]], body: float) -> dict[int, str]:
-    """Lines set clearly larger than the body text start sections; a big line going on in lower case continues one."""
+def _headings(rows: list[tuple[str, bool, float]], body: float, params: ExtractionSettings) -> dict[int, str]:
+    """Lines set clearly larger than the body text (params.heading_size times, at most params.heading_chars long)
+    start sections; a big line going on in lower case continues one."""
     headings: dict[int, str] = {}
     start = None
     for i, (text, kept, size) in enumerate(rows):
-        if not (body and kept and size >= HEADING_SIZE * body and len(text) <= HEADING_CHARS and _has_letter(text)):
+        big = size >= params.heading_size * body and len(text) <= params.heading_chars
+        if not (body and kept and big and _has_letter(text)):
             start = None
         elif start is not None and text[0].islower():
             headings[start] = f"{headings[start]} {text}"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assistant.types import Format
+
 
 @dataclass(frozen=True)
 class Page:
@@ -15,7 +17,7 @@ class Page:
 
 @dataclass(frozen=True)
 class Extracted:
-    format: str  # "pdf" | "html" | "docx" | "markdown" | "text"
+    format: Format
     pages: list[Page]  # non-PDF formats: exactly one Page with number=None
     title: str | None
     author: str | None

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
-ZONE = 2  # lines at the top and at the bottom of a page where running headers, footers and page numbers sit
-NEIGHBOURS = 4  # a running line repeats on pages at most this far away (odd/even pages, chapters)
-MIN_REPEATS = 2  # on at least this many of those pages (or on the only other page of a two-page document)
+from assistant.config import ExtractionSettings
+
+# Where furniture sits and how often it repeats are settings: ExtractionSettings.running_* in assistant/config.py.
 PAGE_NUMBER = re.compile(
     r"^[\s\W]*(?:page|p\.|pg\.?|seite|página|pagina)?\s*"
     r"(?:\d{1,4}|(?=[ivxlcdm])m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3}))"
@@ -15,47 +15,49 @@ PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _NUMBER = re.compile(r"\d+")
+Zone = Literal["top", "bottom"]  # where on a page a running line sits
 
 
 class Edge(NamedTuple):
     """A line at the top or bottom of a page, its numbers set apart so page numbers can vary."""
 
-    zone: str  # "top" | "bottom"
+    zone: Zone
     shape: str  # the lower-cased text with each number replaced by "#"
     numbers: tuple[int, ...]
 
 
-def furniture(pages: list[list[str]]) -> list[list[bool]]:
+def furniture(pages: list[list[str]], params: ExtractionSettings = ExtractionSettings()) -> list[list[bool]]:
     """Per page, per line: False for a running header/footer or a page number, True for the page's text."""
-    edges = [_edges(lines) for lines in pages]
+    edges = [_edges(lines, params.running_zone) for lines in pages]
     keep = []
     for page, lines in enumerate(pages):
         flags = [True] * len(lines)
         for index, mine in edges[page].items():
-            if PAGE_NUMBER.match(lines[index]) or any(_repeats(edge, page, edges) for edge in mine):
+            if PAGE_NUMBER.match(lines[index]) or any(_repeats(edge, page, edges, params) for edge in mine):
                 flags[index] = False
         keep.append(flags)
     return keep
 
 
-def _edges(lines: list[str]) -> dict[int, list[Edge]]:
+def _edges(lines: list[str], zone: int) -> dict[int, list[Edge]]:
     edges: dict[int, list[Edge]] = {}
-    for index in range(min(ZONE, len(lines))):
+    for index in range(min(zone, len(lines))):
         edges.setdefault(index, []).append(_edge("top", lines[index]))
-    for index in range(max(0, len(lines) - ZONE), len(lines)):
+    for index in range(max(0, len(lines) - zone), len(lines)):
         edges.setdefault(index, []).append(_edge("bottom", lines[index]))
     return edges
 
 
-def _edge(zone: str, line: str) -> Edge:
+def _edge(zone: Zone, line: str) -> Edge:
     shape = " ".join(_NUMBER.sub("#", line.lower()).split())
     return Edge(zone, shape, tuple(int(n) for n in _NUMBER.findall(line)))
 
 
-def _repeats(edge: Edge, page: int, edges: list[dict[int, list[Edge]]]) -> bool:
-    near = range(max(0, page - NEIGHBOURS), min(len(edges), page + NEIGHBOURS + 1))
+def _repeats(edge: Edge, page: int, edges: list[dict[int, list[Edge]]], params: ExtractionSettings) -> bool:
+    reach = params.running_neighbours
+    near = range(max(0, page - reach), min(len(edges), page + reach + 1))
     others = sum(1 for other in near if other != page and _on_page(edge, edges[other], other - page))
-    return others >= min(MIN_REPEATS, len(edges) - 1) and others > 0
+    return others >= min(params.running_repeats, len(edges) - 1) and others > 0
 
 
 def _on_page(edge: Edge, page_edges: dict[int, list[Edge]], pages_apart: int) -> bool:

@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 from assistant.errors import UnreadableFile
+from assistant.types import Format
 
 SUFFIXES = {".txt", ".md", ".markdown", ".pdf", ".html", ".htm", ".docx"}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
@@ -18,7 +19,7 @@ WORD_PART = "word/document.xml"
 _HTML_MARK = re.compile(r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]")
 
 
-def sniff(path: Path, data: bytes) -> str:
+def sniff(path: Path, data: bytes) -> Format:
     """One of "pdf", "docx", "html", "markdown", "text"; UnreadableFile when a .pdf or .docx is not one.
 
     Binary content (PDF, Word) decides over a text extension: a PDF saved as .txt is read as a PDF.
@@ -50,7 +51,7 @@ def looks_html(data: bytes) -> bool:
     return head.startswith("<") and bool(_HTML_MARK.search(head))
 
 
-def _zip_format(suffix: str, data: bytes) -> str:
+def _zip_format(suffix: str, data: bytes) -> Format:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             is_word = WORD_PART in archive.namelist()
