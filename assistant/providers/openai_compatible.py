@@ -54,7 +54,11 @@ class CheckedChatOpenAI(ChatOpenAI):
 
     def _generate(self, *args: Any, **kwargs: Any) -> Any:
         with translated():
-            return super()._generate(*args, **kwargs)
+            result = super()._generate(*args, **kwargs)
+        if not result.generations:  # {"choices": []}: LangChain would index the empty list later, outside this class
+            raise ProviderError("the model server answered with no choices; is OPENAI_BASE_URL the server's /v1 "
+                                "address?")
+        return result
 
     def _stream(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
         with translated():
