@@ -183,3 +183,23 @@ def test_a_folder_of_one_one_line_document_answers_its_own_question(workdir, run
     answer = json.loads(result.stdout)
     assert answer["abstained"] is False and "9 zebras" in answer["answer"]
     assert answer["citations"][0]["source"] == "zoo/tallbo.txt"
+
+
+@pytest.mark.parametrize("question", [
+    KUWAIT, "What did Russia and Kuwait agree on regarding Gaza?", "What did Russia and Kuwait say about the war in Gaza?",
+    "On Gaza, what did the Kuwaiti and Russian ministers agree?"])
+def test_an_extractive_answer_on_kuwait_and_gaza_quotes_the_kuwait_article_only(indexed_real, run, question):
+    """Issue 24 (#14): a second quote from the Saudi article padded these answers."""
+    answer = ask(run, question, "--mode", "extractive")
+    assert {c["source"] for c in answer["citations"]} == {"seeds/002_8a35e8dbf3f4f508.txt"}
+    assert "stopping it immediately" in answer["answer"]
+
+
+def test_an_extractive_answer_does_not_pad_with_an_unrelated_sentence(workdir, run, models):
+    models.real = True
+    (workdir / "docs").mkdir()
+    (workdir / "docs" / "zoo.txt").write_text("The Tallbo zoo keeps 9 zebras and two lions in its northern paddock.\n")
+    (workdir / "docs" / "farm.txt").write_text("The Halden farm grows wheat and barley on its eastern fields.\n")
+    assert run("ingest", "docs").exit_code == 0
+    answer = ask(run, "How many zebras does the Tallbo zoo keep?", "--mode", "extractive")
+    assert [c["source"] for c in answer["citations"]] == ["docs/zoo.txt"]

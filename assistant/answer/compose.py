@@ -18,8 +18,9 @@ from assistant.errors import UsageError
 from assistant.evidence import reading
 from assistant.evidence import selection as evidence_selection
 from assistant.evidence import spans as shortanswer
+from assistant.evidence.selection import missing_names
 from assistant.filters import Filters
-from assistant.query.question import Asked, analyse
+from assistant.query.question import Asked, analyse, question_names
 from assistant.retrieve.search import Searcher
 from assistant.scoring.reader import Reader
 from assistant.types import ABSTENTION, Answer, Evidence, SentenceCheck, SetAside, Timings
@@ -71,7 +72,7 @@ class Answerer:
         if clash := shortanswer.conflict(asked, spans, evidence):
             return self._finish(_conflict(result, clash, evidence), started)
         if mode == "extractive":
-            return self._finish(_extractive(result, short, evidence, self.settings), started)
+            return self._finish(_extractive(result, asked, short, evidence, self.settings), started)
         generating = time.perf_counter()
         draft = self._draft(question, evidence, on_token)
         result.timings.generate_ms = _ms(generating)
@@ -113,13 +114,25 @@ def _lead(short: shortanswer.ShortAnswer | None) -> list[SentenceCheck]:
                           reason=f"a span of [{short.evidence.id}], p={short.probability:.2f}")]
 
 
-def _quotes(short: shortanswer.ShortAnswer | None, evidence: list[Evidence], settings: Settings) -> list[SentenceCheck]:
-    """The sentence holding the short answer, or the best distinct sentences (those scored near the best), quoted:
-    a sentence two documents repeat word for word is quoted once."""
-    share = settings.grounding.min_evidence_share
-    best = [short.evidence] if short else [e for e in evidence if e.score >= share * evidence[0].score]
+def _quotes(asked: Asked, short: shortanswer.ShortAnswer | None, evidence: list[Evidence],
+            settings: Settings) -> list[SentenceCheck]:
+    """The sentence holding the short answer, or the best distinct sentences, quoted: a sentence two documents repeat
+    word for word is quoted once. A later quote must score near the best, and one from another document must name
+    something the question asks about that the first quote's document does not (else it is beside the point)."""
+    if short:
+        best = [short.evidence]
+    else:
+        first = evidence[0]
+        near = [e for e in evidence[1:] if e.score >= settings.evidence.quote_share * first.score]
+        covering = [e for e in near if e.source != first.source and _adds_names(asked, first, e)]
+        best = [first, *covering, *(e for e in near if e.source == first.source)]
     quotes = [SentenceCheck(text=f"\u201c{e.text}\u201d", cited=[e.id], status="extractive") for e in best]
     return say_once(quotes)[:settings.evidence.extractive_sentences]
+
+
+def _adds_names(asked: Asked, first: Evidence, other: Evidence) -> bool:
+    wanted = question_names(asked.text)
+    return bool(missing_names(wanted, [first]) - missing_names(wanted, [other]))
 
 
 def _grounded(result: Answer, asked: Asked, short: shortanswer.ShortAnswer | None, draft: str,
@@ -128,7 +141,7 @@ def _grounded(result: Answer, asked: Asked, short: shortanswer.ShortAnswer | Non
               for c in check(asked.text, draft, evidence, embed, settings.grounding)]
     kept = say_once([c for c in checks if c.status == "supported"])
     if not kept:
-        shown = _lead(short) + _quotes(short, evidence, settings)
+        shown = _lead(short) + _quotes(asked, short, evidence, settings)
         return _compose(result, shown, checks + shown, evidence)
     shown = _lead(short) + kept
     return _compose(result, shown, _lead(short) + checks, evidence)
@@ -144,9 +157,9 @@ def _on_answer(sentence: SentenceCheck, evidence: list[Evidence], share: float) 
     return sentence.model_copy(update={"status": "dropped", "reason": "rests on evidence unlikely to hold the answer"})
 
 
-def _extractive(result: Answer, short: shortanswer.ShortAnswer | None, evidence: list[Evidence],
+def _extractive(result: Answer, asked: Asked, short: shortanswer.ShortAnswer | None, evidence: list[Evidence],
                 settings: Settings) -> Answer:
-    shown = _lead(short) + _quotes(short, evidence, settings)
+    shown = _lead(short) + _quotes(asked, short, evidence, settings)
     return _compose(result, shown, shown, evidence)
 
 
