@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Literal, get_args
 
 from pydantic import BaseModel, Field
@@ -49,6 +50,22 @@ class Chunk(Span):
     index: int
 
 
+@dataclass(frozen=True, slots=True)
+class SentenceSpan:
+    """One sentence of a stored chunk: where it sits in the chunk's text (character offsets), its 1-based lines on
+    its page, and the heading above it. Cut at ingest; evidence is cut from it (the store keeps it as a list)."""
+
+    start: int
+    end: int
+    first_line: int
+    last_line: int
+    section: str | None = None
+
+    def cut(self, text: str) -> str:
+        """The sentence itself, from its chunk's text."""
+        return text[self.start:self.end].strip()
+
+
 class Passage(Span):
     """A retrieved chunk: `score` ranks (fused, higher is better), `similarity` is its cosine to the query."""
 
@@ -58,7 +75,11 @@ class Passage(Span):
     title: str | None = None
     date: str | None = None
     chunk_id: str = ""
-    spans: list[list[int | str | None]] = Field(default_factory=list, exclude=True)  # sentences: offsets, lines, section
+    spans: list[SentenceSpan] = Field(default_factory=list, exclude=True)  # its sentences, as stored at ingest
+
+    def sentence_spans(self) -> list[SentenceSpan]:
+        """Its sentences as stored at ingest; a passage stored without them is one sentence."""
+        return self.spans or [SentenceSpan(0, len(self.text), self.start_line, self.end_line, self.section)]
 
 
 class Evidence(Span):

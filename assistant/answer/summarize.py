@@ -234,19 +234,20 @@ class Summarizer:
         found: list[Evidence] = []
         seen: set[tuple] = set()
         for chunk in self.store.chunks_of(doc.path):
-            for start, end, first, last, *section in chunk.spans:
-                text = chunk.text[start:end].strip()
-                if (chunk.page, first, text) in seen or not text:
+            for span in chunk.spans:
+                text = span.cut(chunk.text)
+                if (chunk.page, span.first_line, text) in seen or not text:
                     continue
-                seen.add((chunk.page, first, text))
+                seen.add((chunk.page, span.first_line, text))
                 if is_planted(text):
                     if set_aside is not None:
-                        set_aside.append(Evidence(id=0, text=text, source=doc.source, start_line=first, end_line=last,
-                                                  score=0.0, page=chunk.page, section=section[0] if section else None))
+                        set_aside.append(Evidence(id=0, text=text, source=doc.source, start_line=span.first_line,
+                                                  end_line=span.last_line, score=0.0, page=chunk.page,
+                                                  section=span.section))
                     continue
-                found.append(Evidence(id=len(found) + 1, text=text, source=doc.source, start_line=first,
-                                      end_line=last, score=0.0, title=doc.title, page=chunk.page,
-                                      section=section[0] if section else None))
+                found.append(Evidence(id=len(found) + 1, text=text, source=doc.source, start_line=span.first_line,
+                                      end_line=span.last_line, score=0.0, title=doc.title, page=chunk.page,
+                                      section=span.section))
         return found
 
     def _key(self, kind: str, target: str, length: str, hashes: list[str]) -> str:

@@ -44,8 +44,7 @@ def logit(p: float) -> float:
 def read(reader: Reader, question: str, passages: list[Passage]) -> Found:
     texts, keys = [], []
     for passage in passages:
-        sentences = [(passage.text[int(a or 0):int(b or 0)].strip(), int(first or passage.start_line))
-                     for a, b, first, *_ in passage.spans or [[0, len(passage.text), passage.start_line]]]
+        sentences = [(span.cut(passage.text), span.first_line) for span in passage.sentence_spans()]
         kept = [(text, first) for text, first in sentences if text and not is_planted(text)]
         texts.append([text for text, _ in kept])
         keys.append([key(passage.source, passage.page, first, text) for text, first in kept])
