@@ -15,14 +15,14 @@ from assistant.evidence.spans import ShortAnswer, candidates, conflict
 from assistant.filters import Filters
 from assistant.providers.factory import EmbeddingModel, Models
 from assistant.query.question import analyse
-from assistant.scoring.fitted import SENTENCE_FEATURES, Scorer, overridden, scorers
-from assistant.types import Evidence, SentenceCheck
+from assistant.scoring.fitted import Scorer, overridden, scorers
+from assistant.types import Evidence, SentenceCheck, SentenceFeatures
 from tests.fakes import HashEmbeddings
 
 
 def evidence(id: int, text: str, source: str = "a.txt", score: float = 0.9) -> Evidence:
     return Evidence(id=id, text=text, source=source, start_line=id, end_line=id, score=score,
-                    features=[0.5] * len(SENTENCE_FEATURES))
+                    features=SentenceFeatures(**dict.fromkeys(SentenceFeatures.names(), 0.5)))
 
 
 def constant(probability: float, names: tuple[str, ...], threshold: float = 0.5) -> Scorer:

@@ -79,7 +79,7 @@ def rank(found: list[Evidence], limit: int) -> list[Evidence]:
     the reader's view of the sentence when the reader read it."""
     words, read = scorers()["sentence"], scorers()["read_sentence"]
     for sentence in found:
-        score = words.probability(sentence.features)
+        score = words.probability(sentence.ranked_by())
         if sentence.reading is not None:
             score = read.probability(reading.sentence_features(sentence, score))
         sentence.score = round(score, 4)
