@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> None:
     use(model)
     span_rows, span_labels = [], []
     for row, asked, found in answerable:
-        ranked = evidence.rank(found, settings.evidence.max_sentences)[: shortanswer.TOP_SENTENCES]
+        ranked = evidence.rank(found, settings.evidence.max_sentences)[: settings.evidence.span_sentences]
         sentences = [(e.text, e.score) for e in ranked]
         titles = [e.title or "" for e in ranked]
         for text in dict.fromkeys(span for e in ranked for span in spans(asked, e.text)):
