@@ -23,7 +23,7 @@ TIME_WORDS = CALENDAR_WORDS | {"today", "yesterday", "tomorrow", "day", "days", 
                                "years", "summer", "winter", "spring", "autumn"}
 
 
-def sentences_of(passage: Passage, min_words: int = 4) -> list[Evidence]:
+def sentences_of(passage: Passage, min_words: int = EvidenceSettings().min_words) -> list[Evidence]:
     """The passage's sentences with their own line numbers and section (from the spans stored at ingest)."""
     found = []
     for span in passage.sentence_spans():

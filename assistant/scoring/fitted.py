@@ -36,6 +36,7 @@ READS: dict[str, type[Features]] = {
 FEATURES = {name: kind.names() for name, kind in READS.items()}
 # Bump when a feature's meaning changes (not only its name): weights fit on the old meaning are then refused.
 FEATURES_VERSION = 2
+MAX_PHRASES = 3  # the phrases features count at most this many question word pairs: their meaning, not a knob
 
 MONTH = MONTH_PATTERN
 DATE = re.compile(rf"\b{MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b|\b\d{{1,2}}\s+{MONTH}(?:\s+\d{{4}})?\b"
@@ -80,7 +81,7 @@ class WeightsMismatch(RuntimeError):
 
 
 _current: dict[str, Scorer] = {}
-_features = {"recency_days": 7.0}
+_features: dict[str, float] = {}  # the features' own settings (recency_days), from weights.json: fit with them
 
 
 def scorers() -> dict[str, Scorer]:
@@ -124,6 +125,11 @@ def overridden(**replacements: Scorer) -> Iterator[None]:
         _current.update(before)
 
 
+def _feature_setting(name: str) -> float:
+    scorers()  # read weights.json first: the first question's passages are featured before any is scored
+    return _features[name]
+
+
 def stems(text: str) -> list[str]:
     return [stem(w) for w in re.findall(r"[A-Za-z0-9][A-Za-z0-9'’-]*", text)]
 
@@ -140,12 +146,12 @@ def passage_features(asked: Asked, text: str, title: str, section: str, cosine: 
     present, with_title = set(words), set(words) | set(stems(f"{title} {section}"))
     missing = [asked.idf.get(t, 1.0) for t in asked.terms if t not in with_title]
     top = max(asked.idf.values(), default=1.0)
-    recent = 0.0 if days_before is None else math.exp(-max(0, days_before) / _features["recency_days"])
+    recent = 0.0 if days_before is None else math.exp(-max(0, days_before) / _feature_setting("recency_days"))
     return PassageFeatures(
         cosine=cosine, dense_rank=1.0 / dense_rank if dense_rank else 0.0,
         lexical_rank=1.0 / lexical_rank if lexical_rank else 0.0, idf_cover=idf_cover(asked, present),
         idf_cover_title=idf_cover(asked, set(stems(title))), rarest_missing=max(missing, default=0.0) / top,
-        phrases=min(3, len(asked.phrases & set(zip(words, words[1:])))), first_chunk=float(first_chunk), recent=recent,
+        phrases=min(MAX_PHRASES, len(asked.phrases & set(zip(words, words[1:])))), first_chunk=float(first_chunk), recent=recent,
         dated=float(days_before is not None))
 
 
@@ -159,7 +165,7 @@ def sentence_features(asked: Asked, text: str, title: str, cosine: float, passag
     return SentenceFeatures(
         cosine=cosine, passage_similarity=passage_similarity, passage_rank=1.0 / passage_rank,
         idf_cover=idf_cover(asked, present), idf_cover_title=idf_cover(asked, with_title),
-        rarest_missing=max(missing, default=0.0) / top, phrases=min(3, len(asked.phrases & pairs)),
+        rarest_missing=max(missing, default=0.0) / top, phrases=min(MAX_PHRASES, len(asked.phrases & pairs)),
         type_match=float(type_match(asked, text)), lead=float(lead), length=math.log(1 + len(text)))
 
 
