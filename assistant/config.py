@@ -118,6 +118,9 @@ class GroundingSettings(Group):
         "An answer sentence must rest on evidence scored at least this share of the best evidence's score "
         "(true to a sentence unlikely to hold the answer is off-target). Off: 0.5 lowered extractive "
         "answer_correct on the development news (0.578 against 0.586)."))
+    min_topic_share: float = Field(0.5, ge=0, le=1, description=(
+        "Of the content words an answer sentence shares with the question, the share its evidence (with titles) "
+        "must hold, or it is about something else. Chosen with the subject check (b70d05d), not fit."))
 
 
 class SummarySettings(Group):
@@ -131,6 +134,15 @@ class SummarySettings(Group):
     min_overlap: float = Field(0.75, ge=0, le=1, description=(
         "Share of a summary sentence's content words its cited evidence must hold (no similarity shortcut)."))
     min_content_words: int = Field(4, ge=1, le=20, description="Fewer content words is a fragment, not a statement.")
+    # The sizes below were chosen by reading summaries when they were written (04e1f5a), not fit (no labels yet).
+    min_window_chars: int = Field(800, ge=100, le=100000, description=(
+        "Smallest window of text the model summarizes at once, whatever the context size leaves."))
+    part_sentences: int = Field(2, ge=1, le=20, description=(
+        "Sentences asked for each part before parts are combined (each window of a document, each group of "
+        "partial summaries, each document of a topic), and kept of each document of a topic."))
+    evidence_per_sentence: int = Field(3, ge=1, le=20, description=(
+        "A topic summary ranks this many evidence sentences for each sentence its length allows."))
+    thread_citations: int = Field(3, ge=1, le=20, description="Sentences cited for each common thread of a corpus.")
     # Maximal marginal relevance for the quoted central sentences; chosen by reading, not fit (no labels yet).
     relevance_weight: float = Field(0.7, ge=0, le=1, description=(
         "Central sentences: weight of closeness to the mean meaning; 1 minus it weighs unlikeness to those picked."))

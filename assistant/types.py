@@ -1,8 +1,10 @@
-"""The data that flows between modules: documents, chunks, passages, evidence, answers."""
+"""The data that flows between modules: documents, chunks, passages, evidence, answers, and the features the fitted
+scorers read."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, fields
 from typing import Literal, get_args
 
 from pydantic import BaseModel, Field
@@ -49,6 +51,22 @@ class Chunk(Span):
     index: int
 
 
+@dataclass(frozen=True, slots=True)
+class SentenceSpan:
+    """One sentence of a stored chunk: where it sits in the chunk's text (character offsets), its 1-based lines on
+    its page, and the heading above it. Cut at ingest; evidence is cut from it (the store keeps it as a list)."""
+
+    start: int
+    end: int
+    first_line: int
+    last_line: int
+    section: str | None = None
+
+    def cut(self, text: str) -> str:
+        """The sentence itself, from its chunk's text."""
+        return text[self.start:self.end].strip()
+
+
 class Passage(Span):
     """A retrieved chunk: `score` ranks (fused, higher is better), `similarity` is its cosine to the query."""
 
@@ -58,7 +76,11 @@ class Passage(Span):
     title: str | None = None
     date: str | None = None
     chunk_id: str = ""
-    spans: list[list[int | str | None]] = Field(default_factory=list, exclude=True)  # sentences: offsets, lines, section
+    spans: list[SentenceSpan] = Field(default_factory=list, exclude=True)  # its sentences, as stored at ingest
+
+    def sentence_spans(self) -> list[SentenceSpan]:
+        """Its sentences as stored at ingest; a passage stored without them is one sentence."""
+        return self.spans or [SentenceSpan(0, len(self.text), self.start_line, self.end_line, self.section)]
 
 
 class Evidence(Span):
@@ -70,8 +92,116 @@ class Evidence(Span):
     similarity: float = 0.0
     title: str | None = Field(None, exclude=True)  # the document's, for name checks
     vector: list[float] | None = Field(None, exclude=True, repr=False)  # its embedding, when already computed
-    features: list[float] = Field(default_factory=list, exclude=True, repr=False)  # what its ranking read
+    features: SentenceFeatures | None = Field(None, exclude=True, repr=False)  # what its ranking read (candidates)
     reading: tuple[float, float] | None = Field(None, exclude=True, repr=False)  # the reader's: sentence, passage
+
+    def ranked_by(self) -> SentenceFeatures:
+        """The features its ranking reads: candidate sentences have them (assistant/evidence/selection.py)."""
+        assert self.features is not None, "only candidate sentences are ranked"
+        return self.features
+
+
+# --- what the fitted scorers read (assistant/scoring/fitted.py) --------------------------------------------------
+@dataclass(frozen=True)
+class Features:
+    """What one fitted scorer reads, by name: a subclass's fields are its features, in the order of that scorer's
+    weights in assistant/scoring/weights.json (checked when the file is loaded, and when a scorer reads them)."""
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls))
+
+    def values(self) -> list[float]:
+        return [float(getattr(self, f.name)) for f in fields(self)]
+
+
+@dataclass(frozen=True)
+class PassageFeatures(Features):
+    """A candidate chunk, as the passage scorer reads it."""
+
+    cosine: float  # its embedding's to the query's
+    dense_rank: float  # 1 / its rank among the dense candidates; 0 when not one
+    lexical_rank: float  # 1 / its rank among the BM25 candidates; 0 when not one
+    idf_cover: float  # the share of the question's word weight (idf) its text holds
+    idf_cover_title: float  # the same, of its document's title
+    rarest_missing: float  # the idf of the rarest question word absent from it, its title and section, / the highest
+    phrases: float  # the question's word pairs it holds, at most 3
+    first_chunk: float  # 1 for a document's first chunk
+    recent: float  # exp(-days before the --until date / recency_days); 0 without both dates
+    dated: float  # 1 when both dates are known
+
+
+@dataclass(frozen=True)
+class SentenceFeatures(Features):
+    """A candidate evidence sentence, as the sentence scorer reads it."""
+
+    cosine: float  # its embedding's to the question's
+    passage_similarity: float  # its passage's cosine to the query
+    passage_rank: float  # 1 / its passage's rank
+    idf_cover: float  # the share of the question's word weight (idf) it holds
+    idf_cover_title: float  # the same, with its document's title and section heading
+    rarest_missing: float  # the idf of the rarest question word absent from it, its title and heading, / the highest
+    phrases: float  # the question's word pairs it holds, at most 3
+    type_match: float  # 1 when it holds something of the kind asked (a name, number, date) beyond the question's
+    lead: float  # 1 for one of a document's first two sentences
+    length: float  # log(1 + its characters)
+
+
+@dataclass(frozen=True)
+class SpanFeatures(Features):
+    """A candidate short answer (a span of the ranked evidence), as the span scorer reads it."""
+
+    vote: float  # the summed probabilities of the top sentences holding it
+    best: float  # the highest of them
+    count: float  # how many of the top sentences hold it
+    in_top: float  # 1 when the best sentence holds it
+    in_title: float  # 1 when a top sentence's title holds it
+    near: float  # 1 / (1 + words between it and the nearest question word)
+    type_ok: float  # 1 when it is of the kind asked
+    words: float  # log(1 + its words)
+    head_next: float  # 1 when the asked-for noun stands by it ("the state of California")
+    spread: float  # the share of the top sentences holding it
+
+
+@dataclass(frozen=True)
+class AnswerableFeatures(Features):
+    """What the evidence holds, as the answer-or-decline scorer reads it."""
+
+    best: float  # the best sentence's probability
+    second: float  # the second's
+    span: float  # the short answer's probability; 0 without one
+    idf_cover: float  # the highest idf_cover_title of the top 3 sentences
+    rarest_missing: float  # the lowest rarest_missing of the top 3 sentences
+    cosine: float  # the highest cosine of a ranked sentence to the question
+    mean_top3: float  # the mean probability of the top 3 sentences (0 for each missing)
+    statement: float  # 1 when the question is a statement to check, not a question
+
+
+@dataclass(frozen=True)
+class ReadSentenceFeatures(Features):
+    """An evidence sentence, as the stack of the word scorer and the trained reader reads it (logits)."""
+
+    words: float  # the sentence scorer's probability
+    reader: float  # the reader's, that the sentence states the answer
+    passage: float  # the reader's, that its passage holds the answer
+
+
+@dataclass(frozen=True)
+class ReadSpanFeatures(Features):
+    """The reader's answer words, as the stacked span scorer reads them."""
+
+    reader: float  # logit of the reader's probability for the words
+    passage: float  # logit of its probability that their passage holds the answer
+    length: float  # how many words
+
+
+@dataclass(frozen=True)
+class ReadAnswerableFeatures(Features):
+    """The question, as the stacked answer-or-decline scorer reads it."""
+
+    words: float  # logit of the answerable scorer's probability
+    best_passage: float  # logit of the reader's best passage probability
+    span: float  # the best stacked span probability; 0 without one
 
 
 class Citation(BaseModel):

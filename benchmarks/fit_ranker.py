@@ -76,11 +76,8 @@ def main(argv: list[str] | None = None) -> None:
     from assistant.evidence import spans as shortanswer
     from assistant.query.question import analyse
     from assistant.scoring.fitted import (
-        ANSWERABLE_FEATURES,
+        FEATURES,
         FEATURES_VERSION,
-        PASSAGE_FEATURES,
-        SENTENCE_FEATURES,
-        SPAN_FEATURES,
         scorers,
         span_features,
         spans,
@@ -98,10 +95,10 @@ def main(argv: list[str] | None = None) -> None:
         if row["role"] == "answerable":
             asked = analyse(row["question"], engine.searcher.frequencies)
             for chunk, passage_row, _ in engine.searcher.candidates(row["question"], as_of(row), asked):
-                X.append(passage_row)
+                X.append(passage_row.values())
                 y.append(Path(chunk.source).stem in row["gold_docs"])
     passage = fit(np.array(X), np.array(y, dtype=float))
-    model: dict = {"passage": {"names": list(PASSAGE_FEATURES), **passage}}
+    model: dict = {"passage": {"names": list(FEATURES["passage"]), **passage}}
     scorers()
     use(model)
     print(f"passages: {len(y)} candidates, {int(sum(y))} from an article holding the answer")
@@ -115,28 +112,28 @@ def main(argv: list[str] | None = None) -> None:
     answerable = [(row, asked, found) for row, asked, found in prepared if row["role"] == "answerable"]
 
     # 1. sentences
-    X = np.array([s.features for _, _, found in answerable for s in found])
+    X = np.array([s.ranked_by().values() for _, _, found in answerable for s in found])
     y = np.array([realtimeqa.contains(realtimeqa.padded(s.text), row["answer"])
                   for row, _, found in answerable for s in found], dtype=float)
     sentence = fit(X, y)
-    model["sentence"] = {"names": list(SENTENCE_FEATURES), **sentence}
+    model["sentence"] = {"names": list(FEATURES["sentence"]), **sentence}
     print(f"sentences: {len(y)} candidates of {len(answerable)} answerable questions, {int(y.sum())} hold the answer")
 
     # 2. spans, from the sentences ranked by the fitted sentence scorer
     use(model)
     span_rows, span_labels = [], []
     for row, asked, found in answerable:
-        ranked = evidence.rank(found, settings.evidence.max_sentences)[: shortanswer.TOP_SENTENCES]
+        ranked = evidence.rank(found, settings.evidence.max_sentences)[: settings.evidence.span_sentences]
         sentences = [(e.text, e.score) for e in ranked]
         titles = [e.title or "" for e in ranked]
         for text in dict.fromkeys(span for e in ranked for span in spans(asked, e.text)):
-            span_rows.append(span_features(asked, text, sentences, titles))
+            span_rows.append(span_features(asked, text, sentences, titles).values())
             span_labels.append(realtimeqa.states_answer(text, row["answer"], wrong_choices(row)))
     X, y = np.array(span_rows), np.array(span_labels, dtype=float)
     span = fit(X, y)
     p = probabilities(span, X)
     span_threshold = _lowest_with_precision(p, y.astype(bool), SPAN_PRECISION)
-    model["span"] = {"names": list(SPAN_FEATURES), **span, "threshold": span_threshold}
+    model["span"] = {"names": list(FEATURES["span"]), **span, "threshold": span_threshold}
     print(f"spans: {len(y)} candidates, {int(y.sum())} state the answer; threshold {span_threshold:.2f} "
           f"(stated spans right >= {SPAN_PRECISION} of the time on these)")
 
@@ -147,13 +144,13 @@ def main(argv: list[str] | None = None) -> None:
         ranked = evidence.rank(found, settings.evidence.max_sentences)
         found_spans = shortanswer.candidates(asked, ranked, settings.evidence.span_sentences)
         short = found_spans[0] if found_spans and found_spans[0].probability >= span_threshold else None
-        decision_rows.append(features(asked, ranked, short))
+        decision_rows.append(features(asked, ranked, short).values())
         decision_labels.append(row["role"] == "answerable")
     X, y = np.array(decision_rows), np.array(decision_labels, dtype=float)
     decision = fit(X, y)
     p = probabilities(decision, X)
     answerable_threshold = _highest_keeping(p, y.astype(bool), FALSE_ABSTENTION)
-    model["answerable"] = {"names": list(ANSWERABLE_FEATURES), **decision, "threshold": answerable_threshold}
+    model["answerable"] = {"names": list(FEATURES["answerable"]), **decision, "threshold": answerable_threshold}
     declined = float(((p < answerable_threshold) & (y == 0)).sum() / max(1, (y == 0).sum()))
     print(f"answerable: {int(y.sum())} answerable, {int((y == 0).sum())} not; threshold {answerable_threshold:.2f} "
           f"(false abstention <= {FALSE_ABSTENTION} here); unanswerable declined here {declined:.2f}")

@@ -120,19 +120,21 @@ def main(argv: list[str] | None = None) -> None:
     words = fitted.scorers()["sentence"]
 
     # 1. sentences
-    X, y, plain, weeks_of = [], [], [], []
+    X, y, plain, reader_alone, weeks_of = [], [], [], [], []
     for row, _, found, _ in answerable:
         for s in found:
-            score = words.probability(s.features)
-            X.append(reading.sentence_features(s, score))
+            score = words.probability(s.ranked_by())
+            stack = reading.sentence_features(s, score)
+            X.append(stack.values())
             y.append(realtimeqa.contains(realtimeqa.padded(s.text), row["answer"]))
             plain.append(score)
+            reader_alone.append(stack.reader)
             weeks_of.append(row["week"])
     Xa, ya = np.array(X), np.array(y, dtype=float)
-    model = {"read_sentence": {"names": list(fitted.READ_SENTENCE_FEATURES), **fit(Xa, ya)}}
+    model = {"read_sentence": {"names": list(fitted.FEATURES["read_sentence"]), **fit(Xa, ya)}}
     stacked = probabilities(model["read_sentence"], Xa)
     print(f"sentences: {len(ya)} of {len(answerable)} answerable questions, {int(ya.sum())} state the answer; AUC "
-          f"words {auc(np.array(plain), ya):.3f}, reader {auc(Xa[:, 1], ya):.3f}, stacked {auc(stacked, ya):.3f} "
+          f"words {auc(np.array(plain), ya):.3f}, reader {auc(np.array(reader_alone), ya):.3f}, stacked {auc(stacked, ya):.3f} "
           f"in-sample, {auc(out_of_fold(Xa, ya, weeks_of), ya):.3f} out of fold (by week)")
     fitted.use(model)
 
@@ -143,12 +145,12 @@ def main(argv: list[str] | None = None) -> None:
         in_evidence = {reading.evidence_key(e) for e in ranked}
         for span, sentence, passage in read.spans:
             if sentence in in_evidence:
-                X.append(reading.span_features(span, passage))
+                X.append(reading.span_features(span, passage).values())
                 y.append(realtimeqa.states_answer(span.text, row["answer"], wrong_choices(row)))
     Xa, ya = np.array(X), np.array(y, dtype=float)
     span = fit(Xa, ya)
     threshold = _lowest_with_precision(probabilities(span, Xa), ya.astype(bool), SPAN_PRECISION)
-    model["read_span"] = {"names": list(fitted.READ_SPAN_FEATURES), **span, "threshold": threshold}
+    model["read_span"] = {"names": list(fitted.FEATURES["read_span"]), **span, "threshold": threshold}
     print(f"spans: {len(ya)} in ranked evidence, {int(ya.sum())} state the answer; threshold {threshold:.2f} "
           f"(right >= {SPAN_PRECISION} here)")
     fitted.use(model)
@@ -161,7 +163,7 @@ def main(argv: list[str] | None = None) -> None:
         rule = shortanswer.candidates(asked, ranked, settings.evidence.span_sentences)
         short = rule[0] if rule and rule[0].probability >= shortanswer.threshold() else None
         words_p = word_decision.probability(decision_words(asked, ranked, short)) if ranked else 0.0
-        X.append(reading.decision_features(words_p, read, reading.short_answers(read, ranked)))
+        X.append(reading.decision_features(words_p, read, reading.short_answers(read, ranked)).values())
         y.append(row["role"] == "answerable")
         plain.append(words_p)
     Xa, ya = np.array(X), np.array(y, dtype=float)
@@ -169,7 +171,7 @@ def main(argv: list[str] | None = None) -> None:
     p = probabilities(decision, Xa)
     held_out_p = out_of_fold(Xa, ya, [row["week"] for row, *_ in prepared])
     threshold = _highest_keeping(p, ya.astype(bool), FALSE_ABSTENTION)
-    model["read_answerable"] = {"names": list(fitted.READ_ANSWERABLE_FEATURES), **decision, "threshold": threshold}
+    model["read_answerable"] = {"names": list(fitted.FEATURES["read_answerable"]), **decision, "threshold": threshold}
     declined = float(((p < threshold) & (ya == 0)).sum() / max(1, (ya == 0).sum()))
     print(f"answerable: {int(ya.sum())} answerable, {int((ya == 0).sum())} not; AUC words "
           f"{auc(np.array(plain), ya):.3f}, stacked {auc(p, ya):.3f} in-sample, {auc(held_out_p, ya):.3f} out of fold; "

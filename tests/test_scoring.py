@@ -37,3 +37,12 @@ def test_an_overridden_scorer_applies_inside_the_block_only():
     with overridden(span=replace(fitted, threshold=0.1)):
         assert scorers()["span"].threshold == 0.1
     assert scorers()["span"] == fitted
+
+
+def test_a_scorer_reads_the_features_it_was_fit_on_by_name_and_refuses_others():
+    from assistant.types import SentenceFeatures
+
+    read = SentenceFeatures(**dict.fromkeys(SentenceFeatures.names(), 0.5))
+    assert read.values() == [0.5] * len(scorers()["sentence"].names) and 0 < scorers()["sentence"].probability(read) < 1
+    with pytest.raises(WeightsMismatch, match="a scorer fit on"):
+        scorers()["passage"].probability(read)

@@ -170,12 +170,12 @@ def _off_target(question: str, sentence: str) -> str | None:
     return None
 
 
-def on_topic(question: str, sentence: str, evidence: list[Evidence]) -> tuple[bool, str]:
+def on_topic(question: str, sentence: str, evidence: list[Evidence], min_share: float) -> tuple[bool, str]:
     """Is the evidence about what the sentence says about the question? Catches "the clinic cost 9 million"
     cited to a sentence about flood damage: right number, wrong subject."""
     context = " ".join(f"{e.title or ''}. {e.text}" for e in evidence)
     shared = set(content_words(sentence)) & set(content_words(question))
-    if shared and len(shared & set(content_words(context))) / len(shared) < 0.5:
+    if shared and len(shared & set(content_words(context))) / len(shared) < min_share:
         return False, "the evidence is about something else"
     asked = question_names(question)
     if asked and missing_names(asked, evidence) == asked:
@@ -187,7 +187,7 @@ def _supports(question: str | None, text: str, evidence: list[Evidence], similar
               params: GroundingSettings) -> tuple[bool, str]:
     ok, reason = support(text, evidence, similarity, params)
     if ok and question:
-        relevant, why = on_topic(question, text, evidence)
+        relevant, why = on_topic(question, text, evidence, params.min_topic_share)
         if not relevant:
             return False, why
     return ok, reason

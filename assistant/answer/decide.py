@@ -11,20 +11,19 @@ from __future__ import annotations
 from assistant.evidence import reading
 from assistant.evidence.spans import ShortAnswer
 from assistant.query.question import Asked
-from assistant.scoring.fitted import SENTENCE_FEATURES, scorers
-from assistant.types import Evidence
-
-IDF_COVER = SENTENCE_FEATURES.index("idf_cover_title")
-RAREST_MISSING = SENTENCE_FEATURES.index("rarest_missing")
+from assistant.scoring.fitted import scorers
+from assistant.types import AnswerableFeatures, Evidence
 
 
-def features(asked: Asked, ranked: list[Evidence], short: ShortAnswer | None) -> list[float]:
+def features(asked: Asked, ranked: list[Evidence], short: ShortAnswer | None) -> AnswerableFeatures:
     scores = [e.score for e in ranked] + [0.0, 0.0]
-    top = ranked[:3]
-    return [scores[0], scores[1], short.probability if short else 0.0,
-            max((e.features[IDF_COVER] for e in top), default=0.0),
-            min((e.features[RAREST_MISSING] for e in top), default=1.0),
-            max((e.similarity for e in ranked), default=0.0), sum(scores[:3]) / 3, float(asked.kind == "statement")]
+    top = [e.ranked_by() for e in ranked[:3]]
+    return AnswerableFeatures(
+        best=scores[0], second=scores[1], span=short.probability if short else 0.0,
+        idf_cover=max((f.idf_cover_title for f in top), default=0.0),
+        rarest_missing=min((f.rarest_missing for f in top), default=1.0),
+        cosine=max((e.similarity for e in ranked), default=0.0), mean_top3=sum(scores[:3]) / 3,
+        statement=float(asked.kind == "statement"))
 
 
 def answerable(asked: Asked, ranked: list[Evidence], short: ShortAnswer | None,

@@ -46,7 +46,7 @@ class Summarizer:
         self.model = model
         self.settings = settings
         knobs = settings.summary
-        self.window_chars = max(800, (settings.context_window - settings.max_tokens - knobs.prompt_tokens)
+        self.window_chars = max(knobs.min_window_chars, (settings.context_window - settings.max_tokens - knobs.prompt_tokens)
                                 * knobs.chars_per_token)
         self.cache_dir = cache_dir
         # A summary sentence has no question to keep it on target, so it must rest on its evidence's own words.
@@ -89,7 +89,8 @@ class Summarizer:
         windows = [window for part in parts for window in _windows(part, self.window_chars)]
         if len(windows) == 1:
             return mapper.invoke({"text": windows[0], "sentences": count})
-        partials = mapper.batch([{"text": w, "sentences": 2} for w in windows], config={"max_concurrency": 1})
+        each = self.settings.summary.part_sentences
+        partials = mapper.batch([{"text": w, "sentences": each} for w in windows], config={"max_concurrency": 1})
         reducer = chat_prompt("summarize_reduce") | self.chat() | StrOutputParser()
         while True:
             groups = _windows([p.strip() for p in partials if p.strip()], self.window_chars)
@@ -98,7 +99,7 @@ class Summarizer:
                 groups = _windows([p[:share] for p in partials], self.window_chars)
             if len(groups) <= 1:
                 return reducer.invoke({"text": groups[0] if groups else "", "sentences": count})
-            partials = reducer.batch([{"text": g, "sentences": 2} for g in groups], config={"max_concurrency": 1})
+            partials = reducer.batch([{"text": g, "sentences": each} for g in groups], config={"max_concurrency": 1})
 
     def _checked(self, draft: str, evidence: list[Evidence], count: int):
         """Keep the draft's supported sentences, then the most central sentences, quoted, up to `count`."""
@@ -143,7 +144,7 @@ class Summarizer:
         asked = analyse(topic, self.searcher.frequencies)
         aside: list[Evidence] = []
         found = evidence_selection.candidates(asked, passages, self.embed, self.settings.evidence, aside)
-        evidence = evidence_selection.rank(found, 3 * LENGTHS[length])
+        evidence = evidence_selection.rank(found, self.settings.summary.evidence_per_sentence * LENGTHS[length])
         if not answerable(asked, evidence, None)[0]:
             return Summary(kind="topic", target=topic, length=length, summary=f"{ABSTENTION.removesuffix('.')} anything "
                            f"about {topic}.", abstained=True, model=self.model)
@@ -154,11 +155,12 @@ class Summarizer:
         kept_all: list[SentenceCheck] = []
         checks_all: list[SentenceCheck] = []
         breaks: set[int] = set()
+        each = self.settings.summary.part_sentences
         for source, items in by_source.items():
-            draft = topic_chain.invoke({"topic": topic, "text": "\n".join(i.text for i in items), "sentences": 2}) \
+            draft = topic_chain.invoke({"topic": topic, "text": "\n".join(i.text for i in items), "sentences": each}) \
                 if topic_chain else ""
             checks = self._check(topic, draft, items)
-            kept = say_once([c for c in checks if c.status == "supported"])[:2] or [
+            kept = say_once([c for c in checks if c.status == "supported"])[:each] or [
                 SentenceCheck(text=f"\u201c{items[0].text}\u201d", cited=[items[0].id], status="extractive")]
             label = items[0].title or source
             kept[0] = kept[0].model_copy(update={"text": f"{label}: {kept[0].text}"})
@@ -210,7 +212,7 @@ class Summarizer:
         sentences = []
         for name, found in shared[:self.settings.summary.threads]:
             ids = []
-            for sentence in found[:3]:
+            for sentence in found[:self.settings.summary.thread_citations]:
                 evidence.append(sentence.model_copy(update={"id": next_id}))
                 ids.append(next_id)
                 next_id += 1
@@ -234,19 +236,20 @@ class Summarizer:
         found: list[Evidence] = []
         seen: set[tuple] = set()
         for chunk in self.store.chunks_of(doc.path):
-            for start, end, first, last, *section in chunk.spans:
-                text = chunk.text[start:end].strip()
-                if (chunk.page, first, text) in seen or not text:
+            for span in chunk.spans:
+                text = span.cut(chunk.text)
+                if (chunk.page, span.first_line, text) in seen or not text:
                     continue
-                seen.add((chunk.page, first, text))
+                seen.add((chunk.page, span.first_line, text))
                 if is_planted(text):
                     if set_aside is not None:
-                        set_aside.append(Evidence(id=0, text=text, source=doc.source, start_line=first, end_line=last,
-                                                  score=0.0, page=chunk.page, section=section[0] if section else None))
+                        set_aside.append(Evidence(id=0, text=text, source=doc.source, start_line=span.first_line,
+                                                  end_line=span.last_line, score=0.0, page=chunk.page,
+                                                  section=span.section))
                     continue
-                found.append(Evidence(id=len(found) + 1, text=text, source=doc.source, start_line=first,
-                                      end_line=last, score=0.0, title=doc.title, page=chunk.page,
-                                      section=section[0] if section else None))
+                found.append(Evidence(id=len(found) + 1, text=text, source=doc.source, start_line=span.first_line,
+                                      end_line=span.last_line, score=0.0, title=doc.title, page=chunk.page,
+                                      section=span.section))
         return found
 
     def _key(self, kind: str, target: str, length: str, hashes: list[str]) -> str:

@@ -14,7 +14,7 @@ from assistant.evidence.planted import is_planted
 from assistant.evidence.spans import ShortAnswer
 from assistant.scoring.fitted import scorers
 from assistant.scoring.reader import AnswerSpan, Reader
-from assistant.types import Evidence, Passage
+from assistant.types import Evidence, Passage, ReadAnswerableFeatures, ReadSentenceFeatures, ReadSpanFeatures
 
 SentenceKey = tuple[str, int | None, int, str]  # source, page, first line, text: how evidence sentences are told apart
 
@@ -44,8 +44,7 @@ def logit(p: float) -> float:
 def read(reader: Reader, question: str, passages: list[Passage]) -> Found:
     texts, keys = [], []
     for passage in passages:
-        sentences = [(passage.text[int(a or 0):int(b or 0)].strip(), int(first or passage.start_line))
-                     for a, b, first, *_ in passage.spans or [[0, len(passage.text), passage.start_line]]]
+        sentences = [(span.cut(passage.text), span.first_line) for span in passage.sentence_spans()]
         kept = [(text, first) for text, first in sentences if text and not is_planted(text)]
         texts.append([text for text, _ in kept])
         keys.append([key(passage.source, passage.page, first, text) for text, first in kept])
@@ -66,13 +65,13 @@ def attach(found: Found, candidates: list[Evidence]) -> None:
         e.reading = found.sentences.get(evidence_key(e), (0.0, 0.0))
 
 
-def sentence_features(e: Evidence, word_score: float) -> list[float]:
+def sentence_features(e: Evidence, word_score: float) -> ReadSentenceFeatures:
     p, passage = e.reading or (0.0, 0.0)
-    return [logit(word_score), logit(p), logit(passage)]
+    return ReadSentenceFeatures(words=logit(word_score), reader=logit(p), passage=logit(passage))
 
 
-def span_features(span: AnswerSpan, passage: float) -> list[float]:
-    return [logit(span.probability), logit(passage), float(len(span.text.split()))]
+def span_features(span: AnswerSpan, passage: float) -> ReadSpanFeatures:
+    return ReadSpanFeatures(reader=logit(span.probability), passage=logit(passage), length=len(span.text.split()))
 
 
 def short_answers(found: Found, ranked: list[Evidence]) -> list[ShortAnswer]:
@@ -92,5 +91,6 @@ def span_threshold() -> float:
     return scorers()["read_span"].threshold
 
 
-def decision_features(word_probability: float, found: Found, short: list[ShortAnswer]) -> list[float]:
-    return [logit(word_probability), logit(found.best_passage), short[0].probability if short else 0.0]
+def decision_features(word_probability: float, found: Found, short: list[ShortAnswer]) -> ReadAnswerableFeatures:
+    return ReadAnswerableFeatures(words=logit(word_probability), best_passage=logit(found.best_passage),
+                                  span=short[0].probability if short else 0.0)

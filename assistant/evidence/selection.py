@@ -23,17 +23,17 @@ TIME_WORDS = CALENDAR_WORDS | {"today", "yesterday", "tomorrow", "day", "days", 
                                "years", "summer", "winter", "spring", "autumn"}
 
 
-def sentences_of(passage: Passage, min_words: int = 4) -> list[Evidence]:
+def sentences_of(passage: Passage, min_words: int = EvidenceSettings().min_words) -> list[Evidence]:
     """The passage's sentences with their own line numbers and section (from the spans stored at ingest)."""
     found = []
-    for start, end, first, last, *section in passage.spans or [
-            [0, len(passage.text), passage.start_line, passage.end_line, passage.section]]:
-        text = passage.text[int(start or 0):int(end or 0)].strip()
-        heading = text == (section[0] if section else None) or _title_line(text, passage.title) or (
+    for span in passage.sentence_spans():
+        text = span.cut(passage.text)
+        heading = text == span.section or _title_line(text, passage.title) or (
             text == passage.title and not text.endswith("."))  # a title that is a whole sentence is one
         if len(text.split()) >= min_words and not heading:
-            found.append(Evidence(id=0, text=text, source=passage.source, start_line=first, end_line=last, score=0.0,
-                                  title=passage.title, page=passage.page, section=section[0] if section else None))
+            found.append(Evidence(id=0, text=text, source=passage.source, start_line=span.first_line,
+                                  end_line=span.last_line, score=0.0, title=passage.title, page=passage.page,
+                                  section=span.section))
     return found
 
 
@@ -79,7 +79,7 @@ def rank(found: list[Evidence], limit: int) -> list[Evidence]:
     the reader's view of the sentence when the reader read it."""
     words, read = scorers()["sentence"], scorers()["read_sentence"]
     for sentence in found:
-        score = words.probability(sentence.features)
+        score = words.probability(sentence.ranked_by())
         if sentence.reading is not None:
             score = read.probability(reading.sentence_features(sentence, score))
         sentence.score = round(score, 4)

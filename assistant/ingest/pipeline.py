@@ -15,7 +15,7 @@ from assistant.ingest import chunking, cleaning, extract
 from assistant.ingest.extract import Extracted, Page
 from assistant.ingest.files import RawFile, SourceFile, find_files, read_bytes
 from assistant.store.index import Store
-from assistant.types import Chunk, DocumentInfo, EmbedTexts, IngestReport, Problem, Span
+from assistant.types import Chunk, DocumentInfo, EmbedTexts, IngestReport, Problem, SentenceSpan, Span
 
 Progress = Callable[[int, int], None]  # (files done, files in all)
 
@@ -147,11 +147,12 @@ def sections(sentences: list[Span]) -> str | None:
     return "; ".join(dict.fromkeys(named)) or None
 
 
-def _span_table(sentences: list[Span]) -> list[list]:
+def _span_table(sentences: list[Span]) -> list[SentenceSpan]:
     """Where each sentence sits in the chunk text, its lines and section: evidence is cut from this."""
     table, offset = [], 0
     for sentence in sentences:
-        table.append([offset, offset + len(sentence.text), sentence.start_line, sentence.end_line, sentence.section])
+        table.append(SentenceSpan(offset, offset + len(sentence.text), sentence.start_line, sentence.end_line,
+                                  sentence.section))
         offset += len(sentence.text) + 1
     return table
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from langchain_core.output_parsers import StrOutputParser
 
+from assistant.config import default
 from assistant.filters import Filters
 from assistant.query.question import question_names
 from assistant.templates import chat_prompt
@@ -45,7 +46,7 @@ def needs_context(question: str, history: list[str]) -> bool:
     return bool(LEANS_ON_CONTEXT.search(question) or CONTINUES.search(question)) or not content_words(question)
 
 
-def standalone(question: str, history: list[str], chat=None, turns: int = 3) -> str:
+def standalone(question: str, history: list[str], chat=None, turns: int = default("history_turns")) -> str:
     """The question rewritten to stand alone. The model's rewrite is used only when it keeps every content word
     of the question and adds only words from the conversation; otherwise the conversation's names and topic are
     attached to the question, which is what retrieval needs."""

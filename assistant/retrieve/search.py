@@ -13,7 +13,7 @@ from assistant.query.question import Asked, analyse
 from assistant.scoring.fitted import passage_features, scorers
 from assistant.store.index import Store, StoredChunk
 from assistant.text.words import STOPWORDS, stem
-from assistant.types import EmbedQuery, Passage
+from assistant.types import EmbedQuery, Passage, PassageFeatures
 
 
 class NoMatchingDocuments(UserError):
@@ -38,7 +38,7 @@ class Searcher:
                         section=c.section, score=round(scores[c.id], 5), similarity=round(similarity[c.id], 4),
                         title=c.title, date=c.date, chunk_id=c.id, spans=c.spans) for c in chosen]
 
-    def candidates(self, query: str, filters: Filters, asked: Asked) -> list[tuple[StoredChunk, list[float], float]]:
+    def candidates(self, query: str, filters: Filters, asked: Asked) -> list[tuple[StoredChunk, PassageFeatures, float]]:
         """Every distinct chunk either retriever proposes, with the features the passage scorer reads and its
         cosine to the query."""
         paths = self._paths(filters)

@@ -16,23 +16,27 @@ from importlib import resources
 from assistant.query.question import Asked
 from assistant.text.calendar import MONTH_PATTERN, WEEKDAY_PATTERN
 from assistant.text.words import STOPWORDS, stem
+from assistant.types import (
+    AnswerableFeatures,
+    Features,
+    PassageFeatures,
+    ReadAnswerableFeatures,
+    ReadSentenceFeatures,
+    ReadSpanFeatures,
+    SentenceFeatures,
+    SpanFeatures,
+)
 
-PASSAGE_FEATURES = ("cosine", "dense_rank", "lexical_rank", "idf_cover", "idf_cover_title", "rarest_missing", "phrases",
-                    "first_chunk", "recent", "dated")
-SENTENCE_FEATURES = ("cosine", "passage_similarity", "passage_rank", "idf_cover", "idf_cover_title", "rarest_missing",
-                     "phrases", "type_match", "lead", "length")
-SPAN_FEATURES = ("vote", "best", "count", "in_top", "in_title", "near", "type_ok", "words", "head_next", "spread")
-ANSWERABLE_FEATURES = ("best", "second", "span", "idf_cover", "rarest_missing", "cosine", "mean_top3", "statement")
-# Stacked on the scorers above and the trained reader (assistant/scoring/reader.py), by benchmarks/fit_reader.py on
-# development weeks the reader was not trained on: logits of the word scorer's and the reader's probabilities.
-READ_SENTENCE_FEATURES = ("words", "reader", "passage")
-READ_SPAN_FEATURES = ("reader", "passage", "length")
-READ_ANSWERABLE_FEATURES = ("words", "best_passage", "span")
-FEATURES = {"passage": PASSAGE_FEATURES, "sentence": SENTENCE_FEATURES, "span": SPAN_FEATURES,
-            "answerable": ANSWERABLE_FEATURES, "read_sentence": READ_SENTENCE_FEATURES,
-            "read_span": READ_SPAN_FEATURES, "read_answerable": READ_ANSWERABLE_FEATURES}
+# What each scorer reads (assistant/types.py): the fields of its features type, in order, are its weights' names. The
+# read_* scorers stack on the others and the trained reader (assistant/scoring/reader.py), fit by
+# benchmarks/fit_reader.py on development weeks the reader was not trained on.
+READS: dict[str, type[Features]] = {
+    "passage": PassageFeatures, "sentence": SentenceFeatures, "span": SpanFeatures, "answerable": AnswerableFeatures,
+    "read_sentence": ReadSentenceFeatures, "read_span": ReadSpanFeatures, "read_answerable": ReadAnswerableFeatures}
+FEATURES = {name: kind.names() for name, kind in READS.items()}
 # Bump when a feature's meaning changes (not only its name): weights fit on the old meaning are then refused.
 FEATURES_VERSION = 2
+MAX_PHRASES = 3  # the phrases features count at most this many question word pairs: their meaning, not a knob
 
 MONTH = MONTH_PATTERN
 DATE = re.compile(rf"\b{MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b|\b\d{{1,2}}\s+{MONTH}(?:\s+\d{{4}})?\b"
@@ -63,8 +67,12 @@ class Scorer:
     bias: float
     threshold: float = 0.5
 
-    def probability(self, features: list[float]) -> float:
-        z = self.bias + sum(c * (f - m) / s for c, f, m, s in zip(self.coef, features, self.mean, self.scale))
+    def probability(self, features: Features) -> float:
+        """P(yes) for these features, which must be the ones it was fit on (the same names, in the same order)."""
+        if features.names() != self.names:
+            raise WeightsMismatch(f"a scorer fit on {list(self.names)} was given {list(features.names())}")
+        values = features.values()
+        z = self.bias + sum(c * (f - m) / s for c, f, m, s in zip(self.coef, values, self.mean, self.scale))
         return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
 
 
@@ -73,7 +81,7 @@ class WeightsMismatch(RuntimeError):
 
 
 _current: dict[str, Scorer] = {}
-_features = {"recency_days": 7.0}
+_features: dict[str, float] = {}  # the features' own settings (recency_days), from weights.json: fit with them
 
 
 def scorers() -> dict[str, Scorer]:
@@ -117,6 +125,11 @@ def overridden(**replacements: Scorer) -> Iterator[None]:
         _current.update(before)
 
 
+def _feature_setting(name: str) -> float:
+    scorers()  # read weights.json first: the first question's passages are featured before any is scored
+    return _features[name]
+
+
 def stems(text: str) -> list[str]:
     return [stem(w) for w in re.findall(r"[A-Za-z0-9][A-Za-z0-9'’-]*", text)]
 
@@ -126,30 +139,34 @@ def idf_cover(asked: Asked, present: set[str]) -> float:
 
 
 def passage_features(asked: Asked, text: str, title: str, section: str, cosine: float, dense_rank: int | None,
-                     lexical_rank: int | None, first_chunk: bool, days_before: int | None) -> list[float]:
+                     lexical_rank: int | None, first_chunk: bool, days_before: int | None) -> PassageFeatures:
     """What the passage scorer reads of a candidate chunk. `days_before`: how long before the --until date the
     document was published, when both are known ("this week" questions asked as of a date)."""
     words = stems(text)
     present, with_title = set(words), set(words) | set(stems(f"{title} {section}"))
     missing = [asked.idf.get(t, 1.0) for t in asked.terms if t not in with_title]
     top = max(asked.idf.values(), default=1.0)
-    recent = 0.0 if days_before is None else math.exp(-max(0, days_before) / _features["recency_days"])
-    return [cosine, 1.0 / dense_rank if dense_rank else 0.0, 1.0 / lexical_rank if lexical_rank else 0.0,
-            idf_cover(asked, present), idf_cover(asked, set(stems(title))), max(missing, default=0.0) / top,
-            min(3, len(asked.phrases & set(zip(words, words[1:])))), float(first_chunk), recent,
-            float(days_before is not None)]
+    recent = 0.0 if days_before is None else math.exp(-max(0, days_before) / _feature_setting("recency_days"))
+    return PassageFeatures(
+        cosine=cosine, dense_rank=1.0 / dense_rank if dense_rank else 0.0,
+        lexical_rank=1.0 / lexical_rank if lexical_rank else 0.0, idf_cover=idf_cover(asked, present),
+        idf_cover_title=idf_cover(asked, set(stems(title))), rarest_missing=max(missing, default=0.0) / top,
+        phrases=min(MAX_PHRASES, len(asked.phrases & set(zip(words, words[1:])))), first_chunk=float(first_chunk), recent=recent,
+        dated=float(days_before is not None))
 
 
 def sentence_features(asked: Asked, text: str, title: str, cosine: float, passage_similarity: float,
-                      passage_rank: int, lead: bool) -> list[float]:
+                      passage_rank: int, lead: bool) -> SentenceFeatures:
     words = stems(text)
     present, with_title = set(words), set(words) | set(stems(title))
     missing = [asked.idf.get(t, 1.0) for t in asked.terms if t not in with_title]
     top = max(asked.idf.values(), default=1.0)
     pairs = set(zip(words, words[1:]))
-    return [cosine, passage_similarity, 1.0 / passage_rank, idf_cover(asked, present), idf_cover(asked, with_title),
-            max(missing, default=0.0) / top, min(3, len(asked.phrases & pairs)), float(type_match(asked, text)),
-            float(lead), math.log(1 + len(text))]
+    return SentenceFeatures(
+        cosine=cosine, passage_similarity=passage_similarity, passage_rank=1.0 / passage_rank,
+        idf_cover=idf_cover(asked, present), idf_cover_title=idf_cover(asked, with_title),
+        rarest_missing=max(missing, default=0.0) / top, phrases=min(MAX_PHRASES, len(asked.phrases & pairs)),
+        type_match=float(type_match(asked, text)), lead=float(lead), length=math.log(1 + len(text)))
 
 
 def type_match(asked: Asked, text: str) -> bool:
@@ -192,14 +209,15 @@ def _trim(span: str, asked: Asked) -> str:
     return span
 
 
-def span_features(asked: Asked, span: str, sentences: list[tuple[str, float]], titles: list[str]) -> list[float]:
+def span_features(asked: Asked, span: str, sentences: list[tuple[str, float]], titles: list[str]) -> SpanFeatures:
     """`sentences`: the ranked evidence (text, probability), best first, each holding the span or not."""
     holding = [(i, p) for i, (text, p) in enumerate(sentences) if span in text]
     text = sentences[holding[0][0]][0] if holding else ""
-    return [sum(p for _, p in holding), max((p for _, p in holding), default=0.0), len(holding),
-            float(bool(holding) and holding[0][0] == 0), float(any(span in t for t in titles)),
-            _nearness(asked, span, text), float(_type_ok(asked, span)), math.log(1 + len(span.split())),
-            float(_head_next(asked, span, text)), len({i for i, _ in holding}) / max(1, len(sentences))]
+    return SpanFeatures(
+        vote=sum(p for _, p in holding), best=max((p for _, p in holding), default=0.0), count=len(holding),
+        in_top=float(bool(holding) and holding[0][0] == 0), in_title=float(any(span in t for t in titles)),
+        near=_nearness(asked, span, text), type_ok=float(_type_ok(asked, span)), words=math.log(1 + len(span.split())),
+        head_next=float(_head_next(asked, span, text)), spread=len({i for i, _ in holding}) / max(1, len(sentences)))
 
 
 def _nearness(asked: Asked, span: str, text: str) -> float:

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from assistant.store.folders import StoreError, chroma_client, collection_name, forget_clients, private_dir
 from assistant.text.words import index_terms
-from assistant.types import Chunk, DocumentInfo, Format
+from assistant.types import Chunk, DocumentInfo, Format, SentenceSpan
 
 FORMAT_VERSION = 2
 BASE_SCHEMA = """
@@ -77,7 +77,7 @@ class StoredChunk:
     start_line: int
     end_line: int
     text: str
-    spans: list[list]  # [start_char, end_char, start_line, end_line, section] per sentence
+    spans: list[SentenceSpan]  # its sentences
     title: str | None
     date: str | None
     page: int | None
@@ -92,8 +92,19 @@ CHUNK_COLUMNS = "id, source, start_line, end_line, text, spans, title, date, pag
 
 def _chunk(row: tuple) -> StoredChunk:
     chunk_id, source, start, end, text, spans, title, date, page, section, words = row
-    return StoredChunk(chunk_id, source, start, end, text, json.loads(spans), title, date, page, section,
+    return StoredChunk(chunk_id, source, start, end, text, _read_spans(spans), title, date, page, section,
                        frozenset(words.split()))
+
+
+def _read_spans(stored: str) -> list[SentenceSpan]:
+    """A chunk's sentences as the spans column holds them: JSON, one [start_char, end_char, first_line, last_line,
+    section] list per sentence (format 1 stores have no section)."""
+    return [SentenceSpan(start, end, first, last, section[0] if section else None)
+            for start, end, first, last, *section in json.loads(stored)]
+
+
+def _stored_spans(spans: list[SentenceSpan]) -> str:
+    return json.dumps([[s.start, s.end, s.first_line, s.last_line, s.section] for s in spans])
 
 
 def held_files(folder: Path) -> list[tuple[str, str]] | None:
@@ -263,7 +274,7 @@ class Store:
         return self._counted[1]
 
     def replace_document(self, path: str, info: DocumentInfo, chunks: list[Chunk],
-                         spans: list[list[list[int]]], vectors: list[list[float]]) -> None:
+                         spans: list[list[SentenceSpan]], vectors: list[list[float]]) -> None:
         """Swap a document's chunks for new ones; a crash part-way leaves it 'pending' for the next ingest,
         with no duplicate (ids are derived from path, content and position) and no orphan left behind."""
         with self.db:
@@ -281,7 +292,7 @@ class Store:
             self.pause("before_commit")
             self._write_state(path, info, "ready", len(chunks))
 
-    def _insert_chunk(self, path: str, info: DocumentInfo, chunk: Chunk, spans: list[list[int]]) -> None:
+    def _insert_chunk(self, path: str, info: DocumentInfo, chunk: Chunk, spans: list[SentenceSpan]) -> None:
         from assistant.text.words import content_words
 
         words = " ".join(sorted(set(content_words(chunk.text))))
@@ -289,7 +300,7 @@ class Store:
             "INSERT INTO chunks (id, path, source, idx, start_line, end_line, text, spans, title, date, page, section, "
             "words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (chunk.id, path, chunk.source, chunk.index, chunk.start_line, chunk.end_line, chunk.text,
-             json.dumps(spans), info.title, info.date, chunk.page, chunk.section, words))
+             _stored_spans(spans), info.title, info.date, chunk.page, chunk.section, words))
         body = _indexed(info.title, chunk.section, chunk.text)
         self.db.execute("INSERT INTO chunks_fts (rowid, body) VALUES (?, ?)", (cursor.lastrowid, body))
         _count_terms(self.db, body, +1)
