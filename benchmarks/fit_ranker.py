@@ -78,6 +78,7 @@ def main(argv: list[str] | None = None) -> None:
     from assistant.scoring.fitted import (
         FEATURES,
         FEATURES_VERSION,
+        feature_settings,
         scorers,
         span_features,
         spans,
@@ -160,7 +161,7 @@ def main(argv: list[str] | None = None) -> None:
         fit_on = (f"RealTimeQA 2023 (development): {len(rows)} questions of {weeks} weeks, {len(answerable)} answerable; "
                   f"fit by benchmarks/fit_ranker.py on {date.today().isoformat()}")
         stamp = {"fit_on": fit_on, "data": _data_stamp(args.out, len(rows), len(answerable)),
-                 "written_in_commit": _commit(), "features": {"version": FEATURES_VERSION, "recency_days": 7}}
+                 "written_in_commit": _commit(), "features": {**feature_settings(), "version": FEATURES_VERSION}}
         path = ROOT / "assistant" / "scoring" / "weights.json"
         before = json.loads(path.read_text())
         stacked = {k: v for k, v in before["scorers"].items() if k.startswith("read_")}

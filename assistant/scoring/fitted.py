@@ -126,8 +126,13 @@ def overridden(**replacements: Scorer) -> Iterator[None]:
 
 
 def _feature_setting(name: str) -> float:
+    return feature_settings()[name]
+
+
+def feature_settings() -> dict[str, float]:
+    """The features' own settings (recency_days) as weights.json gives them: what a refit must fit with."""
     scorers()  # read weights.json first: the first question's passages are featured before any is scored
-    return _features[name]
+    return dict(_features)
 
 
 def stems(text: str) -> list[str]:
