@@ -1,6 +1,8 @@
 from pathlib import Path
 
-from assistant.ingest.chunking import chunk_spans, pack, sentences
+import pytest
+
+from assistant.ingest.chunking import chunk_spans, pack, sentence_bounds, sentences
 from assistant.ingest.cleaning import content_mask
 from assistant.types import Span
 
@@ -40,3 +42,11 @@ def test_chunks_overlap_by_one_sentence_and_long_sentences_are_split():
         assert previous[-1] == current[0]
     long = sentences([(1, "word " * 400 + "end.")])
     assert len(long) > 1 and all(len(s.text) <= 600 for s in long)
+
+
+@pytest.mark.parametrize("text", ["The company was renamed Visa Inc.", "It was founded in 1958. It was renamed Visa Inc.",
+                                  "He moved to the U.S. He left the U.S."])
+def test_no_text_is_lost_when_a_paragraph_ends_in_an_abbreviation(text):
+    bounds = sentence_bounds(text)
+    assert bounds and bounds[-1][1] == len(text)
+    assert "".join(text[a:b] for a, b in bounds).replace(" ", "") == text.replace(" ", "")

@@ -8,7 +8,8 @@ from bisect import bisect_right
 from assistant.config import ChunkingSettings
 from assistant.types import Span
 
-VERSION = "3"  # bump when the rules below change what a chunk holds: stores then re-chunk (3: every section)
+VERSION = "4"  # bump when the rules below change what a chunk holds: stores then re-chunk (3: every section;
+#               4: a paragraph ending in an abbreviation keeps its last sentence)
 
 ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "sgt", "st", "no", "vs", "etc", "inc",
@@ -48,8 +49,8 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
     bounds: list[tuple[int, int]] = []
     start = 0
     for end in [m.start() + len(m.group(1)) for m in BOUNDARY.finditer(text)] + [len(text)]:
-        if end <= start or _ends_with_abbreviation(text[start:end]):
-            continue
+        if end <= start or (end < len(text) and _ends_with_abbreviation(text[start:end])):
+            continue  # the text's end is always a boundary, even after "Inc.": else the last sentence is lost
         bounds.append((start, end))
         start = end
         while start < len(text) and text[start] == " ":
