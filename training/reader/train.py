@@ -6,6 +6,7 @@ import json
 import math
 import random
 import time
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +37,11 @@ def prepare(rows: list[dict], tok) -> tuple[list[dict], list[Features]]:
             kept.append(r)
             feats.append(f)
     return kept, feats
+
+
+def _source(row: dict) -> str:
+    """Where a row comes from: RealTimeQA rows carry no "source" (data.py), SQuAD rows "squad" (squad.py)."""
+    return row.get("source", "realtimeqa")
 
 
 def subsample_questions(rows: list[dict], max_rows: int | None, seed: int) -> list[dict]:
@@ -184,9 +190,11 @@ def train(args) -> None:
     train_rows, train_feats = prepare(train_rows, tok)
     dev_rows, dev_feats = prepare(dev_subset(read_rows(data / "dev.jsonl"), config.get("max_dev_questions")), tok)
     assert not {r["week"] for r in train_rows} & {r["week"] for r in dev_rows}, "a dev week is in training"
-    assert all(r["year"] in (2022, 2023) for r in train_rows + dev_rows)
+    assert all(_source(r) == "realtimeqa" for r in dev_rows), "dev is RealTimeQA only"
+    assert all(r["year"] in (2022, 2023) for r in train_rows + dev_rows if _source(r) == "realtimeqa")
+    extra = Counter(_source(r) for r in train_rows if _source(r) != "realtimeqa")
     log.info(f"train passages {len(train_feats)} ({sum(f.has_answer for f in train_feats)} answerable, "
-             f"{sum(f.start >= 0 for f in train_feats)} with a span), questions "
+             f"{sum(f.start >= 0 for f in train_feats)} with a span; from other sources: {dict(extra)}), questions "
              f"{len({r['question_id'] for r in train_rows})}; dev passages {len(dev_feats)}, questions "
              f"{len({r['question_id'] for r in dev_rows})}")
 
@@ -217,6 +225,8 @@ def train(args) -> None:
         torch.set_rng_state(resume["rng"]["torch"])
     write_json(run / "config.json", {**config, "seed": seed, "steps_total": total, "steps_per_epoch": per_epoch,
                                      "train_passages": len(train_feats), "dev_passages": len(dev_feats),
+                                     "train_passages_by_source": {"realtimeqa": len(train_feats) - sum(extra.values()),
+                                                                  **extra},
                                      "data_summary": json.loads((data / "summary.json").read_text())})
     log.info(f"{total} steps ({per_epoch} per epoch, batch {config['batch']}), warmup {warmup}, from step {step}")
 
