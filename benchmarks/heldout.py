@@ -49,12 +49,14 @@ def append(entry: dict, path: Path = LOG) -> None:
         raise RuntimeError(f"{path}: earlier lines changed while appending")
 
 
-def log_look(year: int, figures: dict, path: Path = LOG, argv: list[str] | None = None, **facts) -> dict | None:
-    """On the held-out year, append the run to the log and return its entry; on any other year, nothing."""
+def log_look(year: int, figures: dict, path: Path = LOG, argv: list[str] | None = None, started: dict | None = None,
+             **facts) -> dict | None:
+    """On the held-out year, append the run to the log and return its entry; on any other year, nothing.
+    `started`: git_state() taken when the run began (the code that ran; HEAD may have moved since)."""
     if year != HELD_OUT_YEAR:
         return None
     argv = sys.argv if argv is None else argv
-    entry = {"date": datetime.now(UTC).isoformat(timespec="seconds"), **git_state(),
+    entry = {"date": datetime.now(UTC).isoformat(timespec="seconds"), **(started or git_state()),
              "command": shlex.join(["python", *argv]), "year": year, **facts, "figures": _finite(figures)}
     append(entry, path)
     return entry

@@ -407,6 +407,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=scoring.SEED)
     parser.add_argument("--heldout-log", type=Path, default=heldout.LOG, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    started = heldout.git_state()  # the code that runs: HEAD may move during a long run
     out = args.out or ROOT / "benchmarks" / "out" / f"news-{args.year}"
     settings = ["date", "none"] if args.as_of == "both" else [args.as_of]
     if not args.rescore:
@@ -427,7 +428,7 @@ def main(argv: list[str] | None = None) -> None:
         print(render(reports[setting]))
     print(f"weeks: {len(facts['weeks'])} ({facts['weeks'][0]} .. {facts['weeks'][-1]}); one process, 2 cores"
           + ("; rescored from stored answers" if args.rescore else ""))
-    entry = heldout.log_look(args.year, {s: compact(r) for s, r in reports.items()}, args.heldout_log,
+    entry = heldout.log_look(args.year, {s: compact(r) for s, r in reports.items()}, args.heldout_log, started=started,
                              argv=["benchmarks/news.py", *(argv if argv is not None else sys.argv[1:])],
                              modes=args.modes, as_of=settings, limit=args.limit, weeks=len(facts["weeks"]),
                              rescore=args.rescore)
