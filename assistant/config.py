@@ -19,7 +19,7 @@ from pydantic_settings import (
 )
 
 from assistant.errors import UserError
-from assistant.types import Mode
+from assistant.types import Mode, ReaderUse
 
 PROJECT_CONFIG = Path("assistant.toml")
 USER_CONFIG = Path("~/.config/assistant/config.toml")
@@ -103,11 +103,12 @@ class EvidenceSettings(Group):
         "A quote after the first must be scored at least this share of the first's score. Fit on the 2023 dev "
         "weeks (undated): 0 to 0.7 scored alike there (0.537 answer correct), 1.0 (one quote) 0.500; seeds and "
         "riverton are unchanged at 0.5 and lose at 0.7."))
-    reader: bool = Field(False, description=(
-        "Read the retrieved passages with the trained reader (assistant/scoring/reader_model): its sentence, "
-        "no-answer and span outputs join the fitted scorers (weights.json, read_*). Off by default: on the "
-        "development news it gained 0.02 answer correct (inside the interval) and stated more wrong choices, and "
-        "it cost the seeds and riverton suites 0.1-0.2 (README, 'The reader in the answers')."))
+    reader: ReaderUse = Field("off", description=(
+        "The trained reader (assistant/scoring/reader_model) over the retrieved passages: 'spans' takes only its "
+        "answer words as the short answer (read_span); 'full' also stacks it into sentence ranking and declining "
+        "(read_sentence, read_answerable in weights.json). Off by default: on the development news 'full' gained "
+        "0.02 answer correct (inside the interval) and stated more wrong choices, and it cost the seeds and "
+        "riverton suites 0.2-0.3 (README, 'The reader in the answers')."))
 
 
 class GroundingSettings(Group):

@@ -63,7 +63,7 @@ class Assistant:
         """The trained reader, when the settings ask for it (its session starts on the first question)."""
         from assistant.scoring.reader import Reader
 
-        return Reader(self.settings.threads) if self.settings.evidence.reader else None
+        return Reader(self.settings.threads) if self.settings.evidence.reader != "off" else None
 
     @cached_property
     def pipeline(self) -> Pipeline:

@@ -15,6 +15,7 @@ CheckStatus = Literal["supported", "dropped", "extractive", "span", "unchecked",
 Format = Literal["text", "markdown", "pdf", "html", "docx"]  # the file formats read (assistant/ingest/extract)
 SummaryKind = Literal["document", "topic", "corpus"]  # what a summary is of
 Length = Literal["short", "medium", "long"]  # how long a summary is
+ReaderUse = Literal["off", "spans", "full"]  # the trained reader: unused, its answer words only, or everywhere
 LENGTHS: tuple[str, ...] = get_args(Length)
 ABSTENTION = "The documents don't say."  # the one sentence that declines, in answers and the prompt alike
 EmbedQuery = Callable[[str], list[float]]  # one text's embedding (the query side of an embedding model)

@@ -364,9 +364,10 @@ def _ask_all(args, out: Path, rows: list[dict], settings: list[str]) -> dict[str
 
 
 def use_variant(engine, base, mode: str) -> None:
-    """MODE/reader and MODE/words: that mode with the reader on or off, in the same process; MODE: as configured."""
+    """MODE/reader, MODE/spans, MODE/words: that mode with the reader everywhere, for short answers only, or off
+    (evidence.reader full, spans, off), in the same process; MODE: as configured."""
     variant = mode.partition("/")[2]
-    reader = {"reader": True, "words": False}.get(variant, base.evidence.reader)
+    reader = {"reader": "full", "spans": "spans", "words": "off"}.get(variant, base.evidence.reader)
     engine.settings = base.model_copy(update={"evidence": base.evidence.model_copy(update={"reader": reader})})
     engine.__dict__.pop("reader", None)  # made again from the settings on the next question
 
@@ -396,7 +397,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repo", type=Path, help="bare git dir of realtimeqa/realtimeqa_public (not for --rescore)")
     parser.add_argument("--year", type=int, choices=sorted(SIDES), required=True)
     parser.add_argument("--modes", nargs="+", default=["grounded", "extractive"],
-                        help="answer modes; MODE/reader, MODE/words: that mode with the reader on, off")
+                        help="answer modes; MODE/reader, MODE/spans, MODE/words: the reader everywhere, for short "
+                             "answers only, off")
     parser.add_argument("--as-of", choices=["date", "none", "both"], default="date",
                         help="date: each question as of its date (--until, the default); none: no date filter")
     parser.add_argument("--limit", type=int, help="only the first N questions (a quick look)")

@@ -174,9 +174,14 @@ def test_the_reader_switched_on_answers_with_the_sentence_that_states_it(tmp_pat
     (folder / "farm.txt").write_text("The Halden farm grows wheat and barley on its eastern fields.\n")
     monkeypatch.chdir(tmp_path)
     settings = Settings(store=tmp_path / "store")
-    on = Assistant(settings.model_copy(update={"evidence": settings.evidence.model_copy(update={"reader": True})}))
-    on.ingest([folder])
-    answer = on.ask("How many zebras does the Tallbo zoo keep?", "extractive")
-    on.close()
-    assert not answer.abstained and answer.citations[0].source.endswith("zoo.txt")
-    assert Assistant(settings).reader is None  # off by default (README: what it measured)
+    answers = {}
+    for use in ("off", "spans", "full"):
+        engine = Assistant(settings.model_copy(update={"evidence": settings.evidence.model_copy(update={"reader": use})}))
+        engine.ingest([folder])
+        answers[use] = engine.ask("How many zebras does the Tallbo zoo keep?", "extractive")
+        assert (engine.reader is None) is (use == "off")
+        engine.close()
+    assert all(not a.abstained and a.citations[0].source.endswith("zoo.txt") for a in answers.values())
+    # "spans" takes only the reader's answer words: the decision is the word scorers' alone, as with "off".
+    assert answers["spans"].confidence == answers["off"].confidence != answers["full"].confidence
+    assert Settings().evidence.reader == "off"  # off by default (README: what it measured)

@@ -55,8 +55,9 @@ class Answerer:
         set_aside: list[Evidence] = []
         found = evidence_selection.candidates(asked, passages, self.embed, self.settings.evidence, set_aside)
         read = reading.read(self.reader, question, passages) if self.reader and found else None
-        if read:
-            reading.attach(read, found)
+        stacked = read if self.settings.evidence.reader == "full" else None
+        if stacked:
+            reading.attach(stacked, found)
         evidence = evidence_selection.rank(found, self.settings.evidence.max_sentences)
         spans = shortanswer.candidates(asked, evidence, self.settings.evidence.span_sentences)
         short = spans[0] if spans and spans[0].probability >= shortanswer.threshold() else None
@@ -64,7 +65,7 @@ class Answerer:
         result = Answer(question=question, answer=ABSTENTION, abstained=True, mode=mode, retrieved=passages,
                         timings=Timings(retrieve_ms=_ms(started)), set_aside=[SetAside.of(s) for s in set_aside],
                         model=self.model if mode != "extractive" else {"provider": "none", "name": "extractive"})
-        go, result.confidence = answerable(asked, evidence, short, read, offered)
+        go, result.confidence = answerable(asked, evidence, short, stacked, offered)
         if read:  # the reader's answer words replace the word rules' (which still find conflicting figures)
             short = offered[0] if offered and offered[0].probability >= reading.span_threshold() else None
         if not go:
