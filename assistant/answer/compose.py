@@ -23,7 +23,7 @@ from assistant.filters import Filters
 from assistant.query.question import Asked, analyse, question_names
 from assistant.retrieve.search import Searcher
 from assistant.scoring.reader import Reader
-from assistant.types import ABSTENTION, Answer, Evidence, SentenceCheck, SetAside, Timings
+from assistant.types import ABSTENTION, Answer, Evidence, Passage, SentenceCheck, SetAside, Timings
 
 
 class QuestionTooLong(UsageError):
@@ -54,10 +54,7 @@ class Answerer:
         passages = self.searcher.search(question, self.settings.top_k, filters, asked)
         set_aside: list[Evidence] = []
         found = evidence_selection.candidates(asked, passages, self.embed, self.settings.evidence, set_aside)
-        read = reading.read(self.reader, question, passages) if self.reader and found else None
-        stacked = read if self.settings.evidence.reader == "full" else None
-        if stacked:
-            reading.attach(stacked, found)
+        read, stacked = self._read(question, passages, found)
         evidence = evidence_selection.rank(found, self.settings.evidence.max_sentences)
         spans = shortanswer.candidates(asked, evidence, self.settings.evidence.span_sentences)
         short = spans[0] if spans and spans[0].probability >= shortanswer.threshold() else None
@@ -80,6 +77,18 @@ class Answerer:
         if mode == "free":
             return self._finish(_free(result, draft, evidence), started)
         return self._finish(_grounded(result, asked, short, draft, evidence, self.embed, self.settings), started)
+
+    def _read(self, question: str, passages: list[Passage],
+              found: list[Evidence]) -> tuple[reading.Found | None, reading.Found | None]:
+        """What the reader found (None when it is off), and the same again when it is stacked into ranking and
+        declining (`full`): its view of each candidate sentence then joins the candidate."""
+        if not (self.reader and found):
+            return None, None
+        read = reading.read(self.reader, question, passages)
+        if self.settings.evidence.reader != "full":
+            return read, None
+        reading.attach(read, found)
+        return read, read
 
     def _draft(self, question: str, evidence: list[Evidence], on_token) -> str:
         # Imported here: extractive answers, the default with the local model, never load LangChain's chains.
