@@ -42,6 +42,8 @@ def logit(p: float) -> float:
 
 
 def read(reader: Reader, question: str, passages: list[Passage]) -> Found:
+    """Each retrieved passage read against the question: every sentence's reading (a sentence two overlapping chunks
+    share keeps the higher), every passage's answer words, and the best passage's P(answers)."""
     texts, keys = [], []
     for passage in passages:
         sentences = [(span.cut(passage.text), span.first_line) for span in passage.sentence_spans()]
