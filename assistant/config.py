@@ -106,9 +106,9 @@ class EvidenceSettings(Group):
     reader: ReaderUse = Field("off", description=(
         "The trained reader (assistant/scoring/reader_model) over the retrieved passages: 'spans' takes only its "
         "answer words as the short answer (read_span); 'full' also stacks it into sentence ranking and declining "
-        "(read_sentence, read_answerable in weights.json). Off by default: on the development news 'full' gained "
-        "0.02 answer correct (inside the interval) and stated more wrong choices, and it cost the seeds and "
-        "riverton suites 0.2-0.3 (README, 'The reader in the answers')."))
+        "(read_sentence, read_answerable in weights.json). Off by default: on the development news neither gained more "
+        "than the interval (+-0.13; 54 questions), and 'full' cost the seeds and riverton suites 0.07-0.14 "
+        "(README, 'The reader in the answers')."))
 
 
 class GroundingSettings(Group):

@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> None:
     for row, asked, found in prepared:
         ranked = evidence.rank(found, settings.evidence.max_sentences)
         found_spans = shortanswer.candidates(asked, ranked, settings.evidence.span_sentences)
-        short = found_spans[0] if found_spans and found_spans[0].probability >= span_threshold else None
+        short = shortanswer.stated(found_spans, span_threshold)
         decision_rows.append(features(asked, ranked, short).values())
         decision_labels.append(row["role"] == "answerable")
     X, y = np.array(decision_rows), np.array(decision_labels, dtype=float)

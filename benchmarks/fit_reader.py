@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> None:
     require_development(args.out)
     weeks = require_reader_dev_weeks(args.repo, args.out)
 
-    from assistant.answer.decide import features as decision_words
+    from assistant.answer import decide
     from assistant.config import load_settings
     from assistant.engine import Assistant
     from assistant.evidence import reading
@@ -157,12 +157,10 @@ def main(argv: list[str] | None = None) -> None:
 
     # 3. answer or decline
     X, y, plain = [], [], []
-    word_decision = fitted.scorers()["answerable"]
     for row, asked, found, read in prepared:
         ranked = evidence.rank(found, settings.evidence.max_sentences)
         rule = shortanswer.candidates(asked, ranked, settings.evidence.span_sentences)
-        short = rule[0] if rule and rule[0].probability >= shortanswer.threshold() else None
-        words_p = word_decision.probability(decision_words(asked, ranked, short)) if ranked else 0.0
+        words_p = decide.answerable(asked, ranked, shortanswer.stated(rule, shortanswer.threshold()))[1]
         X.append(reading.decision_features(words_p, read, reading.short_answers(read, ranked)).values())
         y.append(row["role"] == "answerable")
         plain.append(words_p)

@@ -44,7 +44,7 @@ def test_the_run_time_reads_exactly_as_the_training_reference_decodes(reader):
     question = "Where did the race start?"
     ours, = reader.read(question, [TOUR])
     features = featurize(load_tokenizer(), question, TOUR)
-    raw = reader._run([reader._encode(question, TOUR)])[0]
+    raw = reader._run(reader._encode(question, TOUR))
     reference = decode(features, *raw)
     assert features.ids == reader._encode(question, TOUR).ids
     assert ours.sentences == pytest.approx(reference["sentence_scores"])

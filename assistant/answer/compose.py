@@ -57,14 +57,14 @@ class Answerer:
         read, stacked = self._read(question, passages, found)
         evidence = evidence_selection.rank(found, self.settings.evidence.max_sentences)
         spans = shortanswer.candidates(asked, evidence, self.settings.evidence.span_sentences)
-        short = spans[0] if spans and spans[0].probability >= shortanswer.threshold() else None
+        short = shortanswer.stated(spans, shortanswer.threshold())
         offered = reading.short_answers(read, evidence) if read else []
         result = Answer(question=question, answer=ABSTENTION, abstained=True, mode=mode, retrieved=passages,
                         timings=Timings(retrieve_ms=_ms(started)), set_aside=[SetAside.of(s) for s in set_aside],
                         model=self.model if mode != "extractive" else {"provider": "none", "name": "extractive"})
         go, result.confidence = answerable(asked, evidence, short, stacked, offered)
         if read:  # the reader's answer words replace the word rules' (which still find conflicting figures)
-            short = offered[0] if offered and offered[0].probability >= reading.span_threshold() else None
+            short = shortanswer.stated(offered, reading.span_threshold())
         if not go:
             return self._finish(result, started)
         if clash := shortanswer.conflict(asked, spans, evidence):

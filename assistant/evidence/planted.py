@@ -23,6 +23,7 @@ import base64
 import binascii
 import re
 import unicodedata
+from functools import lru_cache
 
 ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 LOOK_ALIKES = str.maketrans("АВЕКМНОРСТХаеорсухіјѕԁɡкІЈЅΑΒΕΗΙΚΜΝΟΡΤΧΥΖαεικνορτυχ",
@@ -188,6 +189,7 @@ MENTIONED = re.compile(r"\b(?:tokens?|tags?|markers?|delimit\w*|syntax|template|
                        r"example|researchers?|attacks?|injection)\b", re.I)  # a marker named, not used
 
 
+@lru_cache(maxsize=4096)  # pure: the evidence candidates and the reader both ask it of the same sentences
 def is_planted(sentence: str) -> bool:
     """Is this an instruction addressed to an AI rather than content? Such text is never evidence."""
     cues = [cue for cue in CUES if not (cue is ROLE and MENTIONED.search(sentence))]

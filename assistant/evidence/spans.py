@@ -46,6 +46,11 @@ def threshold() -> float:
     return scorers()["span"].threshold
 
 
+def stated(found: list[ShortAnswer], at_least: float) -> ShortAnswer | None:
+    """The best of the spans (best first), when it is likely enough to be stated first."""
+    return found[0] if found and found[0].probability >= at_least else None
+
+
 def conflict(asked: Asked, found: list[ShortAnswer], ranked: list[Evidence]) -> Conflict | None:
     """The two best sentences come from different documents and state different figures of the same unit for a
     number asked: the documents disagree. A structural rule, not a fitted one: no conflict labels exist to fit on."""

@@ -95,12 +95,10 @@ class Reader:
 
     def read(self, question: str, passages: list[list[str]]) -> list[Reading]:
         """Per passage (its sentences, in order), what the reader found; an empty passage answers nothing."""
-        encoded = [self._encode(question, sentences) if sentences else None for sentences in passages]
-        present = [e for e in encoded if e is not None]
-        outputs = iter(self._run(present))
         readings = []
-        for sentences, e in zip(passages, encoded):
-            readings.append(_decode(sentences, e, *next(outputs)) if e else Reading((), 0.0, None))
+        for sentences in passages:
+            encoded = self._encode(question, sentences) if sentences else None
+            readings.append(_decode(sentences, encoded, *self._run(encoded)) if encoded else Reading((), 0.0, None))
         return readings
 
     def _encode(self, question: str, sentences: list[str]) -> _Encoded:
@@ -124,17 +122,14 @@ class Reader:
                  for k, s in enumerate(sentences)]
         return _Encoded(encoding.ids, encoding.type_ids, offsets, passage, spans, starts)
 
-    def _run(self, encoded: list[_Encoded]) -> list[Outputs]:
+    def _run(self, e: _Encoded) -> Outputs:
         # One passage per run: int8 activations are quantized with a scale taken over the whole batch, so padding
         # and neighbours would shift a passage's scores (by up to 0.01 here); batching was no faster on 2 cores.
-        results: list[Outputs] = []
-        for e in encoded:
-            feed = {"input_ids": np.array([e.ids], dtype=np.int64),
-                    "attention_mask": np.ones((1, len(e.ids)), dtype=np.int64),
-                    "token_type_ids": np.array([e.types], dtype=np.int64)}
-            start, end, sentence, no_answer = self._session.run(list(OUTPUTS), feed)
-            results.append((start[0], end[0], sentence[0], no_answer[0]))
-        return results
+        feed = {"input_ids": np.array([e.ids], dtype=np.int64),
+                "attention_mask": np.ones((1, len(e.ids)), dtype=np.int64),
+                "token_type_ids": np.array([e.types], dtype=np.int64)}
+        start, end, sentence, no_answer = self._session.run(list(OUTPUTS), feed)
+        return start[0], end[0], sentence[0], no_answer[0]
 
 
 def _decode(sentences: list[str], e: _Encoded, start: np.ndarray, end: np.ndarray, sentence_logits: np.ndarray,
