@@ -5,7 +5,8 @@
 Wall time (median of --runs) of `python -c pass`, `assistant --help`, `assistant status` on the seeds,
 `assistant ask` in the default mode (extractive with the packaged model), and for `assistant ask --mode grounded`
 (the local model) the time to the first streamed token of the draft, run in a pseudo-terminal as a person would see
-it. The seeds are indexed into a temporary folder first.
+it. The seeds are indexed into a temporary folder first. Below them, the floor under `ask`: what importing the
+vector store (chromadb, and LangChain's Chroma on top of it) and the planted-text patterns cost on their own.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ import pexpect
 ROOT = Path(__file__).resolve().parent.parent
 TOOL = str(Path(sys.executable).parent / "assistant")
 QUESTION = "What did Russia and Kuwait agree on Gaza?"
+IMPORTS = [("import chromadb", "import chromadb"),
+           ("import chromadb, langchain_chroma", "import chromadb, langchain_chroma"),
+           ("import the planted patterns", "import assistant.evidence.planted")]
 
 
 def wall(command: list[str], cwd: Path, runs: int) -> float:
@@ -65,6 +69,7 @@ def main() -> None:
                 ("assistant ask (default)", wall([TOOL, "ask", QUESTION], work, args.runs), 1.0)]
         first, total = first_token(work, max(1, args.runs // 2))
         rows += [("ask --mode grounded: first token", first, 2.5), ("ask --mode grounded: whole", total, None)]
+        rows += [(name, wall([sys.executable, "-c", code], ROOT, args.runs), None) for name, code in IMPORTS]
     print(f"{'command':32}{'seconds':>10}{'x python':>10}{'target':>10}{'':>8}")
     for name, seconds, target in rows:
         verdict = "" if target is None else ("ok" if seconds <= target else "MISSED")

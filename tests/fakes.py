@@ -37,10 +37,12 @@ class HashEmbeddings(Embeddings):
 
 
 class CountingModel(FakeListChatModel):
-    """A fake chat model that also counts how often it was called."""
+    """A fake chat model that also counts how often it was called and keeps the last prompt's text."""
 
     calls: int = 0
+    last_prompt: str = ""
 
-    def _call(self, *args, **kwargs):
+    def _call(self, messages, *args, **kwargs):
         self.calls += 1
-        return super()._call(*args, **kwargs)
+        self.last_prompt = "\n".join(str(m.content) for m in messages)
+        return super()._call(messages, *args, **kwargs)

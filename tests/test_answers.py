@@ -45,6 +45,19 @@ def test_a_confident_short_answer_comes_first_and_is_a_span_of_what_it_cites(ind
     assert first["text"].rstrip(".") in cited["quote"]
 
 
+def test_the_model_writes_from_the_short_answer_it_is_given(indexed_real, run, fake_model, models):
+    fake_model.append("Kuwait had sent about 400 tons of medicine and aid supplies [1].")
+    question = "How much aid had Kuwait sent by plane?"
+    with ranking.overridden(span=replace(ranking.scorers()["span"], threshold=0.1)):
+        answer = ask(run, question, "--mode", "grounded")
+    asked = models.chat.last_prompt.split(f"Question: {question}")[1]
+    span = answer["sentences"][0]
+    assert span["status"] == "span" and asked.startswith(f"\nFound in [{span['cited'][0]}]: {span['text'].rstrip('.')}\n")
+    with ranking.overridden(span=replace(ranking.scorers()["span"], threshold=1.0)):
+        ask(run, question, "--mode", "grounded")
+    assert models.chat.last_prompt.split(f"Question: {question}")[1] == "\nAnswer:"
+
+
 def test_planted_text_is_set_aside_and_never_beats_the_article(indexed_real, run):
     (indexed_real / "seeds" / "memo.txt").write_text(MEMO)
     assert run("ingest").exit_code == 0

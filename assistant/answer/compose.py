@@ -72,7 +72,7 @@ class Answerer:
         if mode == "extractive":
             return self._finish(_extractive(result, asked, short, evidence, self.settings), started)
         generating = time.perf_counter()
-        draft = self._draft(question, evidence, on_token)
+        draft = self._draft(question, evidence, short, on_token)
         result.timings.generate_ms = _ms(generating)
         if mode == "free":
             return self._finish(_free(result, draft, evidence), started)
@@ -90,14 +90,16 @@ class Answerer:
         reading.attach(read, found)
         return read, read
 
-    def _draft(self, question: str, evidence: list[Evidence], on_token) -> str:
+    def _draft(self, question: str, evidence: list[Evidence], short: shortanswer.ShortAnswer | None,
+               on_token) -> str:
         # Imported here: extractive answers, the default with the local model, never load LangChain's chains.
         from langchain_core.output_parsers import StrOutputParser
 
-        from assistant.templates import chat_prompt
+        from assistant.templates import chat_prompt, read
 
         chain = chat_prompt("answer") | self.chat() | StrOutputParser()
-        inputs = {"question": question, "evidence": format_evidence(evidence), "abstention": ABSTENTION}
+        inputs = {"question": question, "evidence": format_evidence(evidence), "abstention": ABSTENTION,
+                  "found": found_line(read("answer_found"), short)}
         if on_token is None:
             return chain.invoke(inputs)
         parts = []
@@ -114,6 +116,13 @@ class Answerer:
 
 def format_evidence(evidence: list[Evidence]) -> str:
     return "\n".join(f"[{e.id}] {e.text}" for e in evidence)
+
+
+def found_line(template: str, short: shortanswer.ShortAnswer | None) -> str:
+    """The answer words the reader or the word rules found, and where, for the model to write from (or nothing)."""
+    if short is None:
+        return ""
+    return template.format(id=short.evidence.id, words=short.text) + "\n"
 
 
 def _lead(short: shortanswer.ShortAnswer | None) -> list[SentenceCheck]:
