@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--out", type=Path, default=CACHE / "data")
     p.add_argument("--years", type=int, nargs="+", default=list(ALLOWED_YEARS))
     p.add_argument("--limit-weeks", type=int, default=None, help="only the first N weeks of each year (a smoke run)")
-    p.add_argument("--dev-slots", type=int, nargs="+", default=list(DEV_SLOTS), metavar="K",
+    p.add_argument("--dev-slots", type=int, nargs="+", default=list(DEV_SLOTS), metavar="K", choices=range(5),
                    help="2023 weeks whose sorted index %% 5 is a K are dev (default 4: every 5th week; 1 4: two in five)")
     p.add_argument("--squad", type=Path, nargs="+", default=None, metavar="JSON",
                    help="SQuAD-format files (e.g. /work/cache/qa_sources/explorer-dev-1.1.json explorer-dev-v2.0.json) "
