@@ -1,4 +1,4 @@
-"""python -m training.reader {verify-base,build-data,train,evaluate,export,latency} ... (see training/README.md)"""
+"""python -m training.reader {verify-base,retrieve,build-data,train,evaluate,export,latency} ... (training/README.md)"""
 
 from __future__ import annotations
 
@@ -19,6 +19,13 @@ def main(argv: list[str] | None = None) -> None:
 
     sub.add_parser("verify-base", help="check the dequantized encoder against the int8 ONNX it came from")
 
+    p = sub.add_parser("retrieve", help="the product's top passages for each 2023 training question (run it with "
+                                        "the product's python: it needs chromadb)")
+    p.add_argument("--build", type=Path, required=True, help="a benchmarks/news.py build of 2023 (its store)")
+    p.add_argument("--out", type=Path, default=CACHE / "retrieved-2023.jsonl")
+    p.add_argument("--dev-slots", type=int, nargs="+", default=list(DEV_SLOTS), metavar="K", choices=range(5),
+                   help="as build-data's: these weeks are not asked")
+
     p = sub.add_parser("build-data", help="labelled passages from RealTimeQA 2022 + 2023 (2023 dev weeks apart)")
     p.add_argument("--repo", type=Path, default=DEFAULT_REPO, help="bare git dir of realtimeqa/realtimeqa_public")
     p.add_argument("--out", type=Path, default=CACHE / "data")
@@ -32,6 +39,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--squad-max", type=int, default=None,
                    help="at most N SQuAD passages, whole questions in a seeded order (default: squad.DEFAULT_MAX; "
                         "0: no cap)")
+    p.add_argument("--retrieved", type=Path, default=None, metavar="JSONL",
+                   help="the output of retrieve: each 2023 training question also trains on those passages")
 
     p = sub.add_parser("train", help="fine-tune (resumes from RUN/last.pt when it exists)")
     p.add_argument("--data", type=Path, default=CACHE / "data")
@@ -76,9 +85,14 @@ def main(argv: list[str] | None = None) -> None:
         torch.set_num_threads(2)
         from .model import verify_base
         print(f"max abs difference vs the ONNX last_hidden_state: {verify_base():.2e}")
+    elif args.command == "retrieve":
+        from .retrieved import retrieve
+        retrieve(args.build, args.out, tuple(args.dev_slots))
     elif args.command == "build-data":
         from .data import build
-        build(args.repo, args.out, tuple(args.years), args.limit_weeks, tuple(args.dev_slots))
+        from .retrieved import load
+        build(args.repo, args.out, tuple(args.years), args.limit_weeks, tuple(args.dev_slots),
+              load(args.retrieved, tuple(args.dev_slots)) if args.retrieved else None)
         if args.squad:
             from .squad import DEFAULT_MAX, add_squad
             limit = DEFAULT_MAX if args.squad_max is None else (args.squad_max or None)

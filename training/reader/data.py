@@ -11,6 +11,9 @@ word-boundary phrase matcher (benchmarks/realtimeqa.py):
 - a passage with no such sentence teaches "no answer" (a passage holding a wrong choice but not the right one is
   a hard negative); a passage that holds most of the right choice's words but not the phrase is dropped.
 
+With --retrieved, a 2023 training question also gets the passages the product's own search put in front of the
+reader for it (retrieved.py), labelled the same way: what the reader meets at run time.
+
 Only 2022 and 2023 are read. Every 5th week of 2023 (sorted, index % 5 == 4) is dev; the rest train.
 """
 
@@ -179,12 +182,38 @@ def select(rows: list[dict], rng: random.Random, dev: bool) -> list[dict]:
     return pos + hard + top + rand
 
 
+def from_retrieval(found: list[dict], rows: list[dict], q: rtqa.Question, keys: dict[str, bool],
+                   st: Counter) -> list[dict]:
+    """The product's retrieved passages for a training question (retrieved.py), labelled like the others; one
+    that repeats a passage of the question's own hits is left to those."""
+    own = {(r["doc_id"], s) for r in rows for s in r["sentences"]}
+    extra = []
+    for p in found:
+        if sum((p["doc_id"], s) in own for s in p["sentences"]) * 2 >= len(p["sentences"]):
+            st["retrieved passages already among the hits"] += 1
+            continue
+        row = label_passage(p["sentences"], q, keys)
+        if row is None:
+            st["retrieved passages dropped: unsure"] += 1
+            continue
+        row.update(doc_id=p["doc_id"], doc_rank=-1, chunk=int(p["chunk_id"].rsplit("-", 1)[-1]), retrieved=p["rank"],
+                   title=p["title"])
+        st["retrieved passages"] += 1
+        st["retrieved passages holding the answer"] += row["has_answer"]
+        extra.append(row)
+    return extra
+
+
 def question_key(q: rtqa.Question) -> str:
     return rtqa.normalize(q.question) + " => " + rtqa.normalize(q.answer)
 
 
 def build(repo: Path, out: Path = CACHE / "data", years: tuple[int, ...] = ALLOWED_YEARS,
-          limit_weeks: int | None = None, dev_slots: tuple[int, ...] = DEV_SLOTS) -> dict:
+          limit_weeks: int | None = None, dev_slots: tuple[int, ...] = DEV_SLOTS,
+          retrieved: dict[str, list[dict]] | None = None) -> dict:
+    """`retrieved`: question id -> the product's own top passages for it (retrieved.py), added to its training
+    examples."""
+    retrieved = retrieved or {}
     log = log_to(CACHE / "build-data.log")
     rng = random.Random(SEED)
     timer = Timer()
@@ -230,10 +259,11 @@ def build(repo: Path, out: Path = CACHE / "data", years: tuple[int, ...] = ALLOW
                         continue
                     row.update(doc_id=doc_id, doc_rank=rank, chunk=c)
                     rows.append(row)
-            if not rows:
+            extra = [] if dev or q.id not in retrieved else from_retrieval(retrieved[q.id], rows, q, keys, st)
+            if not rows and not extra:
                 st["dropped: no passages"] += 1
                 continue
-            chosen = select(rows, rng, dev)
+            chosen = (select(rows, rng, dev) if rows else []) + extra
             answer_in_hits = any(r["has_answer"] for r in rows)
             answer_in_chosen = any(r["has_answer"] for r in chosen)
             st["questions used"] += 1
@@ -243,7 +273,7 @@ def build(repo: Path, out: Path = CACHE / "data", years: tuple[int, ...] = ALLOW
                 r.update(question_id=q.id, week=q.week, year=dataset.year, split=part, question=q.question,
                          answer=q.answer, wrong=q.wrong, answer_kind=rtqa.answer_kind(q.answer),
                          question_kind=rtqa.question_kind(q.question), answer_in_candidates=answer_in_chosen,
-                         title=dataset.documents[r["doc_id"]].title)
+                         title=r.get("title") or _title(dataset, r["doc_id"]))
                 files[part].write(json.dumps(r, ensure_ascii=False) + "\n")
                 st["passages"] += 1
                 st["answerable passages"] += r["has_answer"]
@@ -260,6 +290,12 @@ def build(repo: Path, out: Path = CACHE / "data", years: tuple[int, ...] = ALLOW
     write_json(out / "summary.json", summary)
     log.info(json.dumps(summary["stats"], indent=1))
     return summary
+
+
+def _title(dataset: rtqa.Dataset, doc_id: str) -> str:
+    """A retrieved passage may come from an article that was no hit of this year's questions."""
+    doc = dataset.documents.get(doc_id)
+    return doc.title if doc else ""
 
 
 def _head(repo: Path) -> str:

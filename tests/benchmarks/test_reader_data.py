@@ -1,0 +1,73 @@
+"""The reader's training data from the product's own retrieval: labelled like the rest, never from dev."""
+
+import json
+from collections import Counter
+
+import pytest
+
+from benchmarks import realtimeqa as rtqa
+from training.reader import retrieved
+from training.reader.data import from_retrieval
+
+WEEKS = ["20230106", "20230113", "20230120", "20230127", "20230203"]  # the fifth (index 4) is dev by default
+
+
+def _question(**kw):
+    fields = dict(id="20230113_0", week="20230113", date="2023-01-12", source="CNN",
+                  question="Which team signed the quarterback this week?",
+                  choices=["Buffalo Bills", "Miami Dolphins", "New York Jets", "Denver Broncos"], answer_index=0,
+                  evidence="")
+    return rtqa.Question(**(fields | kw))
+
+
+def test_a_retrieved_passage_is_labelled_by_where_the_answer_stands_and_a_repeated_hit_is_left_out():
+    q = _question()
+    keys = {"quarterback": True, "sign": False}
+    hit = {"doc_id": "a", "sentences": ["The Buffalo Bills signed the quarterback on Monday.", "He is 25."]}
+    found = [
+        {"doc_id": "a", "chunk_id": "a-00000", "rank": 0, "title": "", "sentences": hit["sentences"]},
+        {"doc_id": "b", "chunk_id": "b-00003", "rank": 1, "title": "Trade news",
+         "sentences": ["The quarterback joined the Miami Dolphins last year.", "Fans cheered."]},
+        {"doc_id": "c", "chunk_id": "c-00001", "rank": 2, "title": "",
+         "sentences": ["Analysts said the quarterback now plays for the Buffalo Bills.", "Tickets sold out."]},
+    ]
+    stats: Counter = Counter()
+    rows = from_retrieval(found, [hit], q, keys, stats)
+    assert [(r["doc_id"], r["chunk"], r["has_answer"], r["labels"]) for r in rows] == [
+        ("b", 3, False, [0, 0]), ("c", 1, True, [1, 0])]
+    assert rows[0]["holds_wrong"] and rows[0]["title"] == "Trade news"
+    assert stats["retrieved passages already among the hits"] == 1 and stats["retrieved passages holding the answer"] == 1
+
+
+def _build(folder, docs, questions):
+    (folder / "corpus").mkdir(parents=True)
+    for name, text in docs.items():
+        (folder / "corpus" / f"{name}.txt").write_text(text)
+    (folder / "questions.jsonl").write_text("".join(json.dumps(q) + "\n" for q in questions))
+    return folder
+
+
+def test_retrieve_never_asks_a_dev_question_nor_writes_a_document_that_answers_one(tmp_path):
+    docs = {"devgold": "Lava flows\n\nThe volcano in Iceland erupted on Tuesday and lava reached the town.\n",
+            "other": "Iceland travel\n\nFlights to Iceland were cancelled after the volcano erupted again.\n"}
+    questions = [{"id": f"{w}_0", "week": w, "question": "Where did the volcano erupt?", "gold_docs": ["other"]}
+                 for w in WEEKS[:4]]
+    questions.append({"id": "20230203_0", "week": "20230203", "question": "Which town did the lava reach?",
+                      "gold_docs": ["devgold"]})
+    build = _build(tmp_path / "build", docs, questions)
+    out = tmp_path / "retrieved.jsonl"
+    summary = retrieved.retrieve(build, out)
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["week"] for r in rows] == WEEKS[:4] and summary["dev_questions_not_asked"] == 1
+    assert {p["doc_id"] for r in rows for p in r["passages"]} == {"other"}
+    assert summary["passages_left_out_holding_a_dev_answer"] == 4
+    assert "volcano erupted" in rows[0]["passages"][0]["sentences"][-1]
+    assert retrieved.load(out, (4,))["20230106_0"] == rows[0]["passages"]
+    with pytest.raises(SystemExit, match="dev slots \\[4\\], not \\[1, 4\\]"):
+        retrieved.load(out, (1, 4))
+
+
+def test_retrieve_refuses_a_build_of_another_year(tmp_path):
+    build = _build(tmp_path / "build", {"x": "Text.\n"}, [{"id": "20240105_0", "week": "20240105", "question": "Q?"}])
+    with pytest.raises(SystemExit, match="not a 2023 build"):
+        retrieved.retrieve(build, tmp_path / "out.jsonl")
