@@ -237,9 +237,10 @@ def summarise(outcomes: list[dict], names=tuple(METRICS), resamples: int = scori
 
 def above(product: list[dict], baseline: list[dict], resamples: int = scoring.RESAMPLES,
           seed: int = scoring.SEED) -> dict:
-    """The product minus a baseline on the same answerable questions, with paired bootstrap intervals."""
+    """The product minus a baseline (or another mode) on the same answerable questions, with paired bootstrap
+    intervals."""
     by_id = {o["id"]: o for o in product}
-    pairs = [(by_id[b["id"]], b) for b in baseline if b["id"] in by_id]
+    pairs = [(by_id[b["id"]], b) for b in baseline if b["id"] in by_id and _answerable(b)]
     found = {}
     for name, result in (("answer_correct", "result"), ("short_answer_correct", "short_result")):
         a = [float(p[result] == "correct") for p, _ in pairs]
@@ -276,11 +277,12 @@ def render(report: dict) -> str:
             continue
         lines.append(f"{LABELS[name]:34}" + "".join(f"{_cell(figures.get(name)):>{width}}" for figures in
                                                     columns.values()) + f"{TARGETS.get(name, ''):>10}")
-    for mode, figures in report["above_lead2_top"].items():
-        for name, figure in figures.items():
-            value = f"{figure['value']:+.3f} ({figure['low']:+.2f}–{figure['high']:+.2f})"
-            lines.append(f"{mode} above lead-2 top, {LABELS[name].split(' (')[0]}: {value} (paired, "
-                         f"{figure['n']} questions)")
+    for key, against in (("above_lead2_top", "lead-2 top"), ("above_words_only", "words only")):
+        for mode, figures in report.get(key, {}).items():
+            for name, figure in figures.items():
+                value = f"{figure['value']:+.3f} ({figure['low']:+.2f}–{figure['high']:+.2f})"
+                lines.append(f"{mode} above {against}, {LABELS[name].split(' (')[0]}: {value} (paired, "
+                             f"{figure['n']} questions)")
     return "\n".join(lines)
 
 
@@ -290,9 +292,10 @@ def compact(report: dict) -> dict:
             "columns": {column: {name: [round(f["value"], 4), round(f["low"], 4), round(f["high"], 4)]
                                  for name, f in figures.items() if isinstance(f, dict)}
                         for column, figures in report["columns"].items()},
-            "above_lead2_top": {mode: {name: [round(f["value"], 4), round(f["low"], 4), round(f["high"], 4)]
-                                       for name, f in figures.items()}
-                                for mode, figures in report["above_lead2_top"].items()}}
+            **{key: {mode: {name: [round(f["value"], 4), round(f["low"], 4), round(f["high"], 4)]
+                            for name, f in figures.items()}
+                     for mode, figures in report.get(key, {}).items()}
+               for key in ("above_lead2_top", "above_words_only")}}
 
 
 def evaluate(rows: list[dict], outcomes: dict[str, list[dict]], records: list[dict], corpus: Corpus, year: int,
@@ -305,6 +308,9 @@ def evaluate(rows: list[dict], outcomes: dict[str, list[dict]], records: list[di
     deltas = ({mode: above(found, baselines["lead-2 top"], resamples, seed) for mode, found in outcomes.items()}
               if "lead-2 top" in baselines else {})
     report = table(year, setting, columns, deltas, resamples, seed)
+    report["above_words_only"] = {mode: above(found, outcomes[words], resamples, seed)
+                                  for mode, found in outcomes.items()
+                                  if (words := mode.split("/")[0] + "/words") in outcomes and mode != words}
     end = suffix(setting)
     for mode, found in outcomes.items():
         _write(out / f"report-{mode.replace('/', '-')}{end}.json", {"year": year, "as_of": setting, "metrics": columns[mode],

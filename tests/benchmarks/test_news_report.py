@@ -105,6 +105,21 @@ def test_rescore_reports_product_and_baselines_with_intervals(tmp_path, capsys):
     assert baselines["lead-2 top"][0]["doc"] == "top1" and baselines["lead-2 gold"][0]["doc"] == "gold1"
 
 
+def test_a_reader_mode_is_compared_with_words_only_on_the_same_questions(tmp_path, capsys):
+    out = _built(tmp_path / "news")
+    spans = [news.score(r, news.record(a)) for r, a in zip(ROWS, ANSWERS)]
+    words = [news.score(r, news.record(a)) for r, a in zip(ROWS, [ANSWERS[1], ANSWERS[1], ANSWERS[2]])]
+    _stored(out, "report-extractive-spans.json", spans)
+    _stored(out, "report-extractive-words.json", words)
+    news.main(["--rescore", "--year", "2023", "--out", str(out), "--modes", "extractive/words", "extractive/spans",
+               "--resamples", "200"])
+    report = json.loads((out / "table.json").read_text())
+    assert list(report["above_words_only"]) == ["extractive/spans"]  # words only is not compared with itself
+    assert report["above_words_only"]["extractive/spans"]["answer_correct"]["value"] == 0.5
+    assert report["above_words_only"]["extractive/spans"]["short_answer_correct"]["n"] == 2
+    assert "extractive/spans above words only, answer correct: +0.500" in capsys.readouterr().out
+
+
 def test_rescoring_an_older_report_without_retrieved_articles(tmp_path):
     out = _built(tmp_path / "news")
     old = [{"id": r["id"], "role": r["role"], "said": a["answer"], "abstained": a["abstained"], "ms": 500,
