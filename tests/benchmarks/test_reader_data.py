@@ -62,7 +62,7 @@ def test_retrieve_never_asks_a_dev_question_nor_writes_a_document_that_answers_o
     assert {p["doc_id"] for r in rows for p in r["passages"]} == {"other"}
     assert summary["passages_left_out_holding_a_dev_answer"] == 4
     assert "volcano erupted" in rows[0]["passages"][0]["sentences"][-1]
-    assert retrieved.load(out, (4,))["20230106_0"] == rows[0]["passages"]
+    assert retrieved.load(out, (4,)).passages["20230106_0"] == rows[0]["passages"]
     with pytest.raises(SystemExit, match="dev slots \\[4\\], not \\[1, 4\\]"):
         retrieved.load(out, (1, 4))
 
@@ -71,3 +71,14 @@ def test_retrieve_refuses_a_build_of_another_year(tmp_path):
     build = _build(tmp_path / "build", {"x": "Text.\n"}, [{"id": "20240105_0", "week": "20240105", "question": "Q?"}])
     with pytest.raises(SystemExit, match="not a 2023 build"):
         retrieved.retrieve(build, tmp_path / "out.jsonl")
+
+
+def test_the_model_card_says_how_many_retrieved_passages_were_trained_on():
+    from training.reader.export import extra_data
+
+    summary = {"stats": {"train": {"retrieved passages": 3120, "retrieved passages holding the answer": 610}},
+               "retrieved": {"questions": 880, "k": 5, "build": "/work/cache/news-2023",
+                             "passages_left_out_holding_a_dev_answer": 95}}
+    line = extra_data(summary)["extra_data"]
+    assert "for 880 2023 training-week questions (top 5" in line and "3120 added (610 holding the answer)" in line
+    assert extra_data({"stats": {"train": {}}})["extra_data"] == "- **Other training data**: none."

@@ -35,6 +35,7 @@ from assistant.ingest.chunking import chunk_spans
 from assistant.ingest.cleaning import content_mask
 
 from .common import ALLOWED_YEARS, CACHE, DEV_SLOTS, SEED, Timer, check_year, is_dev_week, log_to, write_json
+from .retrieved import Retrieved
 
 CHUNK_CHARS = ChunkingSettings().chunk_chars  # the product's default chunk size (700 when this was written)
 MAX_CHARS = rtqa.DEFAULT_MAX_CHARS  # articles cut at a line break before this (as the benchmark does)
@@ -210,10 +211,9 @@ def question_key(q: rtqa.Question) -> str:
 
 def build(repo: Path, out: Path = CACHE / "data", years: tuple[int, ...] = ALLOWED_YEARS,
           limit_weeks: int | None = None, dev_slots: tuple[int, ...] = DEV_SLOTS,
-          retrieved: dict[str, list[dict]] | None = None) -> dict:
-    """`retrieved`: question id -> the product's own top passages for it (retrieved.py), added to its training
-    examples."""
-    retrieved = retrieved or {}
+          retrieved: Retrieved | None = None) -> dict:
+    """`retrieved`: the product's own top passages per question (retrieved.py), added to its training examples."""
+    found = retrieved.passages if retrieved else {}
     log = log_to(CACHE / "build-data.log")
     rng = random.Random(SEED)
     timer = Timer()
@@ -259,7 +259,7 @@ def build(repo: Path, out: Path = CACHE / "data", years: tuple[int, ...] = ALLOW
                         continue
                     row.update(doc_id=doc_id, doc_rank=rank, chunk=c)
                     rows.append(row)
-            extra = [] if dev or q.id not in retrieved else from_retrieval(retrieved[q.id], rows, q, keys, st)
+            extra = [] if dev or q.id not in found else from_retrieval(found[q.id], rows, q, keys, st)
             if not rows and not extra:
                 st["dropped: no passages"] += 1
                 continue
@@ -283,7 +283,8 @@ def build(repo: Path, out: Path = CACHE / "data", years: tuple[int, ...] = ALLOW
         f.close()
     summary = {"years": list(years), "dev_slots": list(dev_slots),
                "dev_weeks": sorted({w for d, weeks in datasets for w in weeks if is_dev_week(w, weeks, dev_slots)}),
-               "limit_weeks": limit_weeks, "repo_head": _head(repo), "seconds": round(timer()),
+               "limit_weeks": limit_weeks, "retrieved": retrieved.summary if retrieved else None,
+               "repo_head": _head(repo), "seconds": round(timer()),
                "files": {k: str(v.name) for k, v in files.items()},
                "stats": {k: dict(v) for k, v in stats.items()},
                "digest": {k: _digest(out / f"{k}.jsonl") for k in files}}

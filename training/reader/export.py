@@ -155,14 +155,15 @@ def reader_json(int8_path: Path, fig: dict, state: dict, span_kinds: str, dev_we
 
 def extra_data(summary: dict) -> dict[str, str]:
     """The model card's lines about training data beyond RealTimeQA (SQuAD rows added by build-data --squad)."""
+    retrieved = _retrieved_line(summary)
     squad = summary.get("squad")
     if not squad:
-        return {"extra_data": "- **Other training data**: none.", "extra_licence": "",
+        return {"extra_data": retrieved + "- **Other training data**: none.", "extra_licence": "",
                 "span_kinds": "name / number / date answers"}
     w = squad["written"]
     files = ", ".join(f"`{Path(f['path']).name}` (sha256 `{f['sha256'][:16]}…`)" for f in squad["files"])
     return {
-        "extra_data": (f"- **SQuAD dev, training only (never dev)**: {files}, rebuilt from the SQuAD explorer pages "
+        "extra_data": (retrieved + f"- **SQuAD dev, training only (never dev)**: {files}, rebuilt from the SQuAD explorer pages "
                        f"(training/DATA_SOURCES.md); {w['questions']} questions ({w['unanswerable questions']} "
                        f"unanswerable, SQuAD 2.0), {w['passages']} passages, {w['passages with a span']} spans of "
                        f"every answer kind ({w.get('spans of an answer > 3 words', 0)} of answers longer than 3 "
@@ -173,6 +174,19 @@ def extra_data(summary: dict) -> dict[str, str]:
         "extra_licence": "; also fine-tuned on SQuAD dev (CC BY-SA 4.0): the weights derive from CC BY-SA 4.0 data",
         "span_kinds": "name / number / date answers (RealTimeQA) and answers of every kind, phrases and clauses "
                       "included (SQuAD)"}
+
+
+def _retrieved_line(summary: dict) -> str:
+    """The model card's line about passages the product's own search retrieved (build-data --retrieved)."""
+    about = summary.get("retrieved")
+    if not about:
+        return ""
+    train = summary["stats"]["train"]
+    return (f"- **Passages the product retrieved** for {about['questions']} 2023 training-week questions (top "
+            f"{about['k']}, asked without a date, from the news build `{about['build']}`): "
+            f"{train.get('retrieved passages', 0)} added ({train.get('retrieved passages holding the answer', 0)} "
+            f"holding the answer); {about['passages_left_out_holding_a_dev_answer']} passages of articles that "
+            "answer a dev question left out.\n")
 
 
 def model_card(args, report: dict, meta: dict, rows: list[dict]) -> str:
@@ -212,6 +226,7 @@ def model_card(args, report: dict, meta: dict, rows: list[dict]) -> str:
         "date": time.strftime("%Y-%m-%d"), "commit": _git("rev-parse", "HEAD") or "unknown",
         "dirty": "yes" if _git("status", "--porcelain", "--", "training") else "no",
         "rtqa_head": summary.get("repo_head", "unknown"), "dev_weeks": ", ".join(summary.get("dev_weeks", [])),
+        "dev_slots": " or ".join(map(str, summary.get("dev_slots", [4]))),
         "train_stats": json.dumps(summary["stats"]["train"], indent=1),
         "dev_stats": json.dumps(summary["stats"]["dev"], indent=1),
         "train_passages": config.get("train_passages", "?"), "steps": report.get("step"),

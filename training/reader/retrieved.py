@@ -13,6 +13,7 @@ document that holds the answer to any dev question is never written, so no dev a
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from .common import DEV_SLOTS, DEV_YEAR, Timer, is_dev_week, log_to, write_json
@@ -63,12 +64,18 @@ def retrieve(build: Path, out: Path, dev_slots: tuple[int, ...] = DEV_SLOTS, k: 
     return summary
 
 
-def load(path: Path, dev_slots: tuple[int, ...]) -> dict[str, list[dict]]:
-    """question id -> its retrieved passages, best first; refused when they were retrieved for another dev split
-    (a question dev here could have been asked)."""
+@dataclass(frozen=True)
+class Retrieved:
+    passages: dict[str, list[dict]]  # question id -> its retrieved passages, best first
+    summary: dict  # what retrieve wrote beside them
+
+
+def load(path: Path, dev_slots: tuple[int, ...]) -> Retrieved:
+    """What retrieve wrote; refused when it was retrieved for another dev split (a question dev here could have
+    been asked)."""
     summary = json.loads(path.with_suffix(".summary.json").read_text(encoding="utf-8"))
     if tuple(summary["dev_slots"]) != tuple(dev_slots):
         raise SystemExit(f"{path} was retrieved with dev slots {summary['dev_slots']}, not {list(dev_slots)}: "
                          f"run retrieve --dev-slots {' '.join(map(str, dev_slots))}")
     rows = (json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
-    return {row["question_id"]: row["passages"] for row in rows}
+    return Retrieved({row["question_id"]: row["passages"] for row in rows}, summary | {"file": str(path)})
