@@ -21,7 +21,7 @@ def _question(**kw):
 
 
 def test_a_retrieved_passage_is_labelled_by_where_the_answer_stands_and_a_repeated_hit_is_left_out():
-    q = _question()
+    q = _question(hits=["a", "c"])
     keys = {"quarterback": True, "sign": False}
     hit = {"doc_id": "a", "sentences": ["The Buffalo Bills signed the quarterback on Monday.", "He is 25."]}
     found = [
@@ -30,6 +30,8 @@ def test_a_retrieved_passage_is_labelled_by_where_the_answer_stands_and_a_repeat
          "sentences": ["The quarterback joined the Miami Dolphins last year.", "Fans cheered."]},
         {"doc_id": "c", "chunk_id": "c-00001", "rank": 2, "title": "",
          "sentences": ["Analysts said the quarterback now plays for the Buffalo Bills.", "Tickets sold out."]},
+        {"doc_id": "d", "chunk_id": "d-00000", "rank": 3, "title": "",  # no hit: the Bills of another story
+         "sentences": ["The Buffalo Bills lost in overtime.", "The quarterback was injured."]},
     ]
     stats: Counter = Counter()
     rows = from_retrieval(found, [hit], q, keys, stats)
@@ -37,6 +39,7 @@ def test_a_retrieved_passage_is_labelled_by_where_the_answer_stands_and_a_repeat
         ("b", 3, False, [0, 0]), ("c", 1, True, [1, 0])]
     assert rows[0]["holds_wrong"] and rows[0]["title"] == "Trade news"
     assert stats["retrieved passages already among the hits"] == 1 and stats["retrieved passages holding the answer"] == 1
+    assert stats["retrieved passages dropped: the answer in an article that was no hit of the question"] == 1
 
 
 def _build(folder, docs, questions):

@@ -186,7 +186,9 @@ def select(rows: list[dict], rng: random.Random, dev: bool) -> list[dict]:
 def from_retrieval(found: list[dict], rows: list[dict], q: rtqa.Question, keys: dict[str, bool],
                    st: Counter) -> list[dict]:
     """The product's retrieved passages for a training question (retrieved.py), labelled like the others; one
-    that repeats a passage of the question's own hits is left to those."""
+    that repeats a passage of the question's own hits is left to those. A passage of another article that holds
+    the right choice is dropped as unsure: "India" in a story of another week does not answer this week's
+    question, and the matcher cannot tell."""
     own = {(r["doc_id"], s) for r in rows for s in r["sentences"]}
     extra = []
     for p in found:
@@ -196,6 +198,9 @@ def from_retrieval(found: list[dict], rows: list[dict], q: rtqa.Question, keys: 
         row = label_passage(p["sentences"], q, keys)
         if row is None:
             st["retrieved passages dropped: unsure"] += 1
+            continue
+        if row["has_answer"] and p["doc_id"] not in q.hits:
+            st["retrieved passages dropped: the answer in an article that was no hit of the question"] += 1
             continue
         row.update(doc_id=p["doc_id"], doc_rank=-1, chunk=int(p["chunk_id"].rsplit("-", 1)[-1]), retrieved=p["rank"],
                    title=p["title"])
