@@ -35,15 +35,11 @@ from benchmarks.news import doc_id, questions
 TOP = 5  # passages the answer reads (Settings.top_k)
 
 
-def logit(p: float) -> float:
-    p = min(max(p, 1e-6), 1 - 1e-6)
-    return float(np.log(p / (1 - p)))
-
-
 def read_candidates(out: Path, candidates: int) -> list[dict]:
     """Per answerable question: its candidates' features, whether each is from a gold article, its week."""
     from assistant.config import load_settings
     from assistant.engine import Assistant
+    from assistant.evidence.reading import logit
     from assistant.scoring.reader import Reader
 
     engine = Assistant(load_settings({"store": out / "store"}))
@@ -57,8 +53,7 @@ def read_candidates(out: Path, candidates: int) -> list[dict]:
         texts = [[s.cut(p.text) for s in p.sentence_spans()] for p in passages]
         readings = reader.read(row["question"], texts)
         found.append({
-            "week": row["week"], "docs": [doc_id(p.source) for p in passages],
-            "gold": [doc_id(p.source) in row["gold_docs"] for p in passages],
+            "week": row["week"], "gold": [doc_id(p.source) in row["gold_docs"] for p in passages],
             "features": [[logit(p.score), logit(r.answers), logit(max((s for s in r.sentences if s is not None),
                                                                       default=0.0))]
                          for p, r in zip(passages, readings)]})

@@ -48,7 +48,7 @@ def retrieve(build: Path, out: Path, dev_slots: tuple[int, ...] = DEV_SLOTS, k: 
                     skipped += 1
                     continue
                 passages.append({"doc_id": doc, "chunk_id": p.chunk_id, "rank": rank, "title": p.title or "",
-                                 "sentences": [s.cut(p.text) for s in p.sentence_spans() if s.cut(p.text)]})
+                                 "sentences": [t for s in p.sentence_spans() if (t := s.cut(p.text))]})
             f.write(json.dumps({"question_id": q["id"], "week": q["week"], "passages": passages},
                                ensure_ascii=False) + "\n")
             written += len(passages)
