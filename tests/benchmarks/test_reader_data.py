@@ -70,6 +70,13 @@ def test_retrieve_never_asks_a_dev_question_nor_writes_a_document_that_answers_o
         retrieved.load(out, (1, 4))
 
 
+def test_a_missing_build_or_retrieved_file_is_one_line_not_a_traceback(tmp_path):
+    with pytest.raises(SystemExit, match=r"is not a benchmarks/news\.py build"):
+        retrieved.retrieve(tmp_path / "nowhere", tmp_path / "out.jsonl")
+    with pytest.raises(SystemExit, match="not found: write them with"):
+        retrieved.load(tmp_path / "retrieved.jsonl", (4,))
+
+
 def test_retrieve_refuses_a_build_of_another_year(tmp_path):
     build = _build(tmp_path / "build", {"x": "Text.\n"}, [{"id": "20240105_0", "week": "20240105", "question": "Q?"}])
     with pytest.raises(SystemExit, match="not a 2023 build"):

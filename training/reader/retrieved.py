@@ -25,6 +25,8 @@ def retrieve(build: Path, out: Path, dev_slots: tuple[int, ...] = DEV_SLOTS, k: 
     from assistant.config import load_settings
     from assistant.engine import Assistant
 
+    if not (build / "questions.jsonl").is_file() or not (build / "corpus").is_dir():
+        raise SystemExit(f"{build} is not a benchmarks/news.py build (no questions.jsonl and corpus/ in it)")
     log = log_to()
     questions = [json.loads(line) for line in (build / "questions.jsonl").read_text(encoding="utf-8").splitlines()]
     weeks = sorted({q["week"] for q in questions})
@@ -73,7 +75,11 @@ class Retrieved:
 def load(path: Path, dev_slots: tuple[int, ...]) -> Retrieved:
     """What retrieve wrote; refused when it was retrieved for another dev split (a question dev here could have
     been asked)."""
-    summary = json.loads(path.with_suffix(".summary.json").read_text(encoding="utf-8"))
+    about = path.with_suffix(".summary.json")
+    if not path.is_file() or not about.is_file():
+        raise SystemExit(f"{path} (and {about.name} beside it) not found: write them with `python -m training.reader "
+                         f"retrieve`")
+    summary = json.loads(about.read_text(encoding="utf-8"))
     if tuple(summary["dev_slots"]) != tuple(dev_slots):
         raise SystemExit(f"{path} was retrieved with dev slots {summary['dev_slots']}, not {list(dev_slots)}: "
                          f"run retrieve --dev-slots {' '.join(map(str, dev_slots))}")
