@@ -92,41 +92,42 @@ def require_reader_dev_weeks(repo: Path, out: Path) -> list[str]:
     return weeks
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--repo", type=Path, required=True)
-    parser.add_argument("--out", type=Path, default=Path("/work/cache/news-2023-dev"))
-    parser.add_argument("--write", action="store_true")
-    args = parser.parse_args(argv)
-    require_development(args.out)
-    weeks = require_reader_dev_weeks(args.repo, args.out)
-
-    from assistant.answer import decide
+def prepare(out: Path) -> tuple:
+    """The dev build's store and every question asked of it without a date: the engine and, per question, (row,
+    analysed question, candidate sentences with the reader's figures attached, what the reader read)."""
     from assistant.config import load_settings
     from assistant.engine import Assistant
     from assistant.evidence import reading
     from assistant.evidence import selection as evidence
-    from assistant.evidence import spans as shortanswer
     from assistant.query.question import analyse
     from assistant.scoring import fitted
     from assistant.scoring.reader import Reader
 
-    stored = json.loads(WEIGHTS.read_text())
-    fitted.use(stored["scorers"])  # the word scorers as fitted; the read_* ones are what this refits
-    engine = Assistant(load_settings({"store": args.out / "store"}))
-    engine.ingest([args.out / "corpus"])
+    fitted.scorers()  # loads the shipped word scorers and feature settings; read_* are refit over them here
+    engine = Assistant(load_settings({"store": out / "store"}))
+    engine.ingest([out / "corpus"])
     settings = engine.settings
     reader = Reader(settings.threads)  # whatever evidence.reader says: this fits how it would join the answers
-    rows = questions(args.out, None)
-
     prepared = []
-    for row in rows:
+    for row in questions(out, None):
         asked = analyse(row["question"], engine.searcher.frequencies)
         passages = engine.searcher.search(row["question"], settings.top_k, as_of(row, dated=False), asked)
         found = evidence.candidates(asked, passages, engine.embedding.embeddings.embed_documents, settings.evidence)
         read = reading.read(reader, row["question"], passages)
         reading.attach(read, found)
         prepared.append((row, asked, found, read))
+    return engine, prepared
+
+
+def fit_stacks(prepared: list[tuple], settings, say=print) -> dict[str, dict]:
+    """The three read_* scorers fit on these prepared questions, in order (each fit ranks with the ones before it,
+    which are put to use as they are fit); figures go to SAY."""
+    from assistant.answer import decide
+    from assistant.evidence import reading
+    from assistant.evidence import selection as evidence
+    from assistant.evidence import spans as shortanswer
+    from assistant.scoring import fitted
+
     answerable = [p for p in prepared if p[0]["role"] == "answerable"]
     words = fitted.scorers()["sentence"]
 
@@ -144,9 +145,9 @@ def main(argv: list[str] | None = None) -> None:
     Xa, ya = np.array(X), np.array(y, dtype=float)
     model = {"read_sentence": {"names": list(fitted.FEATURES["read_sentence"]), **fit(Xa, ya)}}
     stacked = probabilities(model["read_sentence"], Xa)
-    print(f"sentences: {len(ya)} of {len(answerable)} answerable questions, {int(ya.sum())} state the answer; AUC "
-          f"words {auc(np.array(plain), ya):.3f}, reader {auc(np.array(reader_alone), ya):.3f}, stacked {auc(stacked, ya):.3f} "
-          f"in-sample, {auc(out_of_fold(Xa, ya, weeks_of), ya):.3f} out of fold (by week)")
+    say(f"sentences: {len(ya)} of {len(answerable)} answerable questions, {int(ya.sum())} state the answer; AUC "
+        f"words {auc(np.array(plain), ya):.3f}, reader {auc(np.array(reader_alone), ya):.3f}, stacked "
+        f"{auc(stacked, ya):.3f} in-sample, {auc(out_of_fold(Xa, ya, weeks_of), ya):.3f} out of fold (by week)")
     fitted.use(model)
 
     # 2. the reader's answer words in ranked evidence
@@ -162,8 +163,8 @@ def main(argv: list[str] | None = None) -> None:
     span = fit(Xa, ya)
     threshold = _lowest_with_precision(probabilities(span, Xa), ya.astype(bool), SPAN_PRECISION)
     model["read_span"] = {"names": list(fitted.FEATURES["read_span"]), **span, "threshold": threshold}
-    print(f"spans: {len(ya)} in ranked evidence, {int(ya.sum())} state the answer; threshold {threshold:.2f} "
-          f"(right >= {SPAN_PRECISION} here)")
+    say(f"spans: {len(ya)} in ranked evidence, {int(ya.sum())} state the answer; threshold {threshold:.2f} "
+        f"(right >= {SPAN_PRECISION} here)")
     fitted.use(model)
 
     # 3. answer or decline
@@ -181,21 +182,36 @@ def main(argv: list[str] | None = None) -> None:
     held_out_p = out_of_fold(Xa, ya, [row["week"] for row, *_ in prepared])
     threshold = _highest_keeping(p, ya.astype(bool), FALSE_ABSTENTION)
     model["read_answerable"] = {"names": list(fitted.FEATURES["read_answerable"]), **decision, "threshold": threshold}
+    fitted.use(model)
     declined = float(((p < threshold) & (ya == 0)).sum() / max(1, (ya == 0).sum()))
-    print(f"answerable: {int(ya.sum())} answerable, {int((ya == 0).sum())} not; AUC words "
-          f"{auc(np.array(plain), ya):.3f}, stacked {auc(p, ya):.3f} in-sample, {auc(held_out_p, ya):.3f} out of fold; "
-          f"threshold {threshold:.2f} (false abstention <= "
-          f"{FALSE_ABSTENTION}); unanswerable declined {declined:.2f} (in-sample)")
+    say(f"answerable: {int(ya.sum())} answerable, {int((ya == 0).sum())} not; AUC words "
+        f"{auc(np.array(plain), ya):.3f}, stacked {auc(p, ya):.3f} in-sample, {auc(held_out_p, ya):.3f} out of fold; "
+        f"threshold {threshold:.2f} (false abstention <= {FALSE_ABSTENTION}); unanswerable declined {declined:.2f} "
+        f"(in-sample)")
     for name, scorer in model.items():
-        print(f"  {name}: " + ", ".join(f"{n} {c:+.2f}" for n, c in zip(scorer["names"], scorer["coef"])))
+        say(f"  {name}: " + ", ".join(f"{n} {c:+.2f}" for n, c in zip(scorer["names"], scorer["coef"])))
+    return model
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repo", type=Path, required=True)
+    parser.add_argument("--out", type=Path, default=Path("/work/cache/news-2023-dev"))
+    parser.add_argument("--write", action="store_true")
+    args = parser.parse_args(argv)
+    require_development(args.out)
+    weeks = require_reader_dev_weeks(args.repo, args.out)
+    engine, prepared = prepare(args.out)
+    model = fit_stacks(prepared, engine.settings)
     if args.write:
-        answerable_count = len(answerable)
+        stored = json.loads(WEIGHTS.read_text())
+        answerable = sum(row["role"] == "answerable" for row, *_ in prepared)
         stored["scorers"].update(_rounded(model))
         stored["reader_stack"] = {
-            "fit_on": (f"RealTimeQA 2023, the reader's {len(weeks)} dev weeks (not trained on): {len(rows)} questions, "
-                       f"{answerable_count} answerable, asked without dates; fit by benchmarks/fit_reader.py on "
+            "fit_on": (f"RealTimeQA 2023, the reader's {len(weeks)} dev weeks (not trained on): {len(prepared)} "
+                       f"questions, {answerable} answerable, asked without dates; fit by benchmarks/fit_reader.py on "
                        f"{date.today().isoformat()}"),
-            "data": _data_stamp(args.out, len(rows), answerable_count), "written_in_commit": _commit()}
+            "data": _data_stamp(args.out, len(prepared), answerable), "written_in_commit": _commit()}
         WEIGHTS.write_text(json.dumps(stored, indent=1) + "\n")
         print(f"wrote {WEIGHTS.relative_to(ROOT)}")
 

@@ -342,7 +342,6 @@ def _check_build(out: Path, year: int, repo: Path | None, weeks: str | None) -> 
 
 def _ask_all(args, out: Path, rows: list[dict], settings: list[str]) -> dict[str, tuple[dict, list[dict]]]:
     """Ask every question in every mode and setting: setting -> (mode -> outcomes, records of the first mode)."""
-    from assistant.cli import render as rendering
     from assistant.config import load_settings
     from assistant.engine import Assistant
 
@@ -356,17 +355,25 @@ def _ask_all(args, out: Path, rows: list[dict], settings: list[str]) -> dict[str
     for setting in settings:
         outcomes, first = {}, []
         for mode in args.modes:
-            records = []
             use_variant(engine, base, mode)
-            for done, row in enumerate(rows, start=1):
-                answer = engine.ask(row["question"], mode.split("/")[0], as_of(row, setting == "date"))
-                records.append(record(rendering.answer_json(answer)))
-                if done % 100 == 0:
-                    print(f"  {mode}, {setting}: {done}/{len(rows)}", file=sys.stderr, flush=True)
+            records = ask_each(engine, rows, mode, setting)
             outcomes[mode] = [score(row, rec) for row, rec in zip(rows, records)]
             first = first or records
         asked[setting] = (outcomes, first)
     return asked
+
+
+def ask_each(engine, rows: list[dict], mode: str, setting: str) -> list[dict]:
+    """Each question asked in MODE (its variant already in use), as of its date or not (SETTING): the records."""
+    from assistant.cli import render as rendering
+
+    records = []
+    for done, row in enumerate(rows, start=1):
+        answer = engine.ask(row["question"], mode.split("/")[0], as_of(row, setting == "date"))
+        records.append(record(rendering.answer_json(answer)))
+        if done % 100 == 0:
+            print(f"  {mode}, {setting}: {done}/{len(rows)}", file=sys.stderr, flush=True)
+    return records
 
 
 def use_variant(engine, base, mode: str) -> None:
