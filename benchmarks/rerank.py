@@ -39,7 +39,7 @@ def read_candidates(out: Path, candidates: int) -> list[dict]:
     """Per answerable question: its candidates' features, whether each is from a gold article, its week."""
     from assistant.config import load_settings
     from assistant.engine import Assistant
-    from assistant.evidence.reading import logit
+    from assistant.evidence.reading import logit, readable
     from assistant.scoring.reader import Reader
 
     engine = Assistant(load_settings({"store": out / "store"}))
@@ -50,7 +50,7 @@ def read_candidates(out: Path, candidates: int) -> list[dict]:
         if row["role"] != "answerable":
             continue
         passages = engine.search(row["question"], candidates)
-        texts = [[s.cut(p.text) for s in p.sentence_spans()] for p in passages]
+        texts = [[text for text, _ in readable(p)] for p in passages]
         readings = reader.read(row["question"], texts)
         found.append({
             "week": row["week"], "gold": [doc_id(p.source) in row["gold_docs"] for p in passages],

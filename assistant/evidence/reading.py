@@ -41,13 +41,19 @@ def logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
+def readable(passage: Passage) -> list[tuple[str, int]]:
+    """A passage's sentences as the reader sees them, with their first lines: as stored at ingest, minus empty ones
+    and text planted for an AI."""
+    sentences = [(span.cut(passage.text), span.first_line) for span in passage.sentence_spans()]
+    return [(text, first) for text, first in sentences if text and not is_planted(text)]
+
+
 def read(reader: Reader, question: str, passages: list[Passage]) -> Found:
     """Each retrieved passage read against the question: every sentence's reading (a sentence two overlapping chunks
     share keeps the higher), every passage's answer words, and the best passage's P(answers)."""
     texts, keys = [], []
     for passage in passages:
-        sentences = [(span.cut(passage.text), span.first_line) for span in passage.sentence_spans()]
-        kept = [(text, first) for text, first in sentences if text and not is_planted(text)]
+        kept = readable(passage)
         texts.append([text for text, _ in kept])
         keys.append([key(passage.source, passage.page, first, text) for text, first in kept])
     found = Found()
