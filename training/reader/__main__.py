@@ -1,4 +1,5 @@
-"""python -m training.reader {verify-base,retrieve,build-data,train,evaluate,export,latency} ... (training/README.md)"""
+"""python -m training.reader {verify-base,retrieve,build-data,swap-negatives,train,evaluate,export,latency} ...
+(training/README.md)"""
 
 from __future__ import annotations
 
@@ -42,6 +43,11 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--retrieved", type=Path, default=None, metavar="JSONL",
                    help="the output of retrieve: each 2023 training question also trains on those passages")
 
+    p = sub.add_parser("swap-negatives", help="answering training passages paired with the question after one of "
+                                              "its names is swapped: 'no answer' rows for train --cloze")
+    p.add_argument("--data", type=Path, default=CACHE / "data", help="a build-data folder (its train.jsonl is read)")
+    p.add_argument("--out", type=Path, default=None, help="default DATA/swapped.jsonl")
+
     p = sub.add_parser("train", help="fine-tune (resumes from RUN/last.pt when it exists)")
     p.add_argument("--data", type=Path, default=CACHE / "data")
     p.add_argument("--run", type=Path, default=CACHE / "run", help="checkpoints, log, metrics")
@@ -58,7 +64,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--train-embeddings", action="store_true", help="also train the word embeddings (frozen by default)")
     p.add_argument("--cloze", type=Path, default=None,
                    help="extra labelled passages to mix into training (train.jsonl format, e.g. synthetic cloze "
-                        "questions; no builder for them exists yet)")
+                        "questions, or swap-negatives' rows)")
 
     p = sub.add_parser("evaluate", help="dev figures of a checkpoint beside the no-model baselines")
     p.add_argument("--data", type=Path, default=CACHE / "data")
@@ -97,6 +103,9 @@ def main(argv: list[str] | None = None) -> None:
             from .squad import DEFAULT_MAX, add_squad
             limit = DEFAULT_MAX if args.squad_max is None else (args.squad_max or None)
             add_squad(args.out, args.squad, limit)
+    elif args.command == "swap-negatives":
+        from .swapped import build as swap_negatives
+        swap_negatives(args.data, args.out or args.data / "swapped.jsonl")
     elif args.command == "train":
         from .train import train
         train(args)

@@ -176,6 +176,19 @@ def extra_data(summary: dict) -> dict[str, str]:
                       "included (SQuAD)"}
 
 
+def _mixed_line(config: dict) -> str:
+    """The model card's line about the rows mixed in with `train --cloze` (swap-negatives writes such a file)."""
+    if not config.get("cloze"):
+        return ""
+    path = Path(config["cloze"])
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    swapped = sum("swapped" in r for r in rows)
+    return (f"- **Rows mixed into training** from `{path.name}` (sha256 `{_sha(path)[:16]}…`): {len(rows)}, of "
+            f"them {swapped} swapped-name negatives (training/reader/swapped.py: a RealTimeQA training passage "
+            f"that answers its question, paired with the question after one name the passage holds is replaced "
+            f"by another question's name, labelled no answer).\n")
+
+
 def _retrieved_line(summary: dict) -> str:
     """The model card's line about passages the product's own search retrieved (build-data --retrieved)."""
     about = summary.get("retrieved")
@@ -245,6 +258,7 @@ def model_card(args, report: dict, meta: dict, rows: list[dict]) -> str:
         "load": lat["int8_batch4"].get("load_average_1min_at_end", "?"),
         **extra_data(summary),
     }
+    values["extra_data"] = _mixed_line(config) + values["extra_data"]
     return string.Template(TEMPLATE.read_text(encoding="utf-8")).safe_substitute(values)
 
 
