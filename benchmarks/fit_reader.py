@@ -1,7 +1,8 @@
 """Fit the three read_* scorers of assistant/scoring/weights.json, which stack the trained reader on the word scorers,
-on the development weeks of 2023 that the reader was not trained on (its dev weeks: every 5th week of 2023).
+on the development weeks of 2023 that the reader was not trained on (its dev weeks, as reader.json records them:
+two weeks in five for the shipped reader).
 
-    python benchmarks/fit_reader.py --repo PATH [--out /work/cache/news-2023-dev] [--write]
+    python benchmarks/fit_reader.py --repo PATH [--out /work/cache/news-2023-dev20] [--write]
 
 OUT is a build of benchmarks/news.py for those weeks only:
     python benchmarks/news.py --repo PATH --year 2023 --weeks 20230203,20230310,...,20231215 --out OUT
@@ -14,7 +15,8 @@ Questions are asked without a date (as users ask). Each scorer is a logistic reg
 3. read_answerable: do the documents answer the question? [word answerable scorer, best reader passage, best span];
    threshold: the highest keeping false abstention here at or below FALSE_ABSTENTION.
 The word scorers (fit_ranker.py, on all of 2023) are fit first and kept. AUCs are printed in-sample and out of fold
-(each week's questions scored by a stack fit on the other weeks); the held-out year says what they are worth.
+(each week's questions scored by a stack fit on the other weeks); benchmarks/crossfit.py answers the dev questions
+with stacks fit so, and the held-out year says what they are worth.
 """
 
 from __future__ import annotations
@@ -196,7 +198,7 @@ def fit_stacks(prepared: list[tuple], settings, say=print) -> dict[str, dict]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repo", type=Path, required=True)
-    parser.add_argument("--out", type=Path, default=Path("/work/cache/news-2023-dev"))
+    parser.add_argument("--out", type=Path, default=Path("/work/cache/news-2023-dev20"))
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args(argv)
     require_development(args.out)
