@@ -62,6 +62,9 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--train-embeddings", action="store_true", help="also train the word embeddings (frozen by default)")
+    p.add_argument("--shared-norm", type=float, default=0.0, metavar="W",
+                   help="also train W x a softmax over all sentences of a question's passages, batched together "
+                        "(shared normalisation; 0: off, the shipped readers' training)")
     p.add_argument("--cloze", type=Path, default=None,
                    help="extra labelled passages to mix into training (train.jsonl format, e.g. synthetic cloze "
                         "questions, or swap-negatives' rows)")

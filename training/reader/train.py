@@ -13,6 +13,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from .batching import exactly, group_ids, question_batches
 from .common import SEED, Timer, load_tokenizer, log_to, seed_everything, write_json
 from .features import Features, decode, featurize
 from .metrics import brief, figures
@@ -69,7 +70,8 @@ def dev_subset(rows: list[dict], max_questions: int | None) -> list[dict]:
     return [r for r in rows if r["question_id"] in keep]
 
 
-def collate(feats: list[Features]) -> dict[str, torch.Tensor]:
+def collate(feats: list[Features], questions: list[str] | None = None) -> dict[str, torch.Tensor]:
+    """A padded batch; with QUESTIONS (each passage's question id), also which question each passage is of."""
     b = len(feats)
     t = max(len(f.ids) for f in feats)
     s = max(1, max(len(f.sentence_tokens) for f in feats))
@@ -94,8 +96,11 @@ def collate(feats: list[Features]) -> dict[str, torch.Tensor]:
                 slabels[i, k] = float(label)
         start[i], end[i] = f.start, f.end
         na[i] = 0.0 if f.has_answer else 1.0
-    return {"input_ids": ids, "token_type_ids": types, "attention_mask": mask, "passage_mask": pmask,
-            "pool": pool, "sentence_labels": slabels, "start": start, "end": end, "na": na}
+    out = {"input_ids": ids, "token_type_ids": types, "attention_mask": mask, "passage_mask": pmask,
+           "pool": pool, "sentence_labels": slabels, "start": start, "end": end, "na": na}
+    if questions is not None:
+        out["group"] = torch.tensor(group_ids(questions), dtype=torch.long)
+    return out
 
 
 def batches(feats: list[Features], batch: int, epoch: int, seed: int) -> list[list[int]]:
@@ -115,13 +120,30 @@ def batches(feats: list[Features], batch: int, epoch: int, seed: int) -> list[li
 # ---------------------------------------------------------------- loss
 
 
-def losses(model: Reader, b: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+def shared_sentence_loss(logits: torch.Tensor, labels: torch.Tensor, group: torch.Tensor) -> torch.Tensor:
+    """Shared normalisation: per question with an answer sentence in the batch, -log of the softmax mass on its
+    answer sentences among every labelled sentence of its passages; the mean over those questions (0 without)."""
+    known = labels >= 0
+    parts = []
+    for g in group.unique():
+        mine = known & (group == g)[:, None]
+        scores, truth = logits[mine], labels[mine]
+        if (truth == 1).any():
+            parts.append(torch.logsumexp(scores, 0) - torch.logsumexp(scores[truth == 1], 0))
+    return torch.stack(parts).mean() if parts else logits.sum() * 0
+
+
+def losses(model: Reader, b: dict[str, torch.Tensor], shared: float = 0.0) -> dict[str, torch.Tensor]:
+    """The three heads' losses; with SHARED > 0 (and b["group"]) also SHARED x the shared-normalisation loss."""
     start, end, sent, na = model(b["input_ids"], b["attention_mask"], b["token_type_ids"])
     out = {}
     sentence_logits = torch.bmm(b["pool"], sent.unsqueeze(-1)).squeeze(-1)
     known = b["sentence_labels"] >= 0
     out["sentence"] = (nn.functional.binary_cross_entropy_with_logits(
         sentence_logits[known], b["sentence_labels"][known]) if known.any() else sent.sum() * 0)
+    if shared > 0:
+        out["sentence"] = out["sentence"] + shared * shared_sentence_loss(
+            sentence_logits, b["sentence_labels"], b["group"])
     has_span = b["start"] >= 0
     if has_span.any():
         pm = b["passage_mask"][has_span]
@@ -209,7 +231,10 @@ def train(args) -> None:
     optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01, "lr": config["lr"]},
                                    {"params": no_decay, "weight_decay": 0.0, "lr": config["lr"]},
                                    {"params": heads, "weight_decay": 0.0, "lr": config["head_lr"]}])
-    per_epoch = math.ceil(len(train_feats) / config["batch"])
+    shared = config.get("shared_norm") or 0.0
+    questions, lengths = [r["question_id"] for r in train_rows], [len(f.ids) for f in train_feats]
+    per_epoch = (len(question_batches(questions, lengths, config["batch"], 0, seed)) if shared
+                 else math.ceil(len(train_feats) / config["batch"]))
     total = max(1, math.ceil(config["epochs"] * per_epoch))
     warmup = max(1, int(0.06 * total))
     schedule = torch.optim.lr_scheduler.LambdaLR(
@@ -258,12 +283,13 @@ def train(args) -> None:
     model.train()
     while step < total:
         epoch, offset = divmod(step, per_epoch)
-        order = batches(train_feats, config["batch"], epoch, seed)
+        order = (exactly(question_batches(questions, lengths, config["batch"], epoch, seed), per_epoch) if shared
+                 else batches(train_feats, config["batch"], epoch, seed))
         for idx in order[offset:]:
             if step >= total:
                 break
-            b = collate([train_feats[j] for j in idx])
-            out = losses(model, b)
+            b = collate([train_feats[j] for j in idx], [questions[j] for j in idx] if shared else None)
+            out = losses(model, b, shared)
             optimizer.zero_grad(set_to_none=True)
             out["total"].backward()
             nn.utils.clip_grad_norm_(model.parameters(), 1.0)
