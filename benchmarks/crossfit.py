@@ -26,18 +26,12 @@ from benchmarks.heldout import require_development
 MODES = ["extractive/words", "extractive/spans", "extractive/reader"]
 
 
-def folds_of(rows: list[dict], folds: int) -> list[int]:
-    """Each question's fold: its week's place in date order, modulo FOLDS (a week is never split)."""
-    order = sorted({row["week"] for row in rows})
-    return [order.index(row["week"]) % folds for row in rows]
-
-
 def crossfit(engine, prepared: list[tuple], modes: list[str], settings: list[str], folds: int
              ) -> dict[str, dict[str, list[dict]]]:
     """setting -> mode -> each question's record, asked with the stacks of the folds it is not in."""
     base = engine.settings
     rows = [row for row, *_ in prepared]
-    fold = folds_of(rows, folds)
+    fold = fit_reader.week_folds([row["week"] for row in rows], folds)
     records: dict[str, dict[str, list]] = {s: {m: [None] * len(rows) for m in modes} for s in settings}
     for k in range(folds):
         held = [i for i, f in enumerate(fold) if f == k]

@@ -60,11 +60,16 @@ def auc(p: np.ndarray, y: np.ndarray) -> float:
     return float((pos[:, None] > neg[None, :]).mean() + 0.5 * (pos[:, None] == neg[None, :]).mean())
 
 
+def week_folds(weeks: list[str], folds: int) -> list[int]:
+    """Each row's fold: its week's place in date order, modulo FOLDS (a week is never split)."""
+    order = sorted(set(weeks))
+    return [order.index(w) % folds for w in weeks]
+
+
 def out_of_fold(X: np.ndarray, y: np.ndarray, weeks: list[str], folds: int = 5) -> np.ndarray:
     """Each row's probability from a model fit without its week's questions (weeks dealt into `folds` groups):
     what the stack is worth on questions it was not fit on, unlike the in-sample figures."""
-    order = sorted(set(weeks))
-    fold = np.array([order.index(w) % folds for w in weeks])
+    fold = np.array(week_folds(weeks, folds))
     p = np.zeros(len(y))
     for k in range(folds):
         held = fold == k

@@ -10,9 +10,9 @@ def _prepared(weeks):
 
 
 def test_weeks_are_dealt_whole_in_date_order():
-    rows = [{"week": w} for w in ["20230310", "20230105", "20230310", "20230707", "20230203"]]
-    assert crossfit.folds_of(rows, 2) == [0, 0, 0, 1, 1]
-    assert crossfit.folds_of(rows, 5) == [2, 0, 2, 3, 1]
+    weeks = ["20230310", "20230105", "20230310", "20230707", "20230203"]
+    assert fit_reader.week_folds(weeks, 2) == [0, 0, 0, 1, 1]
+    assert fit_reader.week_folds(weeks, 5) == [2, 0, 2, 3, 1]
 
 
 def test_each_question_is_asked_with_stacks_fit_without_its_week(monkeypatch):
