@@ -68,5 +68,9 @@ def test_the_model_card_says_how_many_swapped_rows_were_mixed_in(tmp_path):
     mixed = tmp_path / "swapped.jsonl"
     mixed.write_text(json.dumps({"swapped": ["Kuwait", "Norway"]}) + "\n" + json.dumps({"question": "q"}) + "\n")
     line = _mixed_line({"cloze": str(mixed)})
-    assert "`swapped.jsonl`" in line and ": 2, of them 1 swapped-name negatives" in line
+    assert "`swapped.jsonl`" in line and ": 2: 1 swapped-name negatives" in line and "cloze" not in line
     assert _mixed_line({"cloze": None}) == "" and _mixed_line({}) == ""
+    mixed.write_text("".join(json.dumps({"source": "cloze", "question_id": q, "has_answer": a}) + "\n"
+                             for q, a in [("c1", True), ("c1", False), ("c2", True)]))
+    line = _mixed_line({"cloze": str(mixed)})
+    assert ": 3: 3 synthetic cloze rows for 2 questions, 2 of them answering" in line and "swapped-name" not in line

@@ -48,6 +48,16 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--data", type=Path, default=CACHE / "data", help="a build-data folder (its train.jsonl is read)")
     p.add_argument("--out", type=Path, default=None, help="default DATA/swapped.jsonl")
 
+    p = sub.add_parser("cloze", help="synthetic questions from training articles' lead sentences, answered by "
+                                     "another article of the same week: rows for train --cloze")
+    p.add_argument("--repo", type=Path, default=DEFAULT_REPO, help="bare git dir of realtimeqa/realtimeqa_public")
+    p.add_argument("--dev-slots", type=int, nargs="+", default=list(DEV_SLOTS), metavar="K", choices=range(5),
+                   help="the 2023 dev weeks to keep out, as build-data's --dev-slots (use the same)")
+    p.add_argument("--out", type=Path, required=True, help="the rows' JSONL file")
+    p.add_argument("--limit", type=int, default=None, help="at most N questions (a seeded sample)")
+    p.add_argument("--limit-weeks", type=int, default=None, help="only each year's first N training weeks (a smoke run)")
+    p.add_argument("--years", type=int, nargs="+", default=list(ALLOWED_YEARS))
+
     p = sub.add_parser("train", help="fine-tune (resumes from RUN/last.pt when it exists)")
     p.add_argument("--data", type=Path, default=CACHE / "data")
     p.add_argument("--run", type=Path, default=CACHE / "run", help="checkpoints, log, metrics")
@@ -106,6 +116,10 @@ def main(argv: list[str] | None = None) -> None:
             from .squad import DEFAULT_MAX, add_squad
             limit = DEFAULT_MAX if args.squad_max is None else (args.squad_max or None)
             add_squad(args.out, args.squad, limit)
+    elif args.command == "cloze":
+        from .cloze import build as cloze
+        cloze(args.repo, args.out, tuple(args.dev_slots), limit=args.limit, years=tuple(args.years),
+              limit_weeks=args.limit_weeks)
     elif args.command == "swap-negatives":
         from .swapped import build as swap_negatives
         swap_negatives(args.data, args.out or args.data / "swapped.jsonl")

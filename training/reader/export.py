@@ -183,10 +183,20 @@ def _mixed_line(config: dict) -> str:
     path = Path(config["cloze"])
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     swapped = sum("swapped" in r for r in rows)
-    return (f"- **Rows mixed into training** from `{path.name}` (sha256 `{_sha(path)[:16]}…`): {len(rows)}, of "
-            f"them {swapped} swapped-name negatives (training/reader/swapped.py: a RealTimeQA training passage "
-            f"that answers its question, paired with the question after one name the passage holds is replaced "
-            f"by another question's name, labelled no answer).\n")
+    cloze = [r for r in rows if r.get("source") == "cloze"]
+    parts = []
+    if swapped:
+        parts.append(f"{swapped} swapped-name negatives (training/reader/swapped.py: a RealTimeQA training passage "
+                     f"that answers its question, paired with the question after one name the passage holds is "
+                     f"replaced by another question's name, labelled no answer)")
+    if cloze:
+        parts.append(f"{len(cloze)} synthetic cloze rows for {len({r['question_id'] for r in cloze})} questions, "
+                     f"{sum(r['has_answer'] for r in cloze)} of them answering (training/reader/cloze.py: a lead "
+                     f"sentence of a training-week article with a name, number or date replaced by a question word, "
+                     f"paired with a passage of another article of the same week that states it, and with one "
+                     f"that does not)")
+    return (f"- **Rows mixed into training** from `{path.name}` (sha256 `{_sha(path)[:16]}…`): {len(rows)}: "
+            f"{'; '.join(parts) or 'no swapped or cloze rows'}.\n")
 
 
 def _retrieved_line(summary: dict) -> str:
