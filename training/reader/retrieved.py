@@ -4,7 +4,9 @@ The reader was first trained on passages of each question's own search hits, ran
 product it reads the top passages of hybrid search over every ingested document, asked without a date: other
 weeks' articles on the same people and places, and, for questions the index cannot answer, nothing that answers.
 This asks each training-week question of a benchmarks/news.py build (its store) exactly so, and writes what came
-back; build-data --retrieved labels those passages like the others and adds them to train.jsonl.
+back; build-data --retrieved labels those passages like the others and adds them to train.jsonl. Each passage's
+sentences are the ones the product's reader sees (assistant/evidence/reading.readable: text planted for an AI set
+aside); the first retrieved file (reader 5's, 2026-12-05) was written before this and kept planted text.
 
 Runs in the product's environment (it needs chromadb), not the training one. Dev weeks are never asked, and a
 document that holds the answer to any dev question is never written, so no dev answer is trained on.
@@ -24,6 +26,7 @@ TOP_K = 5  # what the product reads (Settings.retrieval.top_k)
 def retrieve(build: Path, out: Path, dev_slots: tuple[int, ...] = DEV_SLOTS, k: int = TOP_K) -> dict:
     from assistant.config import load_settings
     from assistant.engine import Assistant
+    from assistant.evidence.reading import readable
 
     if not (build / "questions.jsonl").is_file() or not (build / "corpus").is_dir():
         raise SystemExit(f"{build} is not a benchmarks/news.py build (no questions.jsonl and corpus/ in it)")
@@ -50,7 +53,7 @@ def retrieve(build: Path, out: Path, dev_slots: tuple[int, ...] = DEV_SLOTS, k: 
                     skipped += 1
                     continue
                 passages.append({"doc_id": doc, "chunk_id": p.chunk_id, "rank": rank, "title": p.title or "",
-                                 "sentences": [t for s in p.sentence_spans() if (t := s.cut(p.text))]})
+                                 "sentences": [text for text, _ in readable(p)]})  # as the product reads it
             f.write(json.dumps({"question_id": q["id"], "week": q["week"], "passages": passages},
                                ensure_ascii=False) + "\n")
             written += len(passages)
