@@ -158,12 +158,11 @@ def pair(index: WeekIndex, dataset: rtqa.Dataset, question: rtqa.Question, sourc
                 k for k, v in zip(row["sentence_keys"], row["labels"]) if v == 1) < MIN_SENTENCE_KEYS):
             continue
         row.update(doc_id=doc_id, doc_rank=0, chunk=chunk)
-        slot = best if row["has_answer"] else negative
-        if slot is None or hits > slot[0]:
-            if row["has_answer"]:
+        if row["has_answer"]:
+            if best is None or hits > best[0]:
                 best = (hits, row)
-            elif i not in holding:
-                negative = (hits, row)
+        elif i not in holding and (negative is None or hits > negative[0]):
+            negative = (hits, row)
     return [] if best is None else [best[1]] + ([negative[1]] if negative else [])
 
 
@@ -180,36 +179,7 @@ def build(repo: Path, out: Path, dev_slots: tuple[int, ...] = DEV_SLOTS, seed: i
         dev_docs = {d for q in dataset.questions if is_dev_week(q.week, weeks, dev_slots) for d in q.hits}
         for week in [w for w in weeks if not is_dev_week(w, weeks, dev_slots)][:limit_weeks]:
             doc_ids = sorted({d for q in dataset.questions if q.week == week for d in q.hits} - dev_docs)
-            index = WeekIndex(dataset, doc_ids)
-            for doc_id in doc_ids:
-                made = 0
-                lead = [s for s in dataset.documents[doc_id].sentences[1:] if s.strip()][:LEAD_SENTENCES]
-                for n, sentence in enumerate(lead):
-                    if made >= PER_ARTICLE:
-                        break
-                    sentence = DATELINE.sub("", sentence)
-                    options = answers_in(sentence)
-                    if not options:
-                        continue
-                    kind, start, end = rng.choice(options)
-                    text = to_question(sentence, kind, start, end)
-                    stats["questions tried"] += 1
-                    if text is None:
-                        continue
-                    question = rtqa.Question(id=f"cloze-{doc_id}-{n}", week=week, date=week, source="cloze",
-                                             question=text, choices=[sentence[start:end]], answer_index=0, evidence="")
-                    rows = pair(index, dataset, question, doc_id)
-                    if not rows:
-                        stats["no other article answers"] += 1
-                        continue
-                    made += 1
-                    stats[f"questions kept: {kind}"] += 1
-                    for r in rows:
-                        r.update(question_id=question.id, week=week, year=year, split="train", source="cloze",
-                                 question=text, answer=question.answer, wrong=[], answer_kind=rtqa.answer_kind(question.answer),
-                                 question_kind=rtqa.question_kind(text), answer_in_candidates=True,
-                                 title=dataset.documents[r["doc_id"]].title, asked_from=doc_id)
-                        written.append(r)
+            written += week_rows(dataset, week, doc_ids, rng, stats)
             log_to().info(f"cloze {week}: {len(written)} rows so far; {dict(stats)}")
     rng.shuffle(written)
     if limit is not None:
@@ -221,3 +191,39 @@ def build(repo: Path, out: Path, dev_slots: tuple[int, ...] = DEV_SLOTS, seed: i
                   "questions written": len({r["question_id"] for r in written})})
     log_to().info(f"cloze: {dict(stats)} -> {out}")
     return dict(stats)
+
+
+def week_rows(dataset: rtqa.Dataset, week: str, doc_ids: list[str], rng: random.Random, stats: Counter) -> list[dict]:
+    """The week's cloze questions (at most PER_ARTICLE an article), each with its answering and no-answer rows."""
+    index = WeekIndex(dataset, doc_ids)
+    written = []
+    for doc_id in doc_ids:
+        made = 0
+        lead = [s for s in dataset.documents[doc_id].sentences[1:] if s.strip()][:LEAD_SENTENCES]
+        for n, sentence in enumerate(lead):
+            if made >= PER_ARTICLE:
+                break
+            sentence = DATELINE.sub("", sentence)
+            options = answers_in(sentence)
+            if not options:
+                continue
+            kind, start, end = rng.choice(options)
+            text = to_question(sentence, kind, start, end)
+            stats["questions tried"] += 1
+            if text is None:
+                continue
+            question = rtqa.Question(id=f"cloze-{doc_id}-{n}", week=week, date=week, source="cloze", question=text,
+                                     choices=[sentence[start:end]], answer_index=0, evidence="")
+            rows = pair(index, dataset, question, doc_id)
+            if not rows:
+                stats["no other article answers"] += 1
+                continue
+            made += 1
+            stats[f"questions kept: {kind}"] += 1
+            for r in rows:
+                r.update(question_id=question.id, week=week, year=int(week[:4]), split="train", source="cloze",
+                         question=text, answer=question.answer, wrong=[], answer_kind=rtqa.answer_kind(question.answer),
+                         question_kind=rtqa.question_kind(text), answer_in_candidates=True,
+                         title=dataset.documents[r["doc_id"]].title, asked_from=doc_id)
+                written.append(r)
+    return written
