@@ -41,7 +41,8 @@ def prepare(rows: list[dict], tok) -> tuple[list[dict], list[Features]]:
 
 
 def _source(row: dict) -> str:
-    """Where a row comes from: RealTimeQA rows carry no "source" (data.py), SQuAD rows "squad" (squad.py)."""
+    """Where a row comes from: RealTimeQA rows carry no "source" (data.py), SQuAD rows "squad" (squad.py), cloze rows
+    "cloze" (cloze.py)."""
     return row.get("source", "realtimeqa")
 
 
