@@ -8,6 +8,10 @@ a crude per-word stem ("frog"/"frogs"). On top of that normalisation, for this s
   "4.5 billion", nor "5 billion" by "75 billion"; "$4.5 billion", "4.5 billion dollars", "US$4.5bn" and
   "USD 4.5 billion" are the same phrase, "4.5 billion euros" is not; "per cent" and "pct" are "percent";
 - a bare small number ("3", no unit) is not stated by a day of the month ("March 3", "3 March");
+- a name keeps its capitals: a word the choice writes capitalised after its first word ("Jaffa Cakes", "SAVE Act")
+  must stand capitalised, and a one-letter choice ("X", "A") must be that capital letter, not the article "a" nor a
+  sentence's first "A" or "I". A choice's first word is not held to its capital: quizzes capitalise every choice
+  ("Green" is stated by "a green comet");
 - a choice may drop its leading article ("The Washington Post" is stated by "Washington Post") and a leading
   title when at least two words remain ("President Joe Biden" by "Joe Biden"); nothing else is dropped: "Joe Biden"
   is NOT stated by "Biden" alone, nor by "Joe Smith said Biden will visit."
@@ -37,11 +41,12 @@ from functools import lru_cache
 
 import numpy as np
 
-from assistant.evaluation.phrases import tokens
+from assistant.evaluation.phrases import cased_tokens
 from assistant.ingest.chunking import sentence_bounds
 from assistant.text.calendar import MONTH_NAMES as MONTHS_IN_FULL
 
 SHORT_WORDS = 12
+LETTER_WORDS = {("a",), ("i",)}  # a sentence's first "A" or "I" is the word, not the letter
 RESAMPLES = 1000
 SEED = 21  # issue 21
 MONTH_NAMES = frozenset(MONTHS_IN_FULL)
@@ -97,40 +102,59 @@ def _plain(value: Decimal) -> str:
 
 
 @lru_cache(maxsize=65536)
-def phrase_tokens(text: str) -> tuple[str, ...]:
-    """The scorer's tokens: matching.tokens, with units unified, magnitudes folded into their numbers, stemmed."""
+def cased_phrase_tokens(text: str) -> tuple[tuple[str, ...], tuple[bool, ...]]:
+    """The scorer's tokens (matching.tokens, units unified, magnitudes folded into their numbers, stemmed), and
+    for each whether its word was written capitalised."""
     text = CURRENCY.sub(_currency, text)
     text = re.sub(r"\bper\s+cent\b|\bpct\b", "percent", text, flags=re.I)
-    raw = tokens(text)
+    raw = cased_tokens(text)
     out: list[str] = []
+    caps: list[bool] = []
     i = 0
     while i < len(raw):
-        token = raw[i]
+        token, capital = raw[i]
         value = _number(token)
-        if (value is not None or token == "one") and i + 1 < len(raw) and raw[i + 1] in MAGNITUDES:
-            out.append(_plain((value or Decimal(1)) * MAGNITUDES[raw[i + 1]]))
+        if (value is not None or token == "one") and i + 1 < len(raw) and raw[i + 1][0] in MAGNITUDES:
+            out.append(_plain((value or Decimal(1)) * MAGNITUDES[raw[i + 1][0]]))
+            caps.append(False)
             i += 2
             continue
-        if token == "usa" and out and out[-1][:1].isdigit() and i + 1 < len(raw) and raw[i + 1] == "dollars":
+        if token == "usa" and out and out[-1][:1].isdigit() and i + 1 < len(raw) and raw[i + 1][0] == "dollars":
             i += 1  # "4 billion U.S. dollars" = "4 billion dollars"
             continue
         out.append(_plain(value) if value is not None else stem(token))
+        caps.append(capital)
         i += 1
-    return tuple(out)
+    return tuple(out), tuple(caps)
+
+
+def phrase_tokens(text: str) -> tuple[str, ...]:
+    return cased_phrase_tokens(text)[0]
 
 
 def variants(choice: str) -> list[tuple[str, ...]]:
     """The choice's phrase, and the phrase without a leading article and without a leading title (two words left)."""
-    words = phrase_tokens(choice)
-    found = [words]
-    while words and words[0] in ARTICLES:
-        words = words[1:]
-        found.append(words)
+    return [words for words, _ in cased_variants(choice)]
+
+
+@lru_cache(maxsize=8192)
+def cased_variants(choice: str) -> list[tuple[tuple[str, ...], tuple[bool, ...]]]:
+    """variants(), each with the capitals its words were written with in the choice."""
+    words, written = cased_phrase_tokens(choice)
+    # a quiz writes every choice's first word capitalised ("Green", "Mental health"); only a capital after it, or a
+    # lone letter ("A", "X"), says the choice is a name
+    caps = tuple(c and (i > 0 or (len(words) == 1 and len(words[0]) == 1)) for i, c in enumerate(written))
+    found = [0]
+    cut = 0
+    while cut < len(words) and words[cut] in ARTICLES:
+        cut += 1
+        found.append(cut)
     for title in TITLES:
-        if words[: len(title)] == title and len(words) - len(title) >= 2:
-            found.append(words[len(title):])
+        if words[cut:cut + len(title)] == title and len(words) - cut - len(title) >= 2:
+            found.append(cut + len(title))
             break
-    return [v for v in dict.fromkeys(found) if v]
+    kept = {words[c:]: caps[c:] for c in found if words[c:]}
+    return list(kept.items())
 
 
 def _is_day(seq: Sequence[str], start: int) -> bool:
@@ -140,16 +164,23 @@ def _is_day(seq: Sequence[str], start: int) -> bool:
     return value is not None and value == value.to_integral_value() and 1 <= value <= 31 and near_month
 
 
-def occurrences(seq: Sequence[str], choice: str) -> list[tuple[int, int]]:
-    """(start, end) of every place the choice (or an allowed variant) occurs in the token sequence."""
+def occurrences(seq: Sequence[str], caps: Sequence[bool], choice: str) -> list[tuple[int, int]]:
+    """(start, end) of every place the choice (or an allowed variant) occurs in the token sequence, its name words
+    capitalised where the choice has them (`caps`: the sequence's capitals)."""
     spans = []
-    for phrase in variants(choice):
+    for phrase, capitals in cased_variants(choice):
         n = len(phrase)
         bare_number = n == 1 and _number(phrase[0]) is not None
         for start in range(len(seq) - n + 1):
-            if tuple(seq[start:start + n]) == phrase and not (bare_number and _is_day(seq, start)):
+            if tuple(seq[start:start + n]) == phrase and not (bare_number and _is_day(seq, start)) \
+                    and _capitals_stand(capitals, caps[start:start + n]) \
+                    and not (start == 0 and phrase in LETTER_WORDS):
                 spans.append((start, start + n))
     return sorted(set(spans))
+
+
+def _capitals_stand(wanted: Sequence[bool], found: Sequence[bool]) -> bool:
+    return all(f or not w for w, f in zip(wanted, found))
 
 
 def _inside(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
@@ -197,9 +228,9 @@ def verdict(text: str, right: str, wrong_choices: Sequence[str]) -> Verdict:
                      and not _sub_phrase(phrase_tokens(w), right_phrase)]
     right_found, wrong_found = False, []
     for sentence in sentences_of(text):
-        seq = phrase_tokens(sentence)
-        rights = occurrences(seq, right)
-        wrongs = {w: occurrences(seq, w) for w in wrong_choices}
+        seq, caps = cased_phrase_tokens(sentence)
+        rights = occurrences(seq, caps, right)
+        wrongs = {w: occurrences(seq, caps, w) for w in wrong_choices}
         every_wrong = [s for spans in wrongs.values() for s in spans]
         right_found |= any(not _inside(s, every_wrong) for s in rights)
         wrong_found += [w for w, spans in wrongs.items() if any(not _inside(s, rights) for s in spans)]
@@ -208,7 +239,7 @@ def verdict(text: str, right: str, wrong_choices: Sequence[str]) -> Verdict:
 
 def states(text: str, choice: str) -> bool:
     """The choice occurs as a phrase inside one sentence of the text."""
-    return any(occurrences(phrase_tokens(s), choice) for s in sentences_of(text))
+    return any(occurrences(*cased_phrase_tokens(s), choice) for s in sentences_of(text))
 
 
 def states_answer(text: str, right: str, wrong_choices: Sequence[str]) -> bool:

@@ -18,11 +18,24 @@ QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "′": "'", "`": "'"
 INVISIBLE = re.compile(r"[\u0300-\u036f\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")  # accents, soft hyphen, zero-width
 DASHES = re.compile(r"[‐‑‒–—―−]")
 ACRONYM = re.compile(r"\b(?:[A-Za-z]\.){2,}")
-TOKEN = re.compile(r"\d+(?:\.\d+)+|[a-z0-9]+")
+TOKEN = re.compile(r"\d+(?:\.\d+)+|[a-z0-9]+", re.I | re.A)
 
 
 def tokens(text: str) -> list[str]:
     """Lower-case word and number tokens: accents, quotes, dashes, U.S./US, 4,400/4400, 5%/5 percent unified."""
+    return [_spelled(token) for token in TOKEN.findall(_unified(text).lower())]
+
+
+def cased_tokens(text: str) -> list[tuple[str, bool]]:
+    """The tokens, each with whether its word was written capitalised (the scorer tells "A" from "a")."""
+    return [(_spelled(word.lower()), word[:1].isupper()) for word in TOKEN.findall(_unified(text))]
+
+
+def _spelled(token: str) -> str:
+    return NUMBER_WORDS.get(token) or MONTH_ABBREVIATIONS.get(token, token)
+
+
+def _unified(text: str) -> str:
     if not text.isascii():
         text = INVISIBLE.sub("", unicodedata.normalize("NFKD", text))
     text = DASHES.sub("-", text.translate(QUOTES))
@@ -34,8 +47,7 @@ def tokens(text: str) -> list[str]:
         text = joined
     text = re.sub(r"(\d)\s*bn\b", r"\1 billion", text)
     text = re.sub(r"(\d)\s*tn\b", r"\1 trillion", text)
-    text = text.replace("%", " percent ").replace("&", " and ")
-    return [NUMBER_WORDS.get(t) or MONTH_ABBREVIATIONS.get(t, t) for t in TOKEN.findall(text.lower())]
+    return text.replace("%", " percent ").replace("&", " and ")
 
 
 def normalize(text: str) -> str:

@@ -63,6 +63,18 @@ TRAPS = [
     ("They told us nothing.", "U.S.", ["China"], False),
     ("The US signed. [1]", "U.S.", ["China"], True),
     ("Austin, Texas, will host it.", "Austin, Texas", ["Dallas, Texas"], True),
+    # a name keeps its capitals; a quiz's capitalised first word does not make a common noun a name
+    ("Twitter will be rebranded simply to X, a change seen on desktop.", "X", ["A", "Q", "Z"], True),
+    ("A black-and-white X replaced the bird.", "X", ["A", "Q", "Z"], True),
+    ("The logo is now a black-and-white bird.", "A", ["X", "Q"], False),
+    ("The grade on the door was an A.", "A", ["X", "Q"], True),
+    ("I said the logo is now X.", "X", ["I", "Q"], True),
+    ("Lawmakers vowed to save act two of the plan.", "SAVE Act", ["CHIPS Act"], False),
+    ("Lawmakers passed the SAVE Act on Friday.", "SAVE Act", ["CHIPS Act"], True),
+    ("A rare green comet is headed our way.", "Green", ["Red", "Blue"], True),
+    ("Police will not attend calls linked to mental health.", "Mental health", ["Fraud"], True),
+    ("Washington Post reporters found it.", "The Washington Post", ["The New York Times"], True),
+    ("The washington post office closed.", "The Washington Post", ["The New York Times"], False),
 ]
 
 
