@@ -189,6 +189,8 @@ class Settings(BaseSettings):
     threads: int = Field(2, ge=1, description="CPU threads for local models.")
     timeout: float = Field(60.0, gt=0, description="Seconds before a remote model call gives up.")
     max_retries: int = Field(2, ge=0, le=10, description="Retries on 429 and 5xx answers.")
+    use_server: bool = Field(True, description=(
+        "`ask` hands the question to `assistant serve` when one runs for the store with these settings."))
     fault_pause: str | None = Field(None, description="Tests only: pause at this named write step (crash tests).")
 
     chunking: ChunkingSettings = ChunkingSettings()

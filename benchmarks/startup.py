@@ -3,7 +3,8 @@
     python benchmarks/startup.py [--runs 5]
 
 Wall time (median of --runs) of `python -c pass`, `assistant --help`, `assistant status` on the seeds,
-`assistant ask` in the default mode (extractive with the packaged model), and for `assistant ask --mode grounded`
+`assistant ask` in the default mode (extractive with the packaged model), the same while `assistant serve` runs
+(the models loaded once, in that process), and for `assistant ask --mode grounded`
 (the local model) the time to the first streamed token of the draft, run in a pseudo-terminal as a person would see
 it. The seeds are indexed into a temporary folder first. Below them, the floor under `ask`: what importing the
 vector store (chromadb, and LangChain's Chroma on top of it) and the planted-text patterns cost on their own.
@@ -54,6 +55,20 @@ def first_token(cwd: Path, runs: int) -> tuple[float, float]:
     return statistics.median(firsts), statistics.median(totals)
 
 
+def served_ask(cwd: Path, runs: int) -> float:
+    """`assistant ask` (default mode) while `assistant serve` runs for the same store (started, warmed, stopped
+    here; its warm-up is not counted)."""
+    server = subprocess.Popen([TOOL, "serve"], cwd=cwd, stderr=subprocess.PIPE, text=True)
+    try:
+        while "serving" not in (line := server.stderr.readline()):
+            if not line:
+                raise SystemExit("assistant serve did not start")
+        return wall([TOOL, "ask", QUESTION], cwd, runs)
+    finally:
+        subprocess.run([TOOL, "serve", "--stop"], cwd=cwd, capture_output=True)
+        server.wait(timeout=60)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
@@ -66,7 +81,8 @@ def main() -> None:
         rows = [("python -c pass", bare, None),
                 ("assistant --help", wall([TOOL, "--help"], work, args.runs), 0.4),
                 ("assistant status", wall([TOOL, "status"], work, args.runs), 0.8),
-                ("assistant ask (default)", wall([TOOL, "ask", QUESTION], work, args.runs), 1.0)]
+                ("assistant ask (default)", wall([TOOL, "ask", QUESTION], work, args.runs), 1.0),
+                ("assistant ask, serve running", served_ask(work, args.runs), 1.0)]
         first, total = first_token(work, max(1, args.runs // 2))
         rows += [("ask --mode grounded: first token", first, 2.5), ("ask --mode grounded: whole", total, None)]
         rows += [(name, wall([sys.executable, "-c", code], ROOT, args.runs), None) for name, code in IMPORTS]

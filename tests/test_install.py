@@ -57,6 +57,7 @@ def test_the_wheel_works_in_a_fresh_environment_with_no_checkout(tmp_path):
     assert asked.returncode == 0, asked.stderr
     answer = json.loads(asked.stdout)
     assert answer["mode"] == "extractive" and "stopping it immediately" in answer["answer"]
+    extractive = answer["answer"]
     written = run("ask", "What did Russia and Kuwait agree on Gaza?", "--mode", "grounded", "--json")
     assert written.returncode == 0, written.stderr
     answer = json.loads(written.stdout)
@@ -66,3 +67,12 @@ def test_the_wheel_works_in_a_fresh_environment_with_no_checkout(tmp_path):
     assert json.loads(evaluated.stdout)["metrics"]["answer_correct"] == 1.0
     chatted = run("chat", "--mode", "extractive", stdin="How much aid had Kuwait sent by plane?\n/sources\n")
     assert chatted.returncode == 0 and "400 tons" in chatted.stdout
+    server = subprocess.Popen([tool, "serve", "--idle-minutes", "5"], cwd=work, stderr=subprocess.PIPE, text=True)
+    try:
+        while "serving" not in (line := server.stderr.readline()):
+            assert line, "assistant serve stopped before serving"
+        served = run("ask", "What did Russia and Kuwait agree on Gaza?", "--json")
+        assert served.returncode == 0 and json.loads(served.stdout)["answer"] == extractive, served.stderr
+        assert "stopped the server" in run("serve", "--stop").stderr and server.wait(timeout=60) == 0
+    finally:
+        server.kill()

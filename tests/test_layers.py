@@ -19,6 +19,7 @@ STAGES = [
     {"answer"},
     {"batch", "evaluation"},
     {"engine"},
+    {"service"},
     {"cli", "__main__"},
 ]
 LEVEL = {name: level for level, names in enumerate(STAGES) for name in names}

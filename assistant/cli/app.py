@@ -13,7 +13,14 @@ import typer
 from typer.core import TyperGroup
 
 from assistant import __version__
-from assistant.cli import commands_ask, commands_batch, commands_config, commands_store, commands_summarize
+from assistant.cli import (
+    commands_ask,
+    commands_batch,
+    commands_config,
+    commands_serve,
+    commands_store,
+    commands_summarize,
+)
 from assistant.cli.shared import fail, say
 from assistant.errors import UserError
 
@@ -68,3 +75,4 @@ app.command("eval")(commands_batch.eval_suite)
 app.command()(commands_batch.batch)
 app.command()(commands_summarize.summarize)
 app.command()(commands_ask.chat)
+app.command()(commands_serve.serve)

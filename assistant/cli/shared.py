@@ -4,6 +4,7 @@ engine for the flags given (with the first-use corpus)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 
     from assistant.engine import Assistant
     from assistant.filters import Filters
+    from assistant.types import Answer
 
 
 DEFAULT_CORPUS = Path("seeds")
@@ -82,6 +84,19 @@ def engine(ctx: typer.Context, store: Path | None, chroma_url: str | None, must_
     if must_exist:
         assistant.require_store()
     return assistant
+
+
+def served(ctx: typer.Context, store: Path | None, chroma_url: str | None, question: str, mode: str | None,
+           filters: Filters, on_token: Callable[[str], None] | None) -> Answer | None:
+    """The answer of the store's `assistant serve`, or None when none runs with these settings (or a caller
+    injected models, or the use_server setting is off)."""
+    from assistant.config import load_settings
+    from assistant.service import client
+
+    settings = load_settings({"store": store, "chroma_url": chroma_url})
+    if ctx.find_root().obj is not None or not settings.use_server:
+        return None
+    return client.ask(settings, question, mode, filters, on_token)
 
 
 def _iso_date(value: str | None, flag: str) -> str | None:
