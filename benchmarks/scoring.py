@@ -132,14 +132,10 @@ def phrase_tokens(text: str) -> tuple[str, ...]:
     return cased_phrase_tokens(text)[0]
 
 
-def variants(choice: str) -> list[tuple[str, ...]]:
-    """The choice's phrase, and the phrase without a leading article and without a leading title (two words left)."""
-    return [words for words, _ in cased_variants(choice)]
-
-
 @lru_cache(maxsize=8192)
 def cased_variants(choice: str) -> list[tuple[tuple[str, ...], tuple[bool, ...]]]:
-    """variants(), each with the capitals its words were written with in the choice."""
+    """The choice's phrase, and the phrase without a leading article and without a leading title (two words left),
+    each with the words that must stand capitalised (a name's)."""
     words, written = cased_phrase_tokens(choice)
     # a quiz writes every choice's first word capitalised ("Green", "Mental health"); only a capital after it, or a
     # lone letter ("A", "X"), says the choice is a name

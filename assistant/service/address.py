@@ -11,6 +11,7 @@ import stat
 import tempfile
 from pathlib import Path
 
+from assistant import __version__
 from assistant.config import Settings
 from assistant.errors import UserError
 
@@ -20,10 +21,11 @@ class UnsafeFolder(UserError):
 
 
 def settings_key(settings: Settings) -> str:
-    """A digest of every setting, the store as an absolute path: a server answers only a client that agrees."""
+    """A digest of the version and every setting, the store as an absolute path: a server answers only a client of
+    the same version that agrees on all of them."""
     text = settings.model_copy(update={"store": settings.store.resolve()}).model_dump_json()
     secret = settings.openai_api_key.get_secret_value() if settings.openai_api_key else ""
-    return hashlib.sha256(f"{text}\n{secret}".encode()).hexdigest()
+    return hashlib.sha256(f"{__version__}\n{text}\n{secret}".encode()).hexdigest()
 
 
 def socket_path(settings: Settings) -> Path:

@@ -14,6 +14,7 @@ import torch
 from torch import nn
 
 from .batching import exactly, group_ids, question_batches
+from .checkpoints import open_run, save
 from .common import SEED, Timer, load_tokenizer, log_to, seed_everything, write_json
 from .features import Features, decode, featurize
 from .metrics import brief, figures
@@ -183,20 +184,9 @@ def evaluate(model: Reader, rows: list[dict], feats: list[Features]) -> dict:
 # ---------------------------------------------------------------- training loop
 
 
-def _save(path: Path, state: dict) -> None:
-    tmp = path.with_suffix(".tmp")
-    torch.save(state, tmp)
-    tmp.replace(path)
-
-
 def train(args) -> None:
     run: Path = args.run
-    run.mkdir(parents=True, exist_ok=True)
-    log = log_to(run / "train.log")
-    torch.set_num_threads(args.threads)
-    torch.set_num_interop_threads(1)
-    last = run / "last.pt"
-    resume = torch.load(last, weights_only=False) if last.exists() else None
+    log, last, resume = open_run(run, args.threads)
     config = resume["args"] if resume else {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}
     if resume:
         log.info(f"resuming from {last} at step {resume['step']} (settings of the first start: {config})")
@@ -272,7 +262,7 @@ def train(args) -> None:
         log.info(f"dev @ step {step} ({fig['seconds']}s): {brief(fig)}")
         if fig["selection_score"] > best:
             best = fig["selection_score"]
-            _save(run / "best.pt", {"model": model.state_dict(), "step": step, "figures": fig, "args": config})
+            save(run / "best.pt", {"model": model.state_dict(), "step": step, "figures": fig, "args": config})
             write_json(run / "best_figures.json", fig)
             log.info(f"new best ({best:.4f}) -> {run / 'best.pt'}")
         model.train()
@@ -308,16 +298,16 @@ def train(args) -> None:
                          f"no-answer {running['no_answer']:.3f}) lr {schedule.get_last_lr()[0]:.2e} "
                          f"{rate:.1f} passages/s, eta {eta / 60:.0f} min")
             if time.time() - last_save > 60 * config["checkpoint_minutes"]:
-                _save(last, state())
+                save(last, state())
                 last_save = time.time()
                 log.info(f"checkpoint -> {last} (step {step})")
             if config["eval_every"] and step % config["eval_every"] == 0 and step < total:
                 dev_round(f"step {step}")
-                _save(last, state())
+                save(last, state())
                 last_save = time.time()
         if (step % per_epoch == 0 or step >= total) and not (history and history[-1]["step"] == step):
             dev_round(f"epoch {step / per_epoch:.2f}")
-            _save(last, state())
+            save(last, state())
             last_save = time.time()
     write_json(run / "done.json", {"step": step, "best": best, "minutes": round(timer() / 60, 1)})
     log.info(f"done: {step} steps, best selection score {best:.4f}, {timer() / 60:.1f} min")

@@ -4,6 +4,7 @@ Seeded, logged, checkpointed every few minutes and resumable."""
 
 from __future__ import annotations
 
+import json
 import math
 import random
 import time
@@ -13,10 +14,11 @@ import numpy as np
 import torch
 from torch import nn
 
-from training.reader.common import Timer, load_tokenizer, log_to, seed_everything, write_json
+from training.reader.checkpoints import open_run, save
+from training.reader.common import Timer, load_tokenizer, seed_everything, write_json
 
 from .model import Embedder, base_embedder, with_low_rank
-from .pairs import Group, groups
+from .pairs import Group, groups, passage_text
 
 QUESTION_TOKENS = 64
 PASSAGE_TOKENS = 256  # the product embeds chunks at this length (embeddings.MAX_TOKENS)
@@ -82,20 +84,9 @@ def dev_figures(model: Embedder, dev: list[Group], qtok, ptok) -> dict:
             "recall_at_5": float(np.mean(fives)), "mrr": float(np.mean(ranks))}
 
 
-def _save(path: Path, state: dict) -> None:
-    tmp = path.with_suffix(".tmp")
-    torch.save(state, tmp)
-    tmp.replace(path)
-
-
 def train(args) -> None:
     run: Path = args.run
-    run.mkdir(parents=True, exist_ok=True)
-    log = log_to(run / "train.log")
-    torch.set_num_threads(args.threads)
-    torch.set_num_interop_threads(1)
-    last = run / "last.pt"
-    resume = torch.load(last, weights_only=False) if last.exists() else None
+    log, last, resume = open_run(run, args.threads)
     config = resume["args"] if resume else {**vars(args), "data": str(args.data), "run": str(args.run),
                                             "extra": [str(p) for p in args.extra]}
     seed = config["seed"]
@@ -168,10 +159,10 @@ def train(args) -> None:
                 log.info(f"step {step}/{total} loss {running:.3f} lr {schedule.get_last_lr()[0]:.2e} "
                          f"eta {eta / 60:.0f} min")
             if time.time() - last_save > 60 * config["checkpoint_minutes"]:
-                _save(last, state())
+                save(last, state())
                 last_save = time.time()
         dev_round(f"epoch {step / per_epoch:.2f}")
-        _save(last, state())
+        save(last, state())
         last_save = time.time()
     write_json(run / "done.json", {"step": step, "minutes": round(timer() / 60, 1), "last": history[-1]})
     log.info(f"done: {step} steps, {timer() / 60:.1f} min")
@@ -179,14 +170,11 @@ def train(args) -> None:
 
 def dev_groups(path: Path) -> list[Group]:
     """The reader's dev questions (RealTimeQA dev weeks) with an answering passage, for the figures only."""
-    import json
-
     found: dict[str, Group] = {}
     with path.open(encoding="utf-8") as f:
         for line in f:
             row = json.loads(line)
             if row["split"] == "dev":
-                from .pairs import passage_text
                 g = found.setdefault(row["question_id"], Group(row["question"], "realtimeqa"))
                 (g.positives if row["has_answer"] else g.negatives).append(passage_text(row))
     return [g for g in found.values() if g.positives]
