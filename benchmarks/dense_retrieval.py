@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from assistant.ingest.pipeline import text_to_embed
 from benchmarks import scoring
 from benchmarks.heldout import require_development
 from benchmarks.news import doc_id, questions
@@ -39,8 +40,7 @@ def chunk_rows(out: Path) -> list[tuple[str, str, str]]:
     db = sqlite3.connect(out / "store" / "index.sqlite")
     rows = db.execute("SELECT id, path, title, section, text FROM chunks ORDER BY rowid").fetchall()
     db.close()
-    return [(i, doc_id(path), "\n".join(dict.fromkeys(t for t in (title, section) if t)) + "\n" + text
-             if title or section else text) for i, path, title, section, text in rows]
+    return [(i, doc_id(path), text_to_embed(title, section, text)) for i, path, title, section, text in rows]
 
 
 def stored_vectors(out: Path, ids: list[str]) -> np.ndarray:

@@ -125,9 +125,14 @@ def _write(store: Store, embed: EmbedTexts, batch: list[Prepared]) -> int:
 
 
 def embedding_text(info: DocumentInfo, sentences: list[Span]) -> str:
-    # The title and section give a chunk the context its sentences leave implicit ("the two ministers").
-    context = [text for text in (info.title, sections(sentences)) if text]
-    return "\n".join([*dict.fromkeys(context), " ".join(s.text for s in sentences)])
+    return text_to_embed(info.title, sections(sentences), " ".join(s.text for s in sentences))
+
+
+def text_to_embed(title: str | None, section: str | None, text: str) -> str:
+    """What a chunk is embedded as. The title and section give it the context its sentences leave implicit ("the
+    two ministers")."""
+    context = [part for part in (title, section) if part]
+    return "\n".join([*dict.fromkeys(context), text])
 
 
 def make_chunks(prepared: Prepared) -> list[Chunk]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Callable
-from contextlib import suppress
 from dataclasses import asdict
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from assistant.config import Settings
 from assistant.errors import UserError
 from assistant.filters import Filters
 from assistant.service.address import UnsafeFolder, settings_key, socket_path
-from assistant.service.protocol import Lines, ProtocolError, send
+from assistant.service.protocol import Lines, ProtocolError, connect, send
 from assistant.types import Answer
 
 CONNECT_SECONDS = 2.0
@@ -78,15 +77,5 @@ def _connect(settings: Settings) -> socket.socket | None:
         path: Path = socket_path(settings)
     except UnsafeFolder:
         return None
-    if not path.exists():
-        return None
-    connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        connection.settimeout(CONNECT_SECONDS)
-        connection.connect(str(path))
-        connection.settimeout(None)  # a grounded answer may take a while
-        return connection
-    except OSError:
-        with suppress(OSError):
-            connection.close()
-        return None
+    # once connected, no timeout: a grounded answer may take a while
+    return connect(path, CONNECT_SECONDS) if path.exists() else None

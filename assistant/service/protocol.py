@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import socket
+from contextlib import suppress
+from pathlib import Path
 from typing import Any
 
 MAX_LINE = 1 << 20  # a question is at most a few thousand characters; an answer with its passages well under this
@@ -13,6 +15,20 @@ MAX_LINE = 1 << 20  # a question is at most a few thousand characters; an answer
 
 class ProtocolError(Exception):
     """The other side sent something that is not a message, or hung up mid-way."""
+
+
+def connect(path: Path, timeout: float) -> socket.socket | None:
+    """A connection to whoever listens on the socket file (blocking once connected), or None."""
+    connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        connection.settimeout(timeout)
+        connection.connect(str(path))
+        connection.settimeout(None)
+        return connection
+    except OSError:
+        with suppress(OSError):
+            connection.close()
+        return None
 
 
 def send(connection: socket.socket, message: dict[str, Any]) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 from assistant.engine import Assistant
 from assistant.errors import UsageError, UserError
 from assistant.filters import Filters
-from assistant.service.protocol import Lines, ProtocolError, send
+from assistant.service.protocol import Lines, ProtocolError, connect, send
 from assistant.store.folders import StoreError, forget_clients
 from assistant.types import MODES
 
@@ -65,7 +65,8 @@ class Server:
 
     def _listen(self) -> socket.socket:
         if self.path.exists():
-            if _answers(self.path):
+            if probe := connect(self.path, 1.0):
+                probe.close()
                 raise AlreadyServing(f"a server already answers for {self.assistant.settings.store} "
                                      f"(stop it with `assistant serve --stop`)")
             self.path.unlink()  # left by a server that was killed
@@ -137,16 +138,3 @@ def _parsed(request: dict[str, Any]) -> tuple[str, str | None, Filters]:
     if not isinstance(given, dict) or set(given) - known:
         raise UsageError("the request's filters are not since, until, source, exact")
     return question, mode, Filters(**given)
-
-
-def _answers(path: Path) -> bool:
-    """Something listens on the socket file."""
-    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        probe.settimeout(1.0)
-        probe.connect(str(path))
-        return True
-    except OSError:
-        return False
-    finally:
-        probe.close()
