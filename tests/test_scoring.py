@@ -46,3 +46,16 @@ def test_a_scorer_reads_the_features_it_was_fit_on_by_name_and_refuses_others():
     assert read.values() == [0.5] * len(scorers()["sentence"].names) and 0 < scorers()["sentence"].probability(read) < 1
     with pytest.raises(WeightsMismatch, match="a scorer fit on"):
         scorers()["passage"].probability(read)
+
+
+def test_a_refit_after_a_feature_was_added_reads_the_feature_settings_while_scoring_refuses(monkeypatch):
+    from assistant.scoring import fitted
+
+    data = shipped()
+    stale = {**data, "scorers": {**data["scorers"], "passage": {**data["scorers"]["passage"], "names": ["cosine"]}}}
+    monkeypatch.setattr(fitted, "weights_file", lambda: stale)
+    monkeypatch.setattr(fitted, "_features", {})
+    monkeypatch.setattr(fitted, "_current", {})
+    assert fitted.feature_settings()["recency_days"] == data["features"]["recency_days"]
+    with pytest.raises(WeightsMismatch, match="passage scorer"):
+        scorers()

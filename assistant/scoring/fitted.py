@@ -87,11 +87,16 @@ _features: dict[str, float] = {}  # the features' own settings (recency_days), f
 def scorers() -> dict[str, Scorer]:
     """The scorers of assistant/scoring/weights.json, read once and checked against the code's features."""
     if not _current:
-        data = json.loads(resources.files("assistant.scoring").joinpath("weights.json").read_text(encoding="utf-8"))
+        data = weights_file()
         check(data)
         _features.update(data["features"])
         use(data["scorers"])
     return _current
+
+
+def weights_file() -> dict:
+    """assistant/scoring/weights.json as written, unchecked (a refit starts from it even when a feature was added)."""
+    return json.loads(resources.files("assistant.scoring").joinpath("weights.json").read_text(encoding="utf-8"))
 
 
 def check(data: dict) -> None:
@@ -130,8 +135,10 @@ def _feature_setting(name: str) -> float:
 
 
 def feature_settings() -> dict[str, float]:
-    """The features' own settings (recency_days) as weights.json gives them: what a refit must fit with."""
-    scorers()  # read weights.json first: the first question's passages are featured before any is scored
+    """The features' own settings (recency_days) as weights.json gives them: what a refit must fit with. Read without
+    checking the scorers, so a refit after a feature was added can feature the passages it fits on."""
+    if not _features:
+        _features.update(weights_file()["features"])
     return dict(_features)
 
 
