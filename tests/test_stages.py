@@ -185,3 +185,21 @@ def test_the_reader_switched_on_answers_with_the_sentence_that_states_it(tmp_pat
     # "spans" takes only the reader's answer words: the decision is the word scorers' alone, as with "off".
     assert answers["spans"].confidence == answers["off"].confidence != answers["full"].confidence
     assert Settings().evidence.reader == "spans"  # the default chosen on dev (README: what it measured)
+
+
+def test_with_the_reader_on_spans_the_chosen_quotes_come_in_the_readers_order():
+    """The word scorer chooses which sentences are quoted; the reader's view decides which of them comes first."""
+    from assistant.answer.compose import _quotes
+    from assistant.evidence import reading
+
+    question = "How many goats does the Tallbo zoo keep?"
+    asked = analyse(question)
+    lead = evidence(1, "The Tallbo zoo opened in 1990 on the northern hill.", score=0.8)
+    goats = evidence(2, "The Tallbo zoo keeps 40 goats.", score=0.7)
+    read = reading.Found(sentences={reading.evidence_key(lead): (0.01, 0.9), reading.evidence_key(goats): (0.99, 0.9)})
+    settings = Settings()
+    as_quoted = [q.cited for q in _quotes(asked, None, [lead, goats], settings)]
+    assert as_quoted == [[1], [2]]
+    assert [q.cited for q in _quotes(asked, None, [lead, goats], settings, read)] == [[2], [1]]
+    unsure = reading.Found(sentences={reading.evidence_key(lead): (0.9, 0.9), reading.evidence_key(goats): (0.01, 0.9)})
+    assert [q.cited for q in _quotes(asked, None, [lead, goats], settings, unsure)] == [[1], [2]]

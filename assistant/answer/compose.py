@@ -69,14 +69,16 @@ class Answerer:
             return self._finish(result, started)
         if clash := shortanswer.conflict(asked, spans, evidence):
             return self._finish(_conflict(result, clash, evidence), started)
+        ordering = read if stacked is None else None  # the reader orders the quotes when it does not rank evidence
         if mode == "extractive":
-            return self._finish(_extractive(result, asked, short, evidence, self.settings), started)
+            return self._finish(_extractive(result, asked, short, evidence, self.settings, ordering), started)
         generating = time.perf_counter()
         draft = self._draft(question, evidence, short, on_token)
         result.timings.generate_ms = _ms(generating)
         if mode == "free":
             return self._finish(_free(result, draft, evidence), started)
-        return self._finish(_grounded(result, asked, short, draft, evidence, self.embed, self.settings), started)
+        return self._finish(_grounded(result, asked, short, draft, evidence, self.embed, self.settings, ordering),
+                            started)
 
     def _read(self, question: str, passages: list[Passage],
               found: list[Evidence]) -> tuple[reading.Found | None, reading.Found | None]:
@@ -134,10 +136,12 @@ def _lead(short: shortanswer.ShortAnswer | None) -> list[SentenceCheck]:
 
 
 def _quotes(asked: Asked, short: shortanswer.ShortAnswer | None, evidence: list[Evidence],
-            settings: Settings) -> list[SentenceCheck]:
+            settings: Settings, read: reading.Found | None = None) -> list[SentenceCheck]:
     """The sentence holding the short answer, or the best distinct sentences, quoted: a sentence two documents repeat
     word for word is quoted once. A later quote must score near the best, and one from another document must name
-    something the question asks about that the first quote's document does not (else it is beside the point)."""
+    something the question asks about that the first quote's document does not (else it is beside the point).
+    With `read` (the reader's view, when it does not rank the evidence itself) the chosen quotes are put in the
+    order the read_sentence stack gives them: the same sentences, the one likeliest to state the answer first."""
     if short:
         best = [short.evidence]
     else:
@@ -146,7 +150,11 @@ def _quotes(asked: Asked, short: shortanswer.ShortAnswer | None, evidence: list[
         covering = [e for e in near if e.source != first.source and _adds_names(asked, first, e)]
         best = [first, *covering, *(e for e in near if e.source == first.source)]
     quotes = [SentenceCheck(text=f"\u201c{e.text}\u201d", cited=[e.id], status="extractive") for e in best]
-    return say_once(quotes)[:settings.evidence.extractive_sentences]
+    quotes = say_once(quotes)[:settings.evidence.extractive_sentences]
+    if read is not None:
+        likely = reading.likelihoods(read, best)
+        quotes.sort(key=lambda quote: likely[quote.cited[0]], reverse=True)
+    return quotes
 
 
 def _adds_names(asked: Asked, first: Evidence, other: Evidence) -> bool:
@@ -155,12 +163,12 @@ def _adds_names(asked: Asked, first: Evidence, other: Evidence) -> bool:
 
 
 def _grounded(result: Answer, asked: Asked, short: shortanswer.ShortAnswer | None, draft: str,
-              evidence: list[Evidence], embed, settings: Settings) -> Answer:
+              evidence: list[Evidence], embed, settings: Settings, read: reading.Found | None = None) -> Answer:
     checks = [_on_answer(c, evidence, settings.grounding.min_evidence_share)
               for c in check(asked.text, draft, evidence, embed, settings.grounding)]
     kept = say_once([c for c in checks if c.status == "supported"])
     if not kept:
-        shown = _lead(short) + _quotes(asked, short, evidence, settings)
+        shown = _lead(short) + _quotes(asked, short, evidence, settings, read)
         return _compose(result, shown, checks + shown, evidence)
     shown = _lead(short) + kept
     return _compose(result, shown, _lead(short) + checks, evidence)
@@ -177,8 +185,8 @@ def _on_answer(sentence: SentenceCheck, evidence: list[Evidence], share: float) 
 
 
 def _extractive(result: Answer, asked: Asked, short: shortanswer.ShortAnswer | None, evidence: list[Evidence],
-                settings: Settings) -> Answer:
-    shown = _lead(short) + _quotes(asked, short, evidence, settings)
+                settings: Settings, read: reading.Found | None = None) -> Answer:
+    shown = _lead(short) + _quotes(asked, short, evidence, settings, read)
     return _compose(result, shown, shown, evidence)
 
 

@@ -73,9 +73,17 @@ def attach(found: Found, candidates: list[Evidence]) -> None:
         e.reading = found.sentences.get(evidence_key(e), (0.0, 0.0))
 
 
-def sentence_features(e: Evidence, word_score: float) -> ReadSentenceFeatures:
-    p, passage = e.reading or (0.0, 0.0)
+def sentence_features(e: Evidence, word_score: float, reading: tuple[float, float] | None = None) -> ReadSentenceFeatures:
+    p, passage = reading or e.reading or (0.0, 0.0)
     return ReadSentenceFeatures(words=logit(word_score), reader=logit(p), passage=logit(passage))
+
+
+def likelihoods(found: Found, evidence: list[Evidence]) -> dict[int, float]:
+    """Each evidence sentence's P(it states the answer) by the read_sentence stack (its word score and what the
+    reader said of it), by evidence id: for ordering sentences the word scorer chose."""
+    stack = scorers()["read_sentence"]
+    return {e.id: stack.probability(sentence_features(e, e.score, found.sentences.get(evidence_key(e), (0.0, 0.0))))
+            for e in evidence}
 
 
 def span_features(span: AnswerSpan, passage: float) -> ReadSpanFeatures:
