@@ -203,3 +203,22 @@ def test_with_the_reader_on_spans_the_chosen_quotes_come_in_the_readers_order():
     assert [q.cited for q in _quotes(asked, None, [lead, goats], settings, read)] == [[2], [1]]
     unsure = reading.Found(sentences={reading.evidence_key(lead): (0.9, 0.9), reading.evidence_key(goats): (0.01, 0.9)})
     assert [q.cited for q in _quotes(asked, None, [lead, goats], settings, unsure)] == [[1], [2]]
+
+
+def test_unsure_answer_words_standing_in_the_first_quote_are_stated_before_it_from_even_odds():
+    from assistant.answer.compose import _extractive
+    from assistant.types import ABSTENTION, Answer
+
+    asked = analyse("When did the Tallbo zoo open?")
+    lead = evidence(1, "The Tallbo zoo opened in 1990 on the northern hill.", score=0.8)
+    goats = evidence(2, "The Tallbo zoo keeps 40 goats.", score=0.7)
+    settings = Settings()
+
+    def said(offered: list[ShortAnswer]) -> str:
+        blank = Answer(question=asked.text, answer=ABSTENTION, abstained=True, mode="extractive")
+        return _extractive(blank, asked, None, [lead, goats], settings, None, offered).answer
+
+    assert said([ShortAnswer("1990", 0.6, lead)]).startswith("1990. [1] “The Tallbo zoo opened")
+    assert said([ShortAnswer("1990", 0.4, lead)]).startswith("“The Tallbo zoo opened")  # less likely than not
+    assert said([ShortAnswer("40", 0.9, goats)]).startswith("“The Tallbo zoo opened")  # not in the first quote
+    assert said([]).startswith("“The Tallbo zoo opened")

@@ -71,7 +71,8 @@ class Answerer:
             return self._finish(_conflict(result, clash, evidence), started)
         ordering = read if stacked is None else None  # the reader orders the quotes when it does not rank evidence
         if mode == "extractive":
-            return self._finish(_extractive(result, asked, short, evidence, self.settings, ordering), started)
+            return self._finish(_extractive(result, asked, short, evidence, self.settings, ordering,
+                                            offered if ordering else []), started)
         generating = time.perf_counter()
         draft = self._draft(question, evidence, short, on_token)
         result.timings.generate_ms = _ms(generating)
@@ -185,8 +186,16 @@ def _on_answer(sentence: SentenceCheck, evidence: list[Evidence], share: float) 
 
 
 def _extractive(result: Answer, asked: Asked, short: shortanswer.ShortAnswer | None, evidence: list[Evidence],
-                settings: Settings, read: reading.Found | None = None) -> Answer:
-    shown = _lead(short) + _quotes(asked, short, evidence, settings, read)
+                settings: Settings, read: reading.Found | None = None,
+                offered: list[shortanswer.ShortAnswer] | None = None) -> Answer:
+    """The short answer, then the quotes. Answer words not confident enough to choose the quote are still stated
+    first when they stand in the sentence quoted first anyway and are more likely right than not (`offered`: the
+    reader's, best first)."""
+    quotes = _quotes(asked, short, evidence, settings, read)
+    if short is None and offered and quotes and quotes[0].cited == [offered[0].evidence.id] \
+            and offered[0].probability >= settings.evidence.quoted_span:
+        short = offered[0]
+    shown = _lead(short) + quotes
     return _compose(result, shown, shown, evidence)
 
 
