@@ -109,7 +109,8 @@ class EvidenceSettings(Group):
         "fit. Dev (cross-fitted): short answer correct +0.031 undated, +0.047 dated; answer correct unchanged."))
     reader: ReaderUse = Field("spans", description=(
         "The trained reader (assistant/scoring/reader_model) over the retrieved passages: 'spans' (the default) takes "
-        "only its answer words as the short answer (read_span); 'full' also stacks it into sentence ranking and "
+        "its answer words as the short answer (read_span; see also quoted_span) and orders the quotes the word "
+        "scorers chose (read_sentence); 'full' also stacks it into sentence ranking and "
         "declining (read_sentence, read_answerable in weights.json); 'off' answers with the word scorers alone. "
         "Chosen on the reader's 20 development weeks of 2023 (128 answerable questions, undated): 'spans' adds "
         "+0.047 (+0.02 to +0.09) short answer correct over 'off' and leaves the seeds and riverton suites unchanged; "
