@@ -78,6 +78,14 @@ def out_of_fold(X: np.ndarray, y: np.ndarray, weeks: list[str], folds: int = 5) 
     return p
 
 
+def out_of_fold_by_question(X: list, y: list, weeks: list[str], folds: int = 5) -> list[np.ndarray]:
+    """out_of_fold over each question's candidate rows (X[i], labels y[i], week weeks[i]): every question's
+    candidates scored by a model fit without its week."""
+    p = out_of_fold(np.vstack([np.asarray(x, dtype=float) for x in X]), np.concatenate(y).astype(float),
+                    [week for week, x in zip(weeks, X) for _ in x], folds)
+    return np.split(p, np.cumsum([len(x) for x in X])[:-1])
+
+
 def reader_dev_weeks(repo: Path) -> list[str]:
     """The weeks the shipped reader never trained on: as its reader.json records them (readers exported before
     it did so used the default split, every 5th week of 2023)."""

@@ -24,8 +24,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks import realtimeqa, scoring
-from benchmarks.fit_ranker import fit, probabilities
-from benchmarks.fit_reader import week_folds
+from benchmarks.fit_reader import out_of_fold_by_question
 from benchmarks.heldout import require_development
 from benchmarks.news import as_of, questions
 
@@ -58,14 +57,8 @@ def candidates(out: Path, dated: bool) -> list[dict]:
 
 def out_of_fold_orders(found: list[dict], label: str) -> list[np.ndarray]:
     """Each question's candidates scored by a passage scorer fit on the other groups of weeks."""
-    fold = np.array(week_folds([q["week"] for q in found], FOLDS))
-    scores: list[np.ndarray] = [np.zeros(0)] * len(found)
-    for k in range(FOLDS):
-        train = [q for q, f in zip(found, fold) if f != k]
-        model = fit(np.vstack([q["X"] for q in train]), np.concatenate([q[label] for q in train]).astype(float))
-        for i in np.flatnonzero(fold == k):
-            scores[i] = probabilities(model, found[i]["X"])
-    return scores
+    return out_of_fold_by_question([q["X"] for q in found], [q[label] for q in found], [q["week"] for q in found],
+                                   FOLDS)
 
 
 def figures(found: list[dict], scores: list[np.ndarray]) -> dict[str, list[float]]:

@@ -28,7 +28,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks import scoring
-from benchmarks.fit_reader import out_of_fold, require_reader_dev_weeks
+from benchmarks.fit_reader import out_of_fold_by_question, require_reader_dev_weeks
 from benchmarks.heldout import require_development
 from benchmarks.news import doc_id, questions
 
@@ -72,15 +72,8 @@ def in_top(found: list[dict], scores: list[np.ndarray], k: int) -> list[float]:
 
 def stacked(found: list[dict]) -> list[np.ndarray]:
     """Every candidate's probability from a stack fit without its week's questions."""
-    X = np.array([f for q in found for f in q["features"]])
-    y = np.array([g for q in found for g in q["gold"]], dtype=float)
-    weeks = [q["week"] for q in found for _ in q["features"]]
-    p = out_of_fold(X, y, weeks)
-    scores, at = [], 0
-    for q in found:
-        scores.append(p[at:at + len(q["features"])])
-        at += len(q["features"])
-    return scores
+    return out_of_fold_by_question([q["features"] for q in found], [q["gold"] for q in found],
+                                   [q["week"] for q in found])
 
 
 def main(argv: list[str] | None = None) -> None:
