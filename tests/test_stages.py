@@ -67,16 +67,18 @@ def test_short_answers_are_spans_of_the_top_sentences_only():
     assert any("9" in s.text for s in found)
 
 
-def test_a_conflict_needs_two_documents_stating_two_figures_of_one_unit():
+def test_a_conflict_needs_two_documents_stating_two_figures_of_one_unit_both_likely_answers():
     asked = analyse("How many tons of aid were delivered?")
     one, other = evidence(1, "400 tons were delivered.", "a.txt"), evidence(2, "500 tons were delivered.", "b.txt")
     spans = [ShortAnswer("400 tons", 0.9, one), ShortAnswer("500 tons", 0.8, other)]
-    assert conflict(asked, spans, [one, other]) is not None
+    assert conflict(asked, spans, [one, other], share=0.5) is not None
     same_source = other.model_copy(update={"source": "a.txt"})
-    assert conflict(asked, [spans[0], ShortAnswer("500 tons", 0.8, same_source)], [one, same_source]) is None
+    assert conflict(asked, [spans[0], ShortAnswer("500 tons", 0.8, same_source)], [one, same_source], 0.5) is None
     same_figure = [spans[0], ShortAnswer("400 tons", 0.8, other)]
-    assert conflict(asked, same_figure, [one, other]) is None
-    assert conflict(analyse("Who delivered the aid?"), spans, [one, other]) is None
+    assert conflict(asked, same_figure, [one, other], 0.5) is None
+    assert conflict(analyse("Who delivered the aid?"), spans, [one, other], 0.5) is None
+    unlikely = other.model_copy(update={"score": 0.4 * one.score})  # would not be quoted beside the first
+    assert conflict(asked, [spans[0], ShortAnswer("500 tons", 0.8, unlikely)], [one, unlikely], 0.5) is None
 
 
 @pytest.fixture
@@ -185,6 +187,22 @@ def test_the_reader_switched_on_answers_with_the_sentence_that_states_it(tmp_pat
     # "spans" takes only the reader's answer words: the decision is the word scorers' alone, as with "off".
     assert answers["spans"].confidence == answers["off"].confidence != answers["full"].confidence
     assert Settings().evidence.reader == "spans"  # the default chosen on dev (README: what it measured)
+
+
+def test_unsure_answer_words_in_the_first_quote_are_stated_with_the_reader_on_full_too(tmp_path, monkeypatch):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "zoo.txt").write_text("The Tallbo zoo keeps 9 zebras and 40 goats in its northern paddock.\n")
+    monkeypatch.chdir(tmp_path)
+    settings = Settings(store=tmp_path / "store")
+    engine = Assistant(settings.model_copy(update={"evidence": settings.evidence.model_copy(update={"reader": "full"})}))
+    engine.ingest([folder])
+    unsure = constant(0.6, scorers()["read_span"].names, threshold=0.9)  # below the threshold, above even odds
+    with overridden(read_span=unsure):
+        answer = engine.ask("How many zebras does the Tallbo zoo keep?", "extractive")
+    engine.close()
+    assert not answer.abstained and answer.sentences[0].status == "span"
+    assert answer.answer.startswith(answer.sentences[0].text) and "9" in answer.sentences[0].text
 
 
 def test_with_the_reader_on_spans_the_chosen_quotes_come_in_the_readers_order():

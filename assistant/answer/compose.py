@@ -67,12 +67,12 @@ class Answerer:
             short = shortanswer.stated(offered, reading.span_threshold())
         if not go:
             return self._finish(result, started)
-        if clash := shortanswer.conflict(asked, spans, evidence):
+        if clash := shortanswer.conflict(asked, spans, evidence, self.settings.evidence.quote_share):
             return self._finish(_conflict(result, clash, evidence), started)
         ordering = read if stacked is None else None  # the reader orders the quotes when it does not rank evidence
         if mode == "extractive":
-            return self._finish(_extractive(result, asked, short, evidence, self.settings, ordering,
-                                            offered if ordering else []), started)
+            return self._finish(_extractive(result, asked, short, evidence, self.settings, ordering, offered),
+                                started)
         generating = time.perf_counter()
         draft = self._draft(question, evidence, short, on_token)
         result.timings.generate_ms = _ms(generating)

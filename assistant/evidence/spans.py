@@ -51,10 +51,13 @@ def stated(found: list[ShortAnswer], at_least: float) -> ShortAnswer | None:
     return found[0] if found and found[0].probability >= at_least else None
 
 
-def conflict(asked: Asked, found: list[ShortAnswer], ranked: list[Evidence]) -> Conflict | None:
+def conflict(asked: Asked, found: list[ShortAnswer], ranked: list[Evidence], share: float) -> Conflict | None:
     """The two best sentences come from different documents and state different figures of the same unit for a
-    number asked: the documents disagree. A structural rule, not a fitted one: no conflict labels exist to fit on."""
+    number asked, and the second scores at least `share` of the first (it would be quoted beside it): the documents
+    disagree. A structural rule, not a fitted one: no conflict labels exist to fit on."""
     if asked.kind != "number" or len(ranked) < 2 or ranked[0].source == ranked[1].source:
+        return None
+    if ranked[1].score < share * ranked[0].score:
         return None
     first, second = (next((s for s in found if s.evidence.id == e.id), None) for e in ranked[:2])
     if first is None or second is None or not _unit(first.text) or _unit(first.text) != _unit(second.text):
