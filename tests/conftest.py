@@ -24,6 +24,11 @@ from assistant.store.folders import chroma_client, forget_clients
 from assistant.types import ABSTENTION
 from tests.fakes import CountingModel, HashEmbeddings
 
+# `ask` in a process of its own starts a server for the next one (auto_serve_minutes): not in tests, where every
+# subprocess would leave one behind; tests/test_service.py turns it on where that is what it tests.
+NO_AUTO_SERVE = ("ASSISTANT_AUTO_SERVE_MINUTES", "0")
+os.environ.setdefault(*NO_AUTO_SERVE)
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 STORE = ".assistant"  # the default store, inside each test's working folder
@@ -111,6 +116,7 @@ def workdir(tmp_path, monkeypatch):
     for name in list(os.environ):
         if name.startswith(("ASSISTANT_", "OPENAI_")):
             monkeypatch.delenv(name)
+    monkeypatch.setenv(*NO_AUTO_SERVE)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))  # no ~/.config/assistant/config.toml of the developer's
     # Most tests exercise the checked answer path with a fake model; the `auto` default (extractive with the local
     # model) has tests of its own that remove this.

@@ -85,6 +85,12 @@ def test_other_settings_are_answered_in_their_own_process(serving):
     assert client.ask(settings.with_overrides(top_k=3), QUESTION, "extractive", Filters()) is None
 
 
+def test_how_ask_finds_a_server_is_no_reason_to_refuse_it(serving):
+    """A server started by hand answers an `ask` whose auto_serve_minutes differs: that setting changes no answer."""
+    settings, _, _ = serving
+    assert client.ask(settings.with_overrides(auto_serve_minutes=3), QUESTION, "extractive", Filters()) is not None
+
+
 def test_a_store_rebuilt_by_another_writer_is_read_at_the_next_question(serving, models, workdir):
     settings, _, _ = serving
     note = workdir / "notes" / "harbour.txt"
@@ -145,6 +151,14 @@ def test_a_socket_folder_others_can_enter_is_never_used(indexed, runtime):
     assert client.ask(settings, QUESTION, "extractive", Filters()) is None
 
 
+def _without_chromadb(tmp_path: Path) -> str:
+    """A PYTHONPATH under which importing chromadb fails: an `ask` run with it can only be answered by a server."""
+    blocked = tmp_path / "blocked"
+    blocked.mkdir()
+    (blocked / "chromadb.py").write_text("raise ImportError('the asking process loaded chromadb')\n")
+    return os.pathsep.join([str(blocked), *filter(None, [os.environ.get("PYTHONPATH")])])
+
+
 def test_ask_uses_a_running_serve_without_loading_the_vector_store(indexed_real, runtime, tmp_path):
     """End to end, two real processes. The asking process cannot import chromadb at all: only the server can
     have answered."""
@@ -154,22 +168,56 @@ def test_ask_uses_a_running_serve_without_loading_the_vector_store(indexed_real,
     try:
         assert "loading the models" in server.stderr.readline()
         assert "serving" in server.stderr.readline()
-        blocked = tmp_path / "blocked"
-        blocked.mkdir()
-        (blocked / "chromadb.py").write_text("raise ImportError('the asking process loaded chromadb')\n")
+        path_first = _without_chromadb(tmp_path)
         asked = subprocess.run([TOOL, "ask", QUESTION, "--json"], cwd=indexed_real, capture_output=True, text=True,
-                               env={**env, "PYTHONPATH": str(blocked)}, timeout=120)
+                               env={**env, "PYTHONPATH": path_first}, timeout=120)
         assert asked.returncode == 0, asked.stderr
         answer = json.loads(asked.stdout)
         assert answer["citations"] and {c["source"] for c in answer["citations"]} == {"seeds/002_8a35e8dbf3f4f508.txt"}
         alone = subprocess.run([TOOL, "ask", QUESTION, "--json"], cwd=indexed_real, capture_output=True, text=True,
-                               env={**env, "PYTHONPATH": str(blocked), "ASSISTANT_USE_SERVER": "false"}, timeout=120)
+                               env={**env, "PYTHONPATH": path_first, "ASSISTANT_USE_SERVER": "false"}, timeout=120)
         assert alone.returncode != 0  # the same process without the server does need chromadb
         stopped = subprocess.run([TOOL, "serve", "--stop"], cwd=indexed_real, capture_output=True, text=True, env=env)
         assert "stopped the server" in stopped.stderr
         assert server.wait(timeout=30) == 0 and "stopped" in server.stderr.read()
     finally:
         server.kill()
+
+
+def test_an_ask_answered_alone_starts_a_server_that_answers_the_next(indexed_real, runtime, tmp_path):
+    """End to end: the first `ask` answers in its own process and leaves a server behind; the next is answered by
+    it (the asking process cannot import chromadb); the server stops itself when left idle."""
+    env = {**os.environ, "ASSISTANT_MODE": "extractive", "ASSISTANT_AUTO_SERVE_MINUTES": "0.1"}
+    settings = load_settings()
+    first = subprocess.run([TOOL, "ask", QUESTION, "--json"], cwd=indexed_real, capture_output=True, text=True,
+                           env=env, timeout=120)
+    assert first.returncode == 0, first.stderr
+    path = socket_path(settings)
+    for _ in range(600):
+        if path.exists():
+            break
+        time.sleep(0.1)
+    assert path.exists(), "no server was started"
+    path_first = _without_chromadb(tmp_path)
+    second = subprocess.run([TOOL, "ask", QUESTION, "--json"], cwd=indexed_real, capture_output=True, text=True,
+                            env={**env, "PYTHONPATH": path_first}, timeout=120)
+    assert second.returncode == 0, second.stderr
+    assert json.loads(second.stdout)["answer"] == json.loads(first.stdout)["answer"]
+    for _ in range(300):  # idle for 6 s: it stops and removes its socket
+        if not path.exists():
+            break
+        time.sleep(0.1)
+    assert not path.exists()
+
+
+def test_with_auto_serve_off_an_ask_leaves_no_server(indexed_real, runtime):
+    env = {**os.environ, "ASSISTANT_MODE": "extractive", "ASSISTANT_AUTO_SERVE_MINUTES": "0"}
+    asked = subprocess.run([TOOL, "ask", QUESTION], cwd=indexed_real, capture_output=True, text=True, env=env,
+                           timeout=120)
+    assert asked.returncode == 0, asked.stderr
+    time.sleep(1)
+    assert not socket_path(load_settings()).exists()
+    assert not client.start_in_background(load_settings().model_copy(update={"auto_serve_minutes": 0}))
 
 
 def test_a_fault_on_one_question_leaves_the_server_answering_the_next(serving, monkeypatch):

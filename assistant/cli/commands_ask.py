@@ -22,6 +22,7 @@ from assistant.cli.shared import (
     not_blank,
     out,
     ready,
+    serve_next,
     served,
 )
 
@@ -62,7 +63,8 @@ def ask(
     as_json: JsonOption = False,
 ) -> None:
     """Answer QUESTION from the documents, citing file and lines for every claim. When `assistant serve` runs for
-    the store with the same settings, it answers (faster: its models are loaded).
+    the store with the same settings, it answers (faster: its models are loaded); when none does, one is started
+    in the background after this answer, for the next (auto_serve_minutes; `assistant serve --stop` stops it).
 
     Example: assistant ask "What did Russia and Kuwait agree on Gaza?"
     """
@@ -72,14 +74,18 @@ def ask(
     filters = filters_from(since, until, source)
     stream = None if as_json or not sys.stdout.isatty() else render.TokenStream(err())
     answer = served(ctx, store, chroma_url, question, mode, filters, stream)
+    local = None
     if answer is None:
-        answer = ready(engine(ctx, store, chroma_url)).ask(question, mode=mode, filters=filters, on_token=stream)
+        local = ready(engine(ctx, store, chroma_url))
+        answer = local.ask(question, mode=mode, filters=filters, on_token=stream)
     if stream:
         stream.done()
     if as_json:
         print(json.dumps(render.answer_json(answer), indent=2, ensure_ascii=False))
     else:
         out().print(render.answer(answer, verbose=verbose))
+    if local is not None:
+        serve_next(ctx, local)
 
 
 def chat(

@@ -99,6 +99,15 @@ def served(ctx: typer.Context, store: Path | None, chroma_url: str | None, quest
     return client.ask(settings, question, mode, filters, on_token)
 
 
+def serve_next(ctx: typer.Context, assistant: Assistant) -> None:
+    """After answering in this process: start the store's server in the background for the next `ask` (the
+    auto_serve_minutes setting), unless a caller injected models or use_server is off."""
+    from assistant.service import client
+
+    if ctx.find_root().obj is None and assistant.settings.use_server:
+        client.start_in_background(assistant.settings)
+
+
 def _iso_date(value: str | None, flag: str) -> str | None:
     from assistant.filters import iso_date
 

@@ -20,10 +20,13 @@ class UnsafeFolder(UserError):
     """The socket folder is not private to this user."""
 
 
+CLIENT_ONLY = {"use_server", "auto_serve_minutes"}  # how `ask` finds a server; they change no answer
+
+
 def settings_key(settings: Settings) -> str:
-    """A digest of the version and every setting, the store as an absolute path: a server answers only a client of
-    the same version that agrees on all of them."""
-    text = settings.model_copy(update={"store": settings.store.resolve()}).model_dump_json()
+    """A digest of the version and every setting that can change an answer, the store as an absolute path: a
+    server answers only a client of the same version that agrees on all of them."""
+    text = settings.model_copy(update={"store": settings.store.resolve()}).model_dump_json(exclude=CLIENT_ONLY)
     secret = settings.openai_api_key.get_secret_value() if settings.openai_api_key else ""
     return hashlib.sha256(f"{__version__}\n{text}\n{secret}".encode()).hexdigest()
 

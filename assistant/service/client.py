@@ -4,6 +4,8 @@ caller answers in its own process). Nothing heavy is imported here: that is the 
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
@@ -70,6 +72,28 @@ def stop(settings: Settings) -> bool:
             return bool(Lines(connection).next().get("stopped"))
         except (ProtocolError, OSError):
             return False
+
+
+def start_in_background(settings: Settings) -> bool:
+    """Start `assistant serve` for the store, detached from this process and its terminal, unless one answers for
+    it already (with these settings or others: one server per store) or auto_serve_minutes is 0. It loads the
+    models after this process has answered, and stops itself after auto_serve_minutes without a question. True when
+    one was started."""
+    if settings.auto_serve_minutes <= 0:
+        return False
+    if (connection := _connect(settings)) is not None:
+        connection.close()
+        return False
+    command = [sys.executable, "-m", "assistant", "serve", "--idle-minutes", f"{settings.auto_serve_minutes:g}",
+               "--store", str(settings.store.resolve())]
+    if settings.chroma_url:
+        command += ["--chroma-url", settings.chroma_url]
+    try:
+        subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         start_new_session=True, close_fds=True)
+    except OSError:
+        return False  # the answer is already shown; the next ask is only slower
+    return True
 
 
 def _connect(settings: Settings) -> socket.socket | None:
