@@ -17,6 +17,7 @@ from assistant.types import MODES
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from assistant.config import Settings
     from assistant.engine import Assistant
     from assistant.filters import Filters
     from assistant.types import Answer
@@ -94,9 +95,7 @@ def served(ctx: typer.Context, store: Path | None, chroma_url: str | None, quest
     from assistant.service import client
 
     settings = load_settings({"store": store, "chroma_url": chroma_url})
-    if ctx.find_root().obj is not None or not settings.use_server:
-        return None
-    return client.ask(settings, question, mode, filters, on_token)
+    return client.ask(settings, question, mode, filters, on_token) if _servers_allowed(ctx, settings) else None
 
 
 def serve_next(ctx: typer.Context, assistant: Assistant) -> None:
@@ -104,8 +103,13 @@ def serve_next(ctx: typer.Context, assistant: Assistant) -> None:
     auto_serve_minutes setting), unless a caller injected models or use_server is off."""
     from assistant.service import client
 
-    if ctx.find_root().obj is None and assistant.settings.use_server:
+    if _servers_allowed(ctx, assistant.settings):
         client.start_in_background(assistant.settings)
+
+
+def _servers_allowed(ctx: typer.Context, settings: Settings) -> bool:
+    """A server may answer (or be started) only for the CLI's own models and with use_server on."""
+    return ctx.find_root().obj is None and settings.use_server
 
 
 def _iso_date(value: str | None, flag: str) -> str | None:

@@ -67,10 +67,15 @@ def read(reader: Reader, question: str, passages: list[Passage]) -> Found:
     return found
 
 
+def reading_of(found: Found, e: Evidence) -> tuple[float, float]:
+    """What the reader said of an evidence sentence: (sentence P, passage P); nothing for one it could not see."""
+    return found.sentences.get(evidence_key(e), (0.0, 0.0))
+
+
 def attach(found: Found, candidates: list[Evidence]) -> None:
     """Each candidate sentence gets what the reader said of it (a sentence it could not see: nothing)."""
     for e in candidates:
-        e.reading = found.sentences.get(evidence_key(e), (0.0, 0.0))
+        e.reading = reading_of(found, e)
 
 
 def sentence_features(e: Evidence, word_score: float, reading: tuple[float, float] | None = None) -> ReadSentenceFeatures:
@@ -82,8 +87,7 @@ def likelihoods(found: Found, evidence: list[Evidence]) -> dict[int, float]:
     """Each evidence sentence's P(it states the answer) by the read_sentence stack (its word score and what the
     reader said of it), by evidence id: for ordering sentences the word scorer chose."""
     stack = scorers()["read_sentence"]
-    return {e.id: stack.probability(sentence_features(e, e.score, found.sentences.get(evidence_key(e), (0.0, 0.0))))
-            for e in evidence}
+    return {e.id: stack.probability(sentence_features(e, e.score, reading_of(found, e))) for e in evidence}
 
 
 def span_features(span: AnswerSpan, passage: float) -> ReadSpanFeatures:
