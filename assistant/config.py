@@ -105,9 +105,11 @@ class EvidenceSettings(Group):
         "riverton are unchanged at 0.5 and lose at 0.7."))
     quoted_span: float = Field(0.5, ge=0, le=1, description=(
         "With the reader on ('spans' or 'full'): answer words it finds in the sentence quoted first are stated "
-        "before the quote from this probability (read_span), below the read_span threshold. 0.5: more likely right "
+        "before the quote from this probability, below the read_span threshold: its best words overall when they "
+        "lie there (read_span), else its likeliest words inside that sentence (read_inside). 0.5: more likely right "
         "than not, not fit. Dev (cross-fitted): short answer correct +0.031 undated, +0.047 dated with 'spans', "
-        "+0.016 / +0.039 with 'full'; answer correct unchanged."))
+        "+0.016 / +0.039 with 'full' (best words overall); the words inside the sentence then add +0.031 / +0.031 "
+        "with 'spans', +0.039 / +0.047 with 'full'; answer correct unchanged."))
     reader: ReaderUse = Field("spans", description=(
         "The trained reader (assistant/scoring/reader_model) over the retrieved passages: 'spans' (the default) takes "
         "its answer words as the short answer (read_span; see also quoted_span) and orders the quotes the word "

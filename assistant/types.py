@@ -197,6 +197,16 @@ class ReadSpanFeatures(Features):
 
 
 @dataclass(frozen=True)
+class ReadInsideFeatures(Features):
+    """The reader's likeliest answer words inside one evidence sentence, as the read_inside scorer reads them."""
+
+    words: float  # logit of the reader's probability for the words, given the answer is in the sentence
+    sentence: float  # logit of its probability that the sentence states the answer
+    passage: float  # logit of its probability that the sentence's passage holds the answer
+    length: float  # how many words
+
+
+@dataclass(frozen=True)
 class ReadAnswerableFeatures(Features):
     """The question, as the stacked answer-or-decline scorer reads it."""
 

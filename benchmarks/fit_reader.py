@@ -1,4 +1,4 @@
-"""Fit the three read_* scorers of assistant/scoring/weights.json, which stack the trained reader on the word scorers,
+"""Fit the four read_* scorers of assistant/scoring/weights.json, which stack the trained reader on the word scorers,
 on the development weeks of 2023 that the reader was not trained on (its dev weeks, as reader.json records them:
 two weeks in five for the shipped reader).
 
@@ -12,7 +12,10 @@ Questions are asked without a date (as users ask). Each scorer is a logistic reg
 2. read_span: are the reader's answer words (in a ranked evidence sentence) the answer? [reader span, reader
    passage, words in the span]; threshold: the lowest probability at which stated spans are right at least
    SPAN_PRECISION of the time here.
-3. read_answerable: do the documents answer the question? [word answerable scorer, best reader passage, best span];
+3. read_inside: are the reader's likeliest words inside an evidence sentence the answer? [the words given the answer is
+   in that sentence, the reader's sentence, its passage, words in them]; stated when at least evidence.quoted_span
+   (a setting, not fit) and the sentence is quoted first.
+4. read_answerable: do the documents answer the question? [word answerable scorer, best reader passage, best span];
    threshold: the highest keeping false abstention here at or below FALSE_ABSTENTION.
 The word scorers (fit_ranker.py, on all of 2023) are fit first and kept. AUCs are printed in-sample and out of fold
 (each week's questions scored by a stack fit on the other weeks); benchmarks/crossfit.py answers the dev questions
@@ -118,7 +121,7 @@ def prepare(out: Path) -> tuple:
     from assistant.scoring import fitted
     from assistant.scoring.reader import Reader
 
-    fitted.scorers()  # loads the shipped word scorers and feature settings; read_* are refit over them here
+    fitted.use(fitted.weights_file()["scorers"])  # the shipped word scorers; read_* (even a new one) are refit here
     engine = Assistant(load_settings({"store": out / "store"}))
     engine.ingest([out / "corpus"])
     settings = engine.settings
@@ -135,7 +138,7 @@ def prepare(out: Path) -> tuple:
 
 
 def fit_stacks(prepared: list[tuple], settings, say=print) -> dict[str, dict]:
-    """The three read_* scorers fit on these prepared questions, in order (each fit ranks with the ones before it,
+    """The four read_* scorers fit on these prepared questions, in order (each fit ranks with the ones before it,
     which are put to use as they are fit); figures go to SAY."""
     from assistant.answer import decide
     from assistant.evidence import reading
@@ -182,7 +185,22 @@ def fit_stacks(prepared: list[tuple], settings, say=print) -> dict[str, dict]:
         f"(right >= {SPAN_PRECISION} here)")
     fitted.use(model)
 
-    # 3. answer or decline
+    # 3. the reader's likeliest answer words inside each ranked evidence sentence (stated when it is quoted first)
+    X, y, weeks_of = [], [], []
+    for row, _, found, read in answerable:
+        for e in evidence.rank(found, settings.evidence.max_sentences):
+            if (words := read.inside.get(reading.evidence_key(e))) is not None:
+                X.append(reading.inside_features(words, reading.reading_of(read, e)).values())
+                y.append(realtimeqa.states_answer(words.text, row["answer"], wrong_choices(row)))
+                weeks_of.append(row["week"])
+    Xa, ya = np.array(X), np.array(y, dtype=float)
+    model["read_inside"] = {"names": list(fitted.FEATURES["read_inside"]), **fit(Xa, ya)}
+    say(f"answer words inside sentences: {len(ya)} ranked evidence sentences, {int(ya.sum())} state the answer; AUC "
+        f"{auc(probabilities(model['read_inside'], Xa), ya):.3f} in-sample, "
+        f"{auc(out_of_fold(Xa, ya, weeks_of), ya):.3f} out of fold (by week)")
+    fitted.use(model)
+
+    # 4. answer or decline
     X, y, plain = [], [], []
     for row, asked, found, read in prepared:
         ranked = evidence.rank(found, settings.evidence.max_sentences)

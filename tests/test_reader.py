@@ -53,11 +53,26 @@ def test_the_run_time_reads_exactly_as_the_training_reference_decodes(reader):
     assert ours.span.probability == pytest.approx(reference["span"]["p"] * ours.answers)
 
 
+def test_each_sentence_has_its_likeliest_answer_words_and_the_passage_span_is_among_them(reader):
+    question = "Who won the 2023 Tour de France?"
+    tour, = reader.read(question, [TOUR])
+    assert len(tour.inside) == len(TOUR)
+    for k, words in enumerate(tour.inside):
+        assert words is not None and words.sentence == k and TOUR[k][words.start:words.end] == words.text
+        assert 0.0 < words.probability <= 1.0
+    assert tour.span is not None and tour.inside[1].text == tour.span.text == "Jonas Vingegaard"
+    # given that the answer is in the sentence, the reader is surer of its words than of the passage's best span
+    assert tour.inside[1].probability > tour.span.probability
+    zoo, = reader.read("Where did the race start?", [TOUR])
+    assert zoo.inside[0] is not None and "Bilbao" in zoo.inside[0].text
+
+
 def test_sentences_past_the_length_limit_are_unread_and_empty_passages_answer_nothing(reader):
     long = [f"Sentence number {i} talks about the weather in a town far away from here." for i in range(40)]
     cut, empty, _ = reader.read("Who won the 2023 Tour de France?", [long, [], TOUR])
     assert cut.sentences[0] is not None and cut.sentences[-1] is None
     assert empty.answers == 0.0 and empty.span is None and empty.sentences == ()
+    assert cut.inside[0] is not None and cut.inside[-1] is None
 
 
 def test_a_passage_reads_the_same_whatever_else_was_retrieved_beside_it(reader):

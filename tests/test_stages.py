@@ -240,3 +240,43 @@ def test_unsure_answer_words_standing_in_the_first_quote_are_stated_before_it_fr
     assert said([ShortAnswer("1990", 0.4, lead)]).startswith("“The Tallbo zoo opened")  # less likely than not
     assert said([ShortAnswer("40", 0.9, goats)]).startswith("“The Tallbo zoo opened")  # not in the first quote
     assert said([]).startswith("“The Tallbo zoo opened")
+
+
+def test_the_readers_likeliest_words_inside_the_first_quote_are_stated_when_nothing_surer_was():
+    from assistant.answer.compose import _extractive
+    from assistant.types import ABSTENTION, Answer
+
+    asked = analyse("When did the Tallbo zoo open?")
+    lead = evidence(1, "The Tallbo zoo opened in 1990 on the northern hill.", score=0.8)
+    goats = evidence(2, "The Tallbo zoo keeps 40 goats.", score=0.7)
+    settings = Settings()
+
+    def said(offered: list[ShortAnswer], inside: dict[int, ShortAnswer]) -> str:
+        blank = Answer(question=asked.text, answer=ABSTENTION, abstained=True, mode="extractive")
+        return _extractive(blank, asked, None, [lead, goats], settings, None, offered, inside).answer
+
+    in_lead = {1: ShortAnswer("1990", 0.7, lead), 2: ShortAnswer("40 goats", 0.9, goats)}
+    assert said([], in_lead).startswith("1990. [1] “The Tallbo zoo opened")
+    assert said([], {1: ShortAnswer("1990", 0.3, lead)}).startswith("“The Tallbo zoo opened")  # less likely than not
+    assert said([], {2: ShortAnswer("40 goats", 0.9, goats)}).startswith("“The Tallbo zoo opened")  # not quoted first
+    # the reader's best words overall come first when they stand in the first quote and are likely enough
+    assert said([ShortAnswer("northern hill", 0.6, lead)], in_lead).startswith("northern hill. [1]")
+    assert said([ShortAnswer("northern hill", 0.4, lead)], in_lead).startswith("1990. [1]")
+
+
+def test_with_the_default_reader_a_quoted_sentences_answer_words_follow_the_read_inside_scorer(tmp_path, monkeypatch):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "zoo.txt").write_text("The Tallbo zoo keeps 9 zebras and 40 goats in its northern paddock.\n")
+    monkeypatch.chdir(tmp_path)
+    engine = Assistant(Settings(store=tmp_path / "store"))
+    engine.ingest([folder])
+    unsure = constant(0.1, scorers()["read_span"].names, threshold=0.9)  # the passage's best words: never stated
+    answers = {}
+    for p in (0.9, 0.1):
+        with overridden(read_span=unsure, read_inside=constant(p, scorers()["read_inside"].names)):
+            answers[p] = engine.ask("How many zebras does the Tallbo zoo keep?", "extractive")
+    engine.close()
+    assert answers[0.9].sentences[0].status == "span" and "9" in answers[0.9].sentences[0].text
+    assert answers[0.9].sentences[0].cited == answers[0.9].sentences[1].cited
+    assert answers[0.1].sentences[0].status == "extractive"

@@ -59,6 +59,7 @@ class Answerer:
         spans = shortanswer.candidates(asked, evidence, self.settings.evidence.span_sentences)
         short = shortanswer.stated(spans, shortanswer.threshold())
         offered = reading.short_answers(read, evidence) if read else []
+        inside = reading.answers_inside(read, evidence) if read else {}
         result = Answer(question=question, answer=ABSTENTION, abstained=True, mode=mode, retrieved=passages,
                         timings=Timings(retrieve_ms=_ms(started)), set_aside=[SetAside.of(s) for s in set_aside],
                         model=self.model if mode != "extractive" else {"provider": "none", "name": "extractive"})
@@ -71,7 +72,7 @@ class Answerer:
             return self._finish(_conflict(result, clash, evidence), started)
         ordering = read if stacked is None else None  # the reader orders the quotes when it does not rank evidence
         if mode == "extractive":
-            return self._finish(_extractive(result, asked, short, evidence, self.settings, ordering, offered),
+            return self._finish(_extractive(result, asked, short, evidence, self.settings, ordering, offered, inside),
                                 started)
         generating = time.perf_counter()
         draft = self._draft(question, evidence, short, on_token)
@@ -187,16 +188,24 @@ def _on_answer(sentence: SentenceCheck, evidence: list[Evidence], share: float) 
 
 def _extractive(result: Answer, asked: Asked, short: shortanswer.ShortAnswer | None, evidence: list[Evidence],
                 settings: Settings, read: reading.Found | None = None,
-                offered: list[shortanswer.ShortAnswer] | None = None) -> Answer:
+                offered: list[shortanswer.ShortAnswer] | None = None,
+                inside: dict[int, shortanswer.ShortAnswer] | None = None) -> Answer:
     """The short answer, then the quotes. Answer words not confident enough to choose the quote are still stated
-    first when they stand in the sentence quoted first anyway and are more likely right than not (`offered`: the
-    reader's, best first)."""
+    first when they stand in the sentence quoted first anyway (`_unsure_words`)."""
     quotes = _quotes(asked, short, evidence, settings, read)
-    if short is None and offered and quotes and quotes[0].cited == [offered[0].evidence.id] \
-            and offered[0].probability >= settings.evidence.quoted_span:
-        short = offered[0]
+    if short is None and quotes:
+        short = _unsure_words(quotes[0].cited[0], offered or [], inside or {}, settings.evidence.quoted_span)
     shown = _lead(short) + quotes
     return _compose(result, shown, shown, evidence)
+
+
+def _unsure_words(quoted: int, offered: list[shortanswer.ShortAnswer], inside: dict[int, shortanswer.ShortAnswer],
+                  at_least: float) -> shortanswer.ShortAnswer | None:
+    """The answer words to state before the sentence quoted first (evidence id `quoted`), when more likely right than
+    not: the reader's best words overall (`offered`, best first) when they lie in it, else its likeliest words
+    inside it (`inside`, by evidence id)."""
+    found = [s for s in offered[:1] if s.evidence.id == quoted] + [s for s in [inside.get(quoted)] if s]
+    return next((s for s in found if s.probability >= at_least), None)
 
 
 def _conflict(result: Answer, clash: shortanswer.Conflict, evidence: list[Evidence]) -> Answer:

@@ -14,7 +14,14 @@ from assistant.evidence.planted import is_planted
 from assistant.evidence.spans import ShortAnswer
 from assistant.scoring.fitted import scorers
 from assistant.scoring.reader import AnswerSpan, Reader
-from assistant.types import Evidence, Passage, ReadAnswerableFeatures, ReadSentenceFeatures, ReadSpanFeatures
+from assistant.types import (
+    Evidence,
+    Passage,
+    ReadAnswerableFeatures,
+    ReadInsideFeatures,
+    ReadSentenceFeatures,
+    ReadSpanFeatures,
+)
 
 SentenceKey = tuple[str, int | None, int, str]  # source, page, first line, text: how evidence sentences are told apart
 
@@ -25,6 +32,7 @@ class Found:
 
     sentences: dict[SentenceKey, tuple[float, float]] = field(default_factory=dict)  # sentence P, passage P
     spans: list[tuple[AnswerSpan, SentenceKey, float]] = field(default_factory=list)  # span, its sentence, passage P
+    inside: dict[SentenceKey, AnswerSpan] = field(default_factory=dict)  # a sentence's likeliest answer words
     best_passage: float = 0.0  # the highest P(the passage holds the answer)
 
 
@@ -59,9 +67,11 @@ def read(reader: Reader, question: str, passages: list[Passage]) -> Found:
     found = Found()
     for reading, sentence_keys in zip(reader.read(question, texts), keys):
         found.best_passage = max(found.best_passage, reading.answers)
-        for k, p in zip(sentence_keys, reading.sentences):
+        for k, p, words in zip(sentence_keys, reading.sentences, reading.inside or [None] * len(sentence_keys)):
             if p is not None and p > found.sentences.get(k, (-1.0, 0.0))[0]:
                 found.sentences[k] = (p, reading.answers)
+                if words is not None:
+                    found.inside[k] = words
         if reading.span is not None:
             found.spans.append((reading.span, sentence_keys[reading.span.sentence], reading.answers))
     return found
@@ -104,6 +114,25 @@ def short_answers(found: Found, ranked: list[Evidence]) -> list[ShortAnswer]:
         if sentence in by_key:
             offered.append(ShortAnswer(span.text, scorer.probability(span_features(span, passage)), by_key[sentence]))
     return sorted(offered, key=lambda s: s.probability, reverse=True)
+
+
+def inside_features(words: AnswerSpan, reading: tuple[float, float]) -> ReadInsideFeatures:
+    sentence, passage = reading
+    return ReadInsideFeatures(words=logit(words.probability), sentence=logit(sentence), passage=logit(passage),
+                              length=len(words.text.split()))
+
+
+def answers_inside(found: Found, ranked: list[Evidence]) -> dict[int, ShortAnswer]:
+    """Per ranked evidence sentence (by id), the reader's likeliest answer words inside it, with the read_inside
+    probability that they are the answer: for stating a quoted sentence's answer words when no answer words were
+    sure enough to choose the quote."""
+    scorer = scorers()["read_inside"]
+    found_words = {}
+    for e in ranked:
+        if (words := found.inside.get(evidence_key(e))) is not None:
+            p = scorer.probability(inside_features(words, reading_of(found, e)))
+            found_words[e.id] = ShortAnswer(words.text, p, e)
+    return found_words
 
 
 def span_threshold() -> float:

@@ -21,6 +21,7 @@ from assistant.types import (
     Features,
     PassageFeatures,
     ReadAnswerableFeatures,
+    ReadInsideFeatures,
     ReadSentenceFeatures,
     ReadSpanFeatures,
     SentenceFeatures,
@@ -32,7 +33,8 @@ from assistant.types import (
 # benchmarks/fit_reader.py on development weeks the reader was not trained on.
 READS: dict[str, type[Features]] = {
     "passage": PassageFeatures, "sentence": SentenceFeatures, "span": SpanFeatures, "answerable": AnswerableFeatures,
-    "read_sentence": ReadSentenceFeatures, "read_span": ReadSpanFeatures, "read_answerable": ReadAnswerableFeatures}
+    "read_sentence": ReadSentenceFeatures, "read_span": ReadSpanFeatures, "read_inside": ReadInsideFeatures,
+    "read_answerable": ReadAnswerableFeatures}
 FEATURES = {name: kind.names() for name, kind in READS.items()}
 # Bump when a feature's meaning changes (not only its name): weights fit on the old meaning are then refused.
 FEATURES_VERSION = 2

@@ -31,7 +31,8 @@ class AnswerSpan:
     start: int
     end: int
     text: str
-    probability: float  # that these words are the answer: P(span | passage answers) * P(passage answers)
+    probability: float  # for a passage's span: P(span | passage answers) * P(passage answers); for a sentence's
+    # (Reading.inside): P(these words | the answer is in this sentence)
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class Reading:
     sentences: tuple[float | None, ...]  # P(sentence states the answer); None when cut off by the length limit
     answers: float  # P(the passage holds the answer) = 1 - P(no answer)
     span: AnswerSpan | None
+    inside: tuple[AnswerSpan | None, ...] = ()  # per sentence, its likeliest answer words; None when cut off
 
 
 @dataclass(frozen=True)
@@ -136,22 +138,42 @@ def _decode(sentences: list[str], e: _Encoded, start: np.ndarray, end: np.ndarra
             no_answer: np.ndarray) -> Reading:
     answers = float(1.0 - _sigmoid(float(no_answer)))
     scores = tuple(float(_sigmoid(sentence_logits[a:b].mean())) if b > a else None for a, b in e.sentence_tokens)
-    return Reading(scores, answers, _span(sentences, e, start, end, answers))
+    inside = tuple(_inside(sentences, e, start, end, a, b) if b > a else None for a, b in e.sentence_tokens)
+    return Reading(scores, answers, _span(sentences, e, start, end, answers), inside)
 
 
-def _span(sentences: list[str], e: _Encoded, start: np.ndarray, end: np.ndarray, answers: float) -> AnswerSpan | None:
-    """The most likely answer words, kept inside one sentence (a span across a sentence end is cut at it)."""
-    mask = np.array(e.passage)
-    if not mask.any():
-        return None
+def _best_pair(start: np.ndarray, end: np.ndarray, mask: np.ndarray) -> tuple[int, int, float]:
+    """The likeliest answer words among the masked tokens: best start <= end < start + max_answer_tokens by
+    softmax(start) * softmax(end), both taken over the masked tokens only."""
     longest = int(contract().get("max_answer_tokens", 30))
     pair = np.outer(_softmax(start, mask), _softmax(end, mask))
     pair = np.triu(pair) - np.triu(pair, longest)
     s, t = (int(i) for i in np.unravel_index(int(np.argmax(pair)), pair.shape))
+    return s, t, float(pair[s, t])
+
+
+def _words(sentences: list[str], e: _Encoded, s: int, t: int, probability: float) -> AnswerSpan | None:
+    """Tokens s..t as words of the sentence token s stands in (a span across a sentence end is cut at it)."""
     k = bisect_right(e.sentence_starts, e.offsets[s][0]) - 1
     begin = e.offsets[s][0] - e.sentence_starts[k]
     stop = min(e.offsets[t][1] - e.sentence_starts[k], len(sentences[k]))
     text = sentences[k][begin:stop].strip()
-    if not text:
+    return AnswerSpan(k, begin, stop, text, probability) if text else None
+
+
+def _span(sentences: list[str], e: _Encoded, start: np.ndarray, end: np.ndarray, answers: float) -> AnswerSpan | None:
+    """The most likely answer words of the passage, kept inside one sentence."""
+    mask = np.array(e.passage)
+    if not mask.any():
         return None
-    return AnswerSpan(k, begin, stop, text, float(pair[s, t]) * answers)
+    s, t, p = _best_pair(start, end, mask)
+    return _words(sentences, e, s, t, p * answers)
+
+
+def _inside(sentences: list[str], e: _Encoded, start: np.ndarray, end: np.ndarray, first: int,
+            stop: int) -> AnswerSpan | None:
+    """The likeliest answer words within one sentence (its tokens first..stop-1), as if the answer were there: the
+    words to state when that sentence is quoted anyway. Where the passage's own span lies in the sentence, they are
+    the same words (both softmaxes only lose the same mass outside it)."""
+    s, t, p = _best_pair(start[first:stop], end[first:stop], np.ones(stop - first, dtype=bool))
+    return _words(sentences, e, s + first, t + first, p)
