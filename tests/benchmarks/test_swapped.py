@@ -74,3 +74,49 @@ def test_the_model_card_says_how_many_swapped_rows_were_mixed_in(tmp_path):
                              for q, a in [("c1", True), ("c1", False), ("c2", True)]))
     line = _mixed_line({"cloze": str(mixed)})
     assert ": 3: 3 synthetic cloze rows for 2 questions, 2 of them answering" in line and "swapped-name" not in line
+
+
+def test_a_paired_row_keeps_the_answer_sentence_and_adds_its_swapped_copy_labelled_no():
+    question = "What did Russia and Kuwait agree on Gaza?"
+    sentences = ["Lavrov met the minister.", "Russia and Kuwait agreed to stop the war in Gaza.", "Flights left."]
+    start = " ".join(sentences).index("stop the war")
+    row = _row(question, sentences) | {"span": [start, start + 12], "sentence_keys": [0, 3, 0]}
+    sides = set()
+    for seed in range(12):
+        paired = swapped.pair(row, ["Norway", "Kuwait", "Chile"], random.Random(seed))
+        assert paired is not None and paired["question"] == question and paired["question_id"] == "20230113_0~pair"
+        name, other = paired["swapped"]
+        assert name in ("Russia", "Kuwait", "Gaza") and other in ("Norway", "Chile")
+        copy = sentences[1].replace(name, other)
+        at = paired["sentences"].index(copy)
+        sides.add(at)
+        assert paired["sentences"][:at] + paired["sentences"][at + 1:] == sentences
+        assert paired["labels"][at] == 0 and paired["labels"].count(1) == 1
+        assert paired["labels"][paired["sentences"].index(sentences[1])] == 1
+        assert len(paired["sentence_keys"]) == 4 and paired["sentence_keys"][at] == 3
+        start, end = paired["span"]
+        assert " ".join(paired["sentences"])[start:end] == "stop the war"  # still on the original sentence
+        assert start > " ".join(paired["sentences"]).index(sentences[1]) - 1
+    assert sides == {1, 2}  # the copy goes before and after the original
+    assert row["sentences"] == sentences  # the original row is left as it was
+
+
+def test_a_pair_needs_an_answer_sentence_holding_a_name_of_the_question():
+    elsewhere = _row("What did Russia and Kuwait agree on Gaza?", ["Russia met Kuwait.", "They agreed to stop the war."])
+    assert swapped.pair(elsewhere, ["Norway"], random.Random(0)) is None
+    assert swapped.pair(KUWAIT, ["Russia", "Kuwait", "Gaza"], random.Random(0)) is None
+
+
+def test_build_writes_pairs_with_the_sentence_side(tmp_path):
+    rows = [KUWAIT | {"question_id": f"q{i}"} for i in range(3)] + [
+        _row("What did Norway and Chile sign?", ["Norway and Chile signed a deal to stop the war."], qid="n1"),
+        KUWAIT | {"question_id": "s1", "source": "squad"}, KUWAIT | {"question_id": "d1", "split": "dev"}]
+    (tmp_path / "train.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    stats = swapped.build(tmp_path, tmp_path / "p.jsonl", side="sentence")
+    written = [json.loads(line) for line in (tmp_path / "p.jsonl").read_text().splitlines()]
+    assert sorted(r["question_id"] for r in written) == ["n1~pair", "q0~pair", "q1~pair", "q2~pair"]
+    assert all(r["has_answer"] and r["labels"].count(1) == 1 and r["labels"].count(0) == len(r["labels"]) - 1
+               for r in written)
+    assert stats["rows written"] == 4
+    assert swapped.build(tmp_path, tmp_path / "again.jsonl", side="sentence") == stats  # seeded
+    assert (tmp_path / "again.jsonl").read_text() == (tmp_path / "p.jsonl").read_text()
