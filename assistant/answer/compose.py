@@ -59,7 +59,6 @@ class Answerer:
         spans = shortanswer.candidates(asked, evidence, self.settings.evidence.span_sentences)
         short = shortanswer.stated(spans, shortanswer.threshold())
         offered = reading.short_answers(read, evidence) if read else []
-        inside = reading.answers_inside(read, evidence) if read else {}
         result = Answer(question=question, answer=ABSTENTION, abstained=True, mode=mode, retrieved=passages,
                         timings=Timings(retrieve_ms=_ms(started)), set_aside=[SetAside.of(s) for s in set_aside],
                         model=self.model if mode != "extractive" else {"provider": "none", "name": "extractive"})
@@ -72,6 +71,7 @@ class Answerer:
             return self._finish(_conflict(result, clash, evidence), started)
         ordering = read if stacked is None else None  # the reader orders the quotes when it does not rank evidence
         if mode == "extractive":
+            inside = reading.answers_inside(read, evidence) if read else {}
             return self._finish(_extractive(result, asked, short, evidence, self.settings, ordering, offered, inside),
                                 started)
         generating = time.perf_counter()

@@ -67,7 +67,7 @@ def read(reader: Reader, question: str, passages: list[Passage]) -> Found:
     found = Found()
     for reading, sentence_keys in zip(reader.read(question, texts), keys):
         found.best_passage = max(found.best_passage, reading.answers)
-        for k, p, words in zip(sentence_keys, reading.sentences, reading.inside or [None] * len(sentence_keys)):
+        for k, p, words in zip(sentence_keys, reading.sentences, reading.inside):
             if p is not None and p > found.sentences.get(k, (-1.0, 0.0))[0]:
                 found.sentences[k] = (p, reading.answers)
                 if words is not None:

@@ -42,7 +42,7 @@ class Reading:
     sentences: tuple[float | None, ...]  # P(sentence states the answer); None when cut off by the length limit
     answers: float  # P(the passage holds the answer) = 1 - P(no answer)
     span: AnswerSpan | None
-    inside: tuple[AnswerSpan | None, ...] = ()  # per sentence, its likeliest answer words; None when cut off
+    inside: tuple[AnswerSpan | None, ...]  # per sentence, its likeliest answer words; None when cut off
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ class Reader:
         readings = []
         for sentences in passages:
             encoded = self._encode(question, sentences) if sentences else None
-            readings.append(_decode(sentences, encoded, *self._run(encoded)) if encoded else Reading((), 0.0, None))
+            readings.append(_decode(sentences, encoded, *self._run(encoded)) if encoded else Reading((), 0.0, None, ()))
         return readings
 
     def _encode(self, question: str, sentences: list[str]) -> _Encoded:
