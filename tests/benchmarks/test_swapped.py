@@ -74,6 +74,9 @@ def test_the_model_card_says_how_many_swapped_rows_were_mixed_in(tmp_path):
                              for q, a in [("c1", True), ("c1", False), ("c2", True)]))
     line = _mixed_line({"cloze": str(mixed)})
     assert ": 3: 3 synthetic cloze rows for 2 questions, 2 of them answering" in line and "swapped-name" not in line
+    mixed.write_text(json.dumps({"swapped": ["Kuwait", "Norway"], "question_id": "q1~pair"}) + "\n")
+    line = _mixed_line({"cloze": str(mixed)})
+    assert ": 1: 1 minimal pairs" in line and "swapped-name" not in line
 
 
 def test_a_paired_row_keeps_the_answer_sentence_and_adds_its_swapped_copy_labelled_no():

@@ -182,13 +182,19 @@ def _mixed_line(config: dict) -> str:
         return ""
     path = Path(config["cloze"])
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    swapped = sum("swapped" in r for r in rows)
+    paired = sum("swapped" in r and r.get("question_id", "").endswith("~pair") for r in rows)
+    swapped = sum("swapped" in r for r in rows) - paired
     cloze = [r for r in rows if r.get("source") == "cloze"]
     parts = []
     if swapped:
         parts.append(f"{swapped} swapped-name negatives (training/reader/swapped.py: a RealTimeQA training passage "
                      f"that answers its question, paired with the question after one name the passage holds is "
                      f"replaced by another question's name, labelled no answer)")
+    if paired:
+        parts.append(f"{paired} minimal pairs (training/reader/swapped.py, --side sentence: a RealTimeQA training "
+                     f"passage that answers its question, with a copy of one answer sentence beside it in which a "
+                     f"name of the question is replaced by another question's name; the copy labelled 0, the "
+                     f"passage still answering)")
     if cloze:
         parts.append(f"{len(cloze)} synthetic cloze rows for {len({r['question_id'] for r in cloze})} questions, "
                      f"{sum(r['has_answer'] for r in cloze)} of them answering (training/reader/cloze.py: a lead "
@@ -196,7 +202,7 @@ def _mixed_line(config: dict) -> str:
                      f"paired with a passage of another article of the same week that states it, and with one "
                      f"that does not)")
     return (f"- **Rows mixed into training** from `{path.name}` (sha256 `{_sha(path)[:16]}…`): {len(rows)}: "
-            f"{'; '.join(parts) or 'no swapped or cloze rows'}.\n")
+            f"{'; '.join(parts) or 'no swapped, paired or cloze rows'}.\n")
 
 
 def _retrieved_line(summary: dict) -> str:
