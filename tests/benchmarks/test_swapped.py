@@ -123,3 +123,16 @@ def test_build_writes_pairs_with_the_sentence_side(tmp_path):
     assert stats["rows written"] == 4
     assert swapped.build(tmp_path, tmp_path / "again.jsonl", side="sentence") == stats  # seeded
     assert (tmp_path / "again.jsonl").read_text() == (tmp_path / "p.jsonl").read_text()
+
+
+def test_both_sides_are_the_question_sides_rows_then_the_sentence_sides_as_each_alone(tmp_path):
+    rows = [KUWAIT | {"question_id": f"q{i}"} for i in range(3)] + [
+        _row("What did Norway and Chile sign?", ["Norway and Chile signed a deal to stop the war."], qid="n1")]
+    (tmp_path / "train.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    swapped.build(tmp_path, tmp_path / "q.jsonl", side="question")
+    swapped.build(tmp_path, tmp_path / "s.jsonl", side="sentence")
+    stats = swapped.build(tmp_path, tmp_path / "b.jsonl", side="both")
+    both = (tmp_path / "b.jsonl").read_text()
+    assert both == (tmp_path / "q.jsonl").read_text() + (tmp_path / "s.jsonl").read_text()
+    assert stats["rows written"] == len(both.splitlines()) and {"~swap", "~pair"} <= {
+        json.loads(line)["question_id"][-5:] for line in both.splitlines()}

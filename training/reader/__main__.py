@@ -47,9 +47,9 @@ def main(argv: list[str] | None = None) -> None:
                                               "its names is swapped: 'no answer' rows for train --cloze")
     p.add_argument("--data", type=Path, default=CACHE / "data", help="a build-data folder (its train.jsonl is read)")
     p.add_argument("--out", type=Path, default=None, help="default DATA/swapped.jsonl")
-    p.add_argument("--side", choices=["question", "sentence"], default="question",
+    p.add_argument("--side", choices=["question", "sentence", "both"], default="question",
                    help="question: the name swapped in the question, every sentence 0; sentence: a copy of the "
-                        "answer sentence with the name swapped, beside it, labelled 0")
+                        "answer sentence with the name swapped, beside it, labelled 0; both: the two in one file")
 
     p = sub.add_parser("cloze", help="synthetic questions from training articles' lead sentences, answered by "
                                      "another article of the same week: rows for train --cloze")

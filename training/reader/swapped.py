@@ -13,7 +13,8 @@ Reader 6, trained with those rows, learned them in its passage head: its sentenc
 story's sentence. `--side sentence` puts the contrast inside one passage, where only the sentence head can learn
 it: the answer sentence ("Russia and Kuwait agreed to stop the war in Gaza.") beside its copy with a name of the
 question swapped ("...the war in Norway."), before or after it at random, labelled 1 and 0; the span stays on the
-original. The rows go to their own file, mixed into training with `train --cloze FILE`; dev and SQuAD rows are
+original. `--side both` writes the two kinds in one file (each drawn as it would be alone). The rows go to
+their own file, mixed into training with `train --cloze FILE`; dev and SQuAD rows are
 never read. Seeded.
 """
 
@@ -121,13 +122,30 @@ def pair(row: dict, pool: list[str], rng: random.Random) -> dict | None:
             "swapped": [name, other]}
 
 
+SIDES = {"question": ("question",), "sentence": ("sentence",), "both": ("question", "sentence")}
+
+
 def build(data: Path, out: Path, seed: int = SEED, per_question: int = PER_QUESTION, side: str = "question") -> dict:
+    """Write the rows of SIDE ('both': the question side's rows, then the sentence side's, each drawn as alone)."""
     rows = [json.loads(line) for line in (data / "train.jsonl").read_text(encoding="utf-8").splitlines() if line]
     rows = [r for r in rows if r.get("source", "realtimeqa") == "realtimeqa" and r.get("split") == "train"]
     pool = sorted({n for r in rows if r["has_answer"] for n in swappable(r)})  # names as the articles write them
-    rng = random.Random(seed)
-    made: dict[str, list[dict]] = {}
     stats: Counter = Counter()
+    written = []
+    for one in SIDES[side]:
+        made = _made(rows, pool, one, random.Random(seed), per_question, stats)
+        written += [r for found in made.values() for r in found]
+        stats["questions"] += len(made)
+    out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in written), encoding="utf-8")
+    stats.update({"rows written": len(written), "names in the pool": len(pool)})
+    log_to().info(f"swap-negatives --side {side}: {dict(stats)} -> {out}")
+    return dict(stats)
+
+
+def _made(rows: list[dict], pool: list[str], side: str, rng: random.Random, per_question: int,
+          stats: Counter) -> dict[str, list[dict]]:
+    """SIDE's rows by question id, at most PER_QUESTION each."""
+    made: dict[str, list[dict]] = {}
     for row in rows:
         if not row["has_answer"] or len(made.get(row["question_id"], [])) >= per_question:
             continue
@@ -137,8 +155,4 @@ def build(data: Path, out: Path, seed: int = SEED, per_question: int = PER_QUEST
             stats["no name of the question in the passage"] += 1
             continue
         made.setdefault(row["question_id"], []).append(swapped)
-    written = [r for found in made.values() for r in found]
-    out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in written), encoding="utf-8")
-    stats.update({"questions": len(made), "rows written": len(written), "names in the pool": len(pool)})
-    log_to().info(f"swap-negatives --side {side}: {dict(stats)} -> {out}")
-    return dict(stats)
+    return made
