@@ -134,5 +134,6 @@ def test_both_sides_are_the_question_sides_rows_then_the_sentence_sides_as_each_
     stats = swapped.build(tmp_path, tmp_path / "b.jsonl", side="both")
     both = (tmp_path / "b.jsonl").read_text()
     assert both == (tmp_path / "q.jsonl").read_text() + (tmp_path / "s.jsonl").read_text()
+    assert stats["questions"] == 4  # q0, q1, q2, n1: counted once whichever side made their rows
     assert stats["rows written"] == len(both.splitlines()) and {"~swap", "~pair"} <= {
         json.loads(line)["question_id"][-5:] for line in both.splitlines()}

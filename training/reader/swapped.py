@@ -135,9 +135,9 @@ def build(data: Path, out: Path, seed: int = SEED, per_question: int = PER_QUEST
     for one in SIDES[side]:
         made = _made(rows, pool, one, random.Random(seed), per_question, stats)
         written += [r for found in made.values() for r in found]
-        stats["questions"] += len(made)
     out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in written), encoding="utf-8")
-    stats.update({"rows written": len(written), "names in the pool": len(pool)})
+    stats.update({"questions": len({r["question_id"].rsplit("~", 1)[0] for r in written}),
+                  "rows written": len(written), "names in the pool": len(pool)})
     log_to().info(f"swap-negatives --side {side}: {dict(stats)} -> {out}")
     return dict(stats)
 
