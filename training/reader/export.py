@@ -16,6 +16,7 @@ from .common import MAX_LEN, ROOT, base_onnx_path, load_tokenizer, log_to, token
 from .features import MAX_ANSWER_TOKENS, decode
 from .metrics import brief, figures
 from .onnxio import INPUTS, export_float, latency, quantize, run, session
+from .swapped import PAIRED
 
 TEMPLATE = ROOT / "training" / "MODEL_CARD.template.md"
 
@@ -182,7 +183,7 @@ def _mixed_line(config: dict) -> str:
         return ""
     path = Path(config["cloze"])
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    paired = sum("swapped" in r and r.get("question_id", "").endswith("~pair") for r in rows)
+    paired = sum("swapped" in r and r.get("question_id", "").endswith(PAIRED) for r in rows)
     swapped = sum("swapped" in r for r in rows) - paired
     cloze = [r for r in rows if r.get("source") == "cloze"]
     parts = []

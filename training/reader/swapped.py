@@ -24,11 +24,13 @@ import json
 import random
 import re
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from .common import SEED, log_to
 
 PER_QUESTION = 2  # swapped rows per training question (distinct passages first)
+SWAPPED, PAIRED = "~swap", "~pair"  # the question id suffix of each kind of row
 # a name: capitalised words, joined by the small words names keep inside them
 NAME = re.compile(r"\b[A-Z][\w'’&.-]*(?:(?:\s+(?:of|the|de|for))?\s+[A-Z][\w'’&.-]*)*")
 NOT_NAMES = {"What", "Which", "Who", "Whom", "Whose", "When", "Where", "Why", "How", "In", "On", "At", "The", "A",
@@ -84,7 +86,7 @@ def swap(row: dict, pool: list[str], rng: random.Random) -> dict | None:
     other = _other_name(pool, name, [text, row["question"]], rng)
     if other is None:
         return None
-    return {**row, "question": _replaced(row["question"], name, other), "question_id": f"{row['question_id']}~swap",
+    return {**row, "question": _replaced(row["question"], name, other), "question_id": row["question_id"] + SWAPPED,
             "labels": [0] * len(row["sentences"]), "has_answer": False, "holds_wrong": False, "span": None,
             "answer_in_candidates": False, "swapped": [name, other]}
 
@@ -116,13 +118,13 @@ def pair(row: dict, pool: list[str], rng: random.Random) -> dict | None:
     if span is not None and at <= k:
         span = [span[0] + len(copy) + 1, span[1] + len(copy) + 1]
     keys = row.get("sentence_keys")
-    return {**row, "question_id": f"{row['question_id']}~pair", "sentences": sentences[:at] + [copy] + sentences[at:],
+    return {**row, "question_id": row["question_id"] + PAIRED, "sentences": sentences[:at] + [copy] + sentences[at:],
             "labels": row["labels"][:at] + [0] + row["labels"][at:], "span": span,
             **({"sentence_keys": keys[:at] + [keys[k]] + keys[at:]} if keys is not None else {}),
             "swapped": [name, other]}
 
 
-SIDES = {"question": ("question",), "sentence": ("sentence",), "both": ("question", "sentence")}
+SIDES = {"question": (swap,), "sentence": (pair,), "both": (swap, pair)}  # --side: the row makers, in order
 
 
 def build(data: Path, out: Path, seed: int = SEED, per_question: int = PER_QUESTION, side: str = "question") -> dict:
@@ -132,25 +134,25 @@ def build(data: Path, out: Path, seed: int = SEED, per_question: int = PER_QUEST
     pool = sorted({n for r in rows if r["has_answer"] for n in swappable(r)})  # names as the articles write them
     stats: Counter = Counter()
     written = []
-    for one in SIDES[side]:
-        made = _made(rows, pool, one, random.Random(seed), per_question, stats)
+    for make in SIDES[side]:
+        made = _made(rows, pool, make, random.Random(seed), per_question, stats)
         written += [r for found in made.values() for r in found]
     out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in written), encoding="utf-8")
-    stats.update({"questions": len({r["question_id"].rsplit("~", 1)[0] for r in written}),
+    stats.update({"questions": len({r["question_id"].removesuffix(SWAPPED).removesuffix(PAIRED) for r in written}),
                   "rows written": len(written), "names in the pool": len(pool)})
     log_to().info(f"swap-negatives --side {side}: {dict(stats)} -> {out}")
     return dict(stats)
 
 
-def _made(rows: list[dict], pool: list[str], side: str, rng: random.Random, per_question: int,
-          stats: Counter) -> dict[str, list[dict]]:
-    """SIDE's rows by question id, at most PER_QUESTION each."""
+def _made(rows: list[dict], pool: list[str], make: Callable[[dict, list[str], random.Random], dict | None],
+          rng: random.Random, per_question: int, stats: Counter) -> dict[str, list[dict]]:
+    """MAKE's rows (swap or pair) by question id, at most PER_QUESTION each."""
     made: dict[str, list[dict]] = {}
     for row in rows:
         if not row["has_answer"] or len(made.get(row["question_id"], [])) >= per_question:
             continue
         stats["answering passages"] += 1
-        swapped = (pair if side == "sentence" else swap)(row, pool, rng)
+        swapped = make(row, pool, rng)
         if swapped is None:
             stats["no name of the question in the passage"] += 1
             continue
