@@ -1,4 +1,5 @@
-"""python -m training.reader {verify-base,retrieve,build-data,swap-negatives,cloze,train,evaluate,export,latency} ...
+"""python -m training.reader {verify-base,retrieve,build-data,swap-negatives,cloze,train,average,from-int8,evaluate,
+export,latency} ...
 (training/README.md)"""
 
 from __future__ import annotations
@@ -82,6 +83,15 @@ def main(argv: list[str] | None = None) -> None:
                    help="extra labelled passages to mix into training (train.jsonl format, e.g. synthetic cloze "
                         "questions, or swap-negatives' rows)")
 
+    p = sub.add_parser("average", help="a reader whose weights are the mean of the runs' checkpoints (a model soup)")
+    p.add_argument("runs", type=Path, nargs="+", metavar="RUN", help="run folders of the same architecture")
+    p.add_argument("--run", type=Path, required=True, help="the averaged reader's run folder (its best.pt)")
+    p.add_argument("--checkpoint", default="best.pt")
+
+    p = sub.add_parser("from-int8", help="a float checkpoint rebuilt from an exported reader-int8.onnx")
+    p.add_argument("model", type=Path, help="e.g. assistant/scoring/reader_model/reader-int8.onnx")
+    p.add_argument("--run", type=Path, required=True, help="where to write best.pt")
+
     p = sub.add_parser("evaluate", help="dev figures of a checkpoint beside the no-model baselines")
     p.add_argument("--data", type=Path, default=CACHE / "data")
     p.add_argument("--run", type=Path, default=CACHE / "run")
@@ -129,6 +139,12 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "train":
         from .train import train
         train(args)
+    elif args.command == "average":
+        from .averaged import average
+        print(average(args.runs, args.run, args.checkpoint))
+    elif args.command == "from-int8":
+        from .averaged import from_int8
+        print(f"{from_int8(args.model, args.run)} parameters rebuilt -> {args.run / 'best.pt'}")
     elif args.command == "evaluate":
         from .train import evaluate_checkpoint
         evaluate_checkpoint(args)

@@ -177,6 +177,14 @@ def extra_data(summary: dict) -> dict[str, str]:
                       "included (SQuAD)"}
 
 
+def _averaged_line(config: dict) -> str:
+    """The model card's line for a reader averaged from several checkpoints (training/reader/averaged.py)."""
+    if not config.get("averaged"):
+        return ""
+    return (f"- Weights: the uniform average of {len(config['averaged'])} checkpoints of the same base and recipe "
+            f"(training/reader/averaged.py): {', '.join(config['averaged'])}; the settings below are the last one's.\n")
+
+
 def _mixed_line(config: dict) -> str:
     """The model card's line about the rows mixed in with `train --cloze` (swap-negatives writes such a file)."""
     if not config.get("cloze"):
@@ -275,7 +283,7 @@ def model_card(args, report: dict, meta: dict, rows: list[dict]) -> str:
         "load": lat["int8_batch4"].get("load_average_1min_at_end", "?"),
         **extra_data(summary),
     }
-    values["extra_data"] = _mixed_line(config) + values["extra_data"]
+    values["extra_data"] = _averaged_line(config) + _mixed_line(config) + values["extra_data"]
     return string.Template(TEMPLATE.read_text(encoding="utf-8")).safe_substitute(values)
 
 

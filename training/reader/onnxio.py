@@ -83,3 +83,26 @@ def latency(path: Path, encodings, passages: int = 16, repeats: int = 5, threads
             "tokens_max": max(len(e[0]) for e in chosen), "threads": threads, "batch": batch,
             "best_ms": round(1000 * times[0], 1), "median_ms": round(1000 * times[len(times) // 2], 1),
             "per_passage_ms": round(1000 * times[len(times) // 2] / passages, 1)}
+
+
+def exported_as(value: np.ndarray, exported: dict[str, np.ndarray]) -> tuple[str, bool]:
+    """The name under which an export stores VALUE, and whether it stores it transposed (a MatMul's weight)."""
+    for name, array in exported.items():
+        if array.shape == value.shape and np.array_equal(array, value):
+            return name, False
+        if array.ndim == 2 and array.shape == value.T.shape and np.array_equal(array, value.T):
+            return name, True
+    raise SystemExit("a parameter is missing from the float export: the exporter changed")
+
+
+def dequantized(stored: dict[str, np.ndarray], name: str) -> np.ndarray:
+    """The named tensor of the int8 model as float: kept as it was, or (q - zero point) * scale; a Gemm's weight
+    is quantized transposed."""
+    if name in stored:
+        return stored[name]
+    for key, transpose in ((name, False), (name + "_Transposed", True)):
+        if key + "_quantized" in stored:
+            q = stored[key + "_quantized"].astype(np.float32) - stored[key + "_zero_point"].astype(np.float32)
+            weight = q * stored[key + "_scale"]
+            return weight.T if transpose else weight
+    raise SystemExit(f"{name} is not in the int8 model: was it exported by this code?")
