@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 
@@ -63,6 +64,5 @@ def from_int8(onnx_path: Path, out: Path, seed: int = 0) -> int:
 
 def _config(run: Path) -> dict:
     """The run's training settings: an averaged reader's model card gives the last run's recipe beside the list."""
-    import json
     path = run / "config.json"
     return json.loads(path.read_text()) if path.exists() else {}
