@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import tempfile
 from pathlib import Path
 
@@ -11,9 +10,9 @@ import numpy as np
 import torch
 
 from .checkpoints import save
-from .common import write_json
+from .common import run_config, write_json
 from .model import Config, Reader
-from .onnxio import dequantized, export_float, exported_as
+from .onnxio import dequantized, export_float, exported_as, initializers
 
 
 def average(runs: list[Path], out: Path, checkpoint: str = "best.pt") -> dict:
@@ -27,7 +26,7 @@ def average(runs: list[Path], out: Path, checkpoint: str = "best.pt") -> dict:
     made = {"averaged": [str(run / checkpoint) for run in runs], "steps": [s.get("step") for s in states]}
     out.mkdir(parents=True, exist_ok=True)
     save(out / "best.pt", {"model": model, "step": None, "args": states[-1].get("args"), **made})
-    write_json(out / "config.json", {**_config(runs[-1]), **made})
+    write_json(out / "config.json", {**run_config(runs[-1]), **made})
     return made
 
 
@@ -37,9 +36,6 @@ def from_int8(onnx_path: Path, out: Path, seed: int = 0) -> int:
     The exporter names only some weights after the module (biases, norms, embeddings); the others get generated
     names. A float export of a reader whose every parameter holds distinct random values maps each generated name
     to its parameter by value; the int8 model's tensors of the same names are then dequantized."""
-    import onnx
-    from onnx import numpy_helper
-
     probe = Reader(Config(dropout=0.0))
     torch.manual_seed(seed)
     with torch.no_grad():
@@ -48,8 +44,8 @@ def from_int8(onnx_path: Path, out: Path, seed: int = 0) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "probe.onnx"
         export_float(probe, path)
-        exported = {t.name: numpy_helper.to_array(t) for t in onnx.load(str(path)).graph.initializer}
-    stored = {t.name: numpy_helper.to_array(t) for t in onnx.load(str(onnx_path)).graph.initializer}
+        exported = initializers(path)
+    stored = initializers(onnx_path)
     state = {}
     for name, value in probe.state_dict().items():
         onnx_name, transposed = exported_as(value.numpy(), exported)
@@ -61,8 +57,3 @@ def from_int8(onnx_path: Path, out: Path, seed: int = 0) -> int:
     write_json(out / "config.json", {"rebuilt_from": str(onnx_path)})
     return len(state)
 
-
-def _config(run: Path) -> dict:
-    """The run's training settings: an averaged reader's model card gives the last run's recipe beside the list."""
-    path = run / "config.json"
-    return json.loads(path.read_text()) if path.exists() else {}

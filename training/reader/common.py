@@ -105,6 +105,12 @@ def write_json(path: Path, data) -> None:
     tmp.replace(path)
 
 
+def run_config(run: Path) -> dict:
+    """The settings `train` wrote to RUN/config.json ({} for a run folder without one)."""
+    path = run / "config.json"
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
 class Timer:
     def __init__(self) -> None:
         self.start = time.time()

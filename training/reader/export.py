@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .common import MAX_LEN, ROOT, base_onnx_path, load_tokenizer, log_to, tokenizer_path, write_json
+from .common import MAX_LEN, ROOT, base_onnx_path, load_tokenizer, log_to, run_config, tokenizer_path, write_json
 from .features import MAX_ANSWER_TOKENS, decode
 from .metrics import brief, figures
 from .onnxio import INPUTS, export_float, latency, quantize, run, session
@@ -229,7 +229,7 @@ def _retrieved_line(summary: dict) -> str:
 
 def model_card(args, report: dict, meta: dict, rows: list[dict]) -> str:
     summary = json.loads((args.data / "summary.json").read_text())
-    config = json.loads((args.run / "config.json").read_text()) if (args.run / "config.json").exists() else {}
+    config = run_config(args.run)
     f = report["figures"]["int8_onnx_float_thresholds"]
     fl = report["figures"]["float_onnx"]
     fmt = lambda x: "-" if x is None else f"{x:.3f}"  # noqa: E731

@@ -85,6 +85,13 @@ def latency(path: Path, encodings, passages: int = 16, repeats: int = 5, threads
             "per_passage_ms": round(1000 * times[len(times) // 2] / passages, 1)}
 
 
+def initializers(path: Path) -> dict[str, np.ndarray]:
+    """An ONNX file's stored tensors by name."""
+    import onnx
+    from onnx import numpy_helper
+    return {t.name: numpy_helper.to_array(t) for t in onnx.load(str(path)).graph.initializer}
+
+
 def exported_as(value: np.ndarray, exported: dict[str, np.ndarray]) -> tuple[str, bool]:
     """The name under which an export stores VALUE, and whether it stores it transposed (a MatMul's weight)."""
     for name, array in exported.items():
