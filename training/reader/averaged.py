@@ -18,6 +18,7 @@ from .onnxio import dequantized, export_float, exported_as, initializers
 def average(runs: list[Path], out: Path, checkpoint: str = "best.pt") -> dict:
     """OUT/best.pt: the uniform average of the runs' checkpoints (same architecture and frozen embeddings), and
     OUT/config.json: the last run's settings with the list of what was averaged."""
+    _require([run / checkpoint for run in runs])
     states = [torch.load(run / checkpoint, weights_only=False) for run in runs]
     names = states[0]["model"].keys()
     if any(s["model"].keys() != names for s in states):
@@ -36,6 +37,7 @@ def from_int8(onnx_path: Path, out: Path, seed: int = 0) -> int:
     The exporter names only some weights after the module (biases, norms, embeddings); the others get generated
     names. A float export of a reader whose every parameter holds distinct random values maps each generated name
     to its parameter by value; the int8 model's tensors of the same names are then dequantized."""
+    _require([onnx_path])
     probe = Reader(Config(dropout=0.0))
     torch.manual_seed(seed)
     with torch.no_grad():
@@ -57,3 +59,7 @@ def from_int8(onnx_path: Path, out: Path, seed: int = 0) -> int:
     write_json(out / "config.json", {"rebuilt_from": str(onnx_path)})
     return len(state)
 
+
+def _require(paths: list[Path]) -> None:
+    if missing := [str(p) for p in paths if not p.is_file()]:
+        raise SystemExit(f"no such file: {', '.join(missing)}")
