@@ -110,9 +110,32 @@ def require_reader_dev_weeks(repo: Path, out: Path) -> list[str]:
     return weeks
 
 
-def prepare(out: Path) -> tuple:
+def readers_by_week(directories: list[Path], weeks: list[str], threads: int = 2) -> dict:
+    """Each of these weeks -> the reader, of these exports (training.reader export's directories), that records it
+    among the dev weeks it never trained on; a week no reader kept out is left out, one that two kept out is refused."""
+    from assistant.scoring.reader import Reader, contract
+
+    owner: dict[str, Path] = {}
+    for directory in directories:
+        if not (directory / "reader.json").is_file():
+            raise SystemExit(f"no reader export in {directory} (no reader.json)")
+        recorded = contract(directory).get("dev_weeks")
+        if not recorded:
+            raise SystemExit(f"{directory / 'reader.json'} records no dev weeks: export it again")
+        for week in set(recorded) & set(weeks):
+            if week in owner:
+                raise SystemExit(f"week {week} is a dev week of both {owner[week]} and {directory}: give one reader "
+                                 f"per week")
+            owner[week] = directory
+    made = {directory: Reader(threads, directory) for directory in set(owner.values())}
+    return {week: made[directory] for week, directory in owner.items()}
+
+
+def prepare(out: Path, readers: dict | None = None) -> tuple:
     """The dev build's store and every question asked of it without a date: the engine and, per question, (row,
-    analysed question, candidate sentences with the reader's figures attached, what the reader read)."""
+    analysed question, candidate sentences with the reader's figures attached, what the reader read). With READERS
+    (week -> Reader, as readers_by_week gives) each question is read by its week's reader and questions of other
+    weeks are left out; without, every question is read by the shipped reader."""
     from assistant.config import load_settings
     from assistant.engine import Assistant
     from assistant.evidence import reading
@@ -125,9 +148,12 @@ def prepare(out: Path) -> tuple:
     engine = Assistant(load_settings({"store": out / "store"}))
     engine.ingest([out / "corpus"])
     settings = engine.settings
-    reader = Reader(settings.threads)  # whatever evidence.reader says: this fits how it would join the answers
+    shipped = Reader(settings.threads)  # whatever evidence.reader says: this fits how it would join the answers
     prepared = []
     for row in questions(out, None):
+        if readers is not None and row["week"] not in readers:
+            continue
+        reader = readers[row["week"]] if readers is not None else shipped
         asked = analyse(row["question"], engine.searcher.frequencies)
         passages = engine.searcher.search(row["question"], settings.top_k, as_of(row, dated=False), asked)
         found = evidence.candidates(asked, passages, engine.embedding.embeddings.embed_documents, settings.evidence)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import shutil
 
 import numpy as np
 import pytest
+from onnxruntime.capi.onnxruntime_pybind11_state import InvalidProtobuf
 
 from assistant.scoring.reader import Reader, contract, model_file
 from training.reader.common import load_tokenizer
@@ -23,6 +26,24 @@ def reader() -> Reader:
 
 def test_the_model_in_the_package_is_the_one_its_contract_names():
     assert hashlib.sha256(model_file().read_bytes()).hexdigest() == contract()["sha256"]
+
+
+def test_a_reader_exported_elsewhere_is_read_from_its_own_directory(tmp_path, reader):
+    """Benchmarks compare trained readers in one process: an export directory's contract and model are the ones
+    used, not the package's."""
+    copy = tmp_path / "copy"
+    shutil.copytree(model_file().parent, copy)
+    question = "Who won the 2023 Tour de France?"
+    assert Reader(threads=1, directory=copy).read(question, [TOUR]) == reader.read(question, [TOUR])
+    broken = tmp_path / "broken"
+    shutil.copytree(copy, broken)
+    (broken / contract()["model"]).rename(broken / "elsewhere.onnx")
+    (broken / "reader.json").write_text(json.dumps({**contract(), "model": "elsewhere.onnx", "sha256": "x"}))
+    assert contract(broken)["model"] == "elsewhere.onnx" and model_file(broken) == broken / "elsewhere.onnx"
+    assert Reader(threads=1, directory=broken).read(question, [TOUR]) == reader.read(question, [TOUR])
+    (broken / "elsewhere.onnx").write_bytes(b"not a model")
+    with pytest.raises(InvalidProtobuf):
+        Reader(threads=1, directory=broken).read(question, [TOUR])
 
 
 def test_the_sentence_that_states_the_answer_ranks_first_and_its_words_are_the_span(reader):

@@ -55,14 +55,19 @@ class _Encoded:
     sentence_starts: list[int]
 
 
+def _directory(directory: Path | None) -> Path:
+    return directory or Path(str(resources.files("assistant.scoring").joinpath(MODEL_DIR)))
+
+
 @cache
-def contract() -> dict:
-    """reader.json: inputs, outputs, decoding, tokenizer settings, the dev thresholds of training."""
-    return json.loads(resources.files("assistant.scoring").joinpath(MODEL_DIR, "reader.json").read_text("utf-8"))
+def contract(directory: Path | None = None) -> dict:
+    """reader.json: inputs, outputs, decoding, tokenizer settings, the dev thresholds of training (the shipped
+    reader's, or those of an export directory written by `python -m training.reader export`)."""
+    return json.loads((_directory(directory) / "reader.json").read_text("utf-8"))
 
 
-def model_file() -> Path:
-    return Path(str(resources.files("assistant.scoring").joinpath(MODEL_DIR, contract()["model"])))
+def model_file(directory: Path | None = None) -> Path:
+    return _directory(directory) / contract(directory)["model"]
 
 
 def _sigmoid(x: np.ndarray | float) -> np.ndarray:
@@ -78,12 +83,13 @@ def _softmax(logits: np.ndarray, mask: np.ndarray) -> np.ndarray:
 class Reader:
     """Passages through the ONNX model on the CPU (session and tokenizer made on first use)."""
 
-    def __init__(self, threads: int = 2):
+    def __init__(self, threads: int = 2, directory: Path | None = None):
         self.threads = threads
+        self.directory = directory  # another export of the same contract (benchmarks compare trained readers)
 
     @cached_property
     def _session(self):
-        return cpu_session(model_file(), self.threads)
+        return cpu_session(model_file(self.directory), self.threads)
 
     @cached_property
     def _tokenizer(self):
@@ -91,7 +97,7 @@ class Reader:
 
         tokenizer = Tokenizer.from_file(str(tokenizer_file()))
         tokenizer.no_padding()
-        limit = contract()["tokenizer_settings"]["truncation"]
+        limit = contract(self.directory)["tokenizer_settings"]["truncation"]
         tokenizer.enable_truncation(limit["max_length"], strategy=limit["strategy"])
         return tokenizer
 

@@ -1,7 +1,12 @@
 """benchmarks/crossfit.py: no question is answered by stacks fit on its own week."""
 
+import json
+import shutil
 from types import SimpleNamespace
 
+import pytest
+
+from assistant.scoring.reader import contract, model_file
 from benchmarks import crossfit, fit_reader, news
 
 
@@ -40,3 +45,42 @@ def test_each_question_is_asked_with_stacks_fit_without_its_week(monkeypatch):
     weeks = {row["id"]: row["week"] for row, *_ in prepared}
     for question, fitted, *_ in asked:  # nor any question of the same week
         assert weeks[question] not in {weeks[q] for q in fitted}
+
+
+def test_with_readers_each_question_is_asked_by_the_reader_that_kept_its_week_out(monkeypatch):
+    weeks = ["20230105", "20230203", "20230310", "20230407", "20230505", "20230105"]
+    prepared = _prepared(weeks)
+    first, second = object(), object()
+    readers = {"20230105": first, "20230310": first, "20230505": first, "20230203": second, "20230407": second}
+    asked: dict[str, object] = {}
+    monkeypatch.setattr(fit_reader, "fit_stacks", lambda rows, settings, say: None)
+    monkeypatch.setattr(news, "use_variant", lambda engine, base, mode: None)
+
+    def ask_each(engine, rows, mode, setting):
+        asked.update({row["id"]: engine.reader for row in rows})
+        return [{} for _ in rows]
+
+    monkeypatch.setattr(news, "ask_each", ask_each)
+    engine = SimpleNamespace(settings=SimpleNamespace(evidence=SimpleNamespace(reader="full")), reader=None)
+    crossfit.crossfit(engine, prepared, ["a/reader"], ["none"], 2, readers)
+    assert asked == {f"q{i}": readers[week] for i, week in enumerate(weeks)}
+
+
+def _export(root, name, dev_weeks):
+    directory = root / name
+    shutil.copytree(model_file().parent, directory)
+    (directory / "reader.json").write_text(json.dumps({**contract(), "dev_weeks": dev_weeks}))
+    return directory
+
+
+def test_weeks_go_to_the_reader_that_kept_them_out_and_no_week_to_two(tmp_path):
+    a = _export(tmp_path, "a", ["20230105", "20230310"])
+    b = _export(tmp_path, "b", ["20230203"])
+    readers = fit_reader.readers_by_week([a, b], ["20230105", "20230203", "20230310", "20230407"], threads=1)
+    assert set(readers) == {"20230105", "20230203", "20230310"}
+    assert readers["20230105"] is readers["20230310"] and readers["20230105"].directory == a
+    assert readers["20230203"].directory == b
+    with pytest.raises(SystemExit, match="20230310"):
+        fit_reader.readers_by_week([a, _export(tmp_path, "c", ["20230310"])], ["20230310"])
+    with pytest.raises(SystemExit, match="no reader export"):
+        fit_reader.readers_by_week([tmp_path / "missing"], ["20230310"])
