@@ -22,7 +22,6 @@ Questions of weeks no given reader kept out are left out.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -65,9 +64,9 @@ def by_reader(held: list[int], rows: list[dict], readers: dict | None) -> list[l
     """The held questions in groups read by one reader each (one group without READERS)."""
     if readers is None:
         return [held]
-    groups: dict[int, list[int]] = {}
+    groups: dict[object, list[int]] = {}
     for i in held:
-        groups.setdefault(id(readers[rows[i]["week"]]), []).append(i)
+        groups.setdefault(readers[rows[i]["week"]], []).append(i)
     return list(groups.values())
 
 
@@ -88,7 +87,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.folds < 2:
         parser.error("--folds must be at least 2")
     if args.reader:
-        weeks = json.loads((args.out / "summary.json").read_text())["weeks"]
+        weeks = fit_reader.build_weeks(args.out)
         readers = fit_reader.readers_by_week(args.reader, weeks)
         if not readers:
             raise SystemExit(f"no week of {args.out} is a dev week of the readers given")

@@ -100,8 +100,13 @@ def reader_dev_weeks(repo: Path) -> list[str]:
     return [w for w in year if is_dev_week(w, year)]
 
 
+def build_weeks(out: Path) -> list[str]:
+    """The weeks a benchmarks/news.py build holds."""
+    return json.loads((out / "summary.json").read_text())["weeks"]
+
+
 def require_reader_dev_weeks(repo: Path, out: Path) -> list[str]:
-    weeks = json.loads((out / "summary.json").read_text())["weeks"]
+    weeks = build_weeks(out)
     dev = set(reader_dev_weeks(repo))
     trained = [w for w in weeks if w not in dev]
     if trained:
