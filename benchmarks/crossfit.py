@@ -87,11 +87,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.folds < 2:
         parser.error("--folds must be at least 2")
     if args.reader:
-        weeks = fit_reader.build_weeks(args.out)
-        readers = fit_reader.readers_by_week(args.reader, weeks)
-        if not readers:
-            raise SystemExit(f"no week of {args.out} is a dev week of the readers given")
-        print(f"{len(readers)} of {len(weeks)} weeks have a reader that kept them out", file=sys.stderr)
+        readers = fit_reader.week_readers(args.out, args.reader)
     else:
         fit_reader.require_reader_dev_weeks(args.repo, args.out)
         readers = None

@@ -3,9 +3,13 @@ on the development weeks of 2023 that the reader was not trained on (its dev wee
 two weeks in five for the shipped reader).
 
     python benchmarks/fit_reader.py --repo PATH [--out /work/cache/news-2023-dev20] [--write]
+    python benchmarks/fit_reader.py --repo PATH --out BUILD --reader EXPORT [EXPORT ...] [--write]
 
 OUT is a build of benchmarks/news.py for those weeks only:
     python benchmarks/news.py --repo PATH --year 2023 --weeks 20230203,20230310,...,20231215 --out OUT
+With --reader (as in benchmarks/crossfit.py), BUILD may hold any 2023 weeks and each question is read by the exported
+reader that kept its week out of training: readers by fold make every week of the year dev for one of them, and the
+stacks fit on their reads are the cross-validated fit for a reader then trained on all of those weeks.
 
 Questions are asked without a date (as users ask). Each scorer is a logistic regression over logits:
 1. read_sentence: does an evidence sentence state the answer? [word sentence scorer, reader sentence, reader passage]
@@ -90,11 +94,11 @@ def out_of_fold_by_question(X: list, y: list, weeks: list[str], folds: int = 5) 
 
 
 def reader_dev_weeks(repo: Path) -> list[str]:
-    """The weeks the shipped reader never trained on: as its reader.json records them (readers exported before
-    it did so used the default split, every 5th week of 2023)."""
+    """The weeks the shipped reader never trained on: as its reader.json records them (none for a reader trained
+    on every week; readers exported before it recorded them used the default split, every 5th week of 2023)."""
     from assistant.scoring import reader
 
-    if recorded := reader.contract().get("dev_weeks"):
+    if (recorded := reader.contract().get("dev_weeks")) is not None:
         return recorded
     year = realtimeqa.year_weeks(repo, 2023)
     return [w for w in year if is_dev_week(w, year)]
@@ -108,6 +112,9 @@ def build_weeks(out: Path) -> list[str]:
 def require_reader_dev_weeks(repo: Path, out: Path) -> list[str]:
     weeks = build_weeks(out)
     dev = set(reader_dev_weeks(repo))
+    if not dev:
+        raise SystemExit("the shipped reader was trained on every 2023 week: read with the readers by fold "
+                         "(--reader EXPORT ...)")
     trained = [w for w in weeks if w not in dev]
     if trained:
         raise SystemExit(f"{out} holds weeks the reader was trained on ({', '.join(trained[:3])} ...): build the "
@@ -118,13 +125,20 @@ def require_reader_dev_weeks(repo: Path, out: Path) -> list[str]:
 def readers_by_week(directories: list[Path], weeks: list[str], threads: int = 2) -> dict:
     """Each of these weeks -> the reader, of these exports (training.reader export's directories), that records it
     among the dev weeks it never trained on; a week no reader kept out is left out, one that two kept out is refused."""
-    from assistant.scoring.reader import Reader, contract
+    from assistant.scoring.reader import Reader, contract, model_file
 
     owner: dict[str, Path] = {}
     for directory in directories:
         if not (directory / "reader.json").is_file():
             raise SystemExit(f"no reader export in {directory} (no reader.json)")
-        recorded = contract(directory).get("dev_weeks")
+        try:
+            recorded = contract(directory).get("dev_weeks")
+            model = model_file(directory)
+        except (ValueError, KeyError, AttributeError) as broken:  # not JSON, or not an object naming its model
+            raise SystemExit(f"{directory / 'reader.json'} is not a reader contract ({broken!r}): export it "
+                             f"again") from None
+        if not model.is_file():
+            raise SystemExit(f"{directory} has no {model.name}, the model its reader.json names: export it again")
         if not recorded:
             raise SystemExit(f"{directory / 'reader.json'} records no dev weeks: export it again")
         for week in set(recorded) & set(weeks):
@@ -134,6 +148,26 @@ def readers_by_week(directories: list[Path], weeks: list[str], threads: int = 2)
             owner[week] = directory
     made = {directory: Reader(threads, directory) for directory in set(owner.values())}
     return {week: made[directory] for week, directory in owner.items()}
+
+
+def week_readers(out: Path, directories: list[Path]) -> dict:
+    """readers_by_week over the weeks of build OUT; refused when no week of it was kept out by these readers."""
+    weeks = build_weeks(out)
+    readers = readers_by_week(directories, weeks)
+    if not readers:
+        raise SystemExit(f"no week of {out} is a dev week of the readers given")
+    print(f"{len(readers)} of {len(weeks)} weeks have a reader that kept them out", file=sys.stderr)
+    return readers
+
+
+def readers_named(readers: dict) -> str:
+    """The readers of READERS (week -> Reader) by the first digits of their models' sha256, with their weeks."""
+    from assistant.scoring.reader import contract
+
+    weeks: dict[object, int] = {}
+    for reader in readers.values():
+        weeks[reader] = weeks.get(reader, 0) + 1
+    return ", ".join(f"{contract(r.directory)['sha256'][:8]}: {n} week{'s' * (n != 1)}" for r, n in weeks.items())
 
 
 def prepare(out: Path, readers: dict | None = None) -> tuple:
@@ -261,20 +295,27 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repo", type=Path, required=True)
     parser.add_argument("--out", type=Path, default=Path("/work/cache/news-2023-dev20"))
+    parser.add_argument("--reader", type=Path, nargs="+", metavar="EXPORT",
+                        help="exported readers; each week's questions are read by the one that kept it out")
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args(argv)
     require_development(args.out)
-    weeks = require_reader_dev_weeks(args.repo, args.out)
-    engine, prepared = prepare(args.out)
+    if args.reader:
+        readers = week_readers(args.out, args.reader)
+        weeks = sorted(readers)
+        read_by = f", each read by the one of {len(args.reader)} readers that kept it out ({readers_named(readers)})"
+    else:
+        readers, weeks, read_by = None, require_reader_dev_weeks(args.repo, args.out), ""
+    engine, prepared = prepare(args.out, readers)
     model = fit_stacks(prepared, engine.settings)
     if args.write:
         stored = json.loads(WEIGHTS.read_text())
         answerable = sum(row["role"] == "answerable" for row, *_ in prepared)
         stored["scorers"].update(_rounded(model))
         stored["reader_stack"] = {
-            "fit_on": (f"RealTimeQA 2023, the reader's {len(weeks)} dev weeks (not trained on): {len(prepared)} "
-                       f"questions, {answerable} answerable, asked without dates; fit by benchmarks/fit_reader.py on "
-                       f"{date.today().isoformat()}"),
+            "fit_on": (f"RealTimeQA 2023, {len(weeks)} weeks no reader that read them was trained on{read_by}: "
+                       f"{len(prepared)} questions, {answerable} answerable, asked without dates; fit by "
+                       f"benchmarks/fit_reader.py on {date.today().isoformat()}"),
             "data": _data_stamp(args.out, len(prepared), answerable), "written_in_commit": _commit()}
         WEIGHTS.write_text(json.dumps(stored, indent=1) + "\n")
         print(f"wrote {WEIGHTS.relative_to(ROOT)}")

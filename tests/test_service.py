@@ -5,6 +5,7 @@ import json
 import os
 import shutil
 import socket
+import stat
 import subprocess
 import sys
 import tempfile
@@ -39,9 +40,8 @@ def _start(server: Server) -> tuple[threading.Thread, list[str]]:
     why: list[str] = []
     thread = threading.Thread(target=lambda: why.append(server.run()), daemon=True)
     thread.start()
-    for _ in range(200):
-        if server.path.exists():
-            break
+    deadline = time.monotonic() + 30  # a loaded machine (training beside the tests) can take seconds to bind
+    while not server.path.exists() and thread.is_alive() and time.monotonic() < deadline:
         time.sleep(0.01)
     return thread, why
 
@@ -139,6 +139,27 @@ def test_a_dead_servers_socket_is_replaced_and_a_live_one_refused(serving, model
     dead.close()
     third = Server(Assistant(settings, models.build()), server.path, settings_key(settings), 0.2)
     assert third.run() == "idle"
+
+
+def test_the_socket_file_appears_only_listening_and_private_and_a_name_taken_meanwhile_is_refused(
+        indexed, runtime, models, monkeypatch):
+    settings = load_settings()
+    server = Server(Assistant(settings, models.build()), socket_path(settings), settings_key(settings), 60)
+    listener = server._listen()
+    try:
+        assert stat.S_ISSOCK(server.path.stat().st_mode) and stat.S_IMODE(server.path.stat().st_mode) == 0o600
+        assert [p.name for p in server.path.parent.iterdir()] == [server.path.name]  # nothing staged is left
+        probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        probe.connect(str(server.path))  # accepted (queued) at once: it was listening before it had its name
+        probe.close()
+    finally:
+        listener.close()
+        server.path.unlink()
+    real_link = os.link
+    monkeypatch.setattr(os, "link", lambda src, dst: (Path(dst).touch(), real_link(src, dst)))  # another took it
+    with pytest.raises(AlreadyServing):
+        server._listen()
+    assert [p.name for p in server.path.parent.iterdir()] == [server.path.name]
 
 
 def test_a_socket_folder_others_can_enter_is_never_used(indexed, runtime):

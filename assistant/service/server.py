@@ -6,6 +6,7 @@ and its SQLite data version, and when either changed it reopens the store (the m
 
 from __future__ import annotations
 
+import os
 import socket
 import sqlite3
 from contextlib import suppress
@@ -71,9 +72,23 @@ class Server:
                                      f"(stop it with `assistant serve --stop`)")
             self.path.unlink()  # left by a server that was killed
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        listener.bind(str(self.path))
-        self.path.chmod(0o600)
-        listener.listen(8)
+        staging = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+        with suppress(FileNotFoundError):
+            staging.unlink()
+        listener.bind(str(staging))
+        try:
+            staging.chmod(0o600)
+            listener.listen(8)
+            # The socket file appears under its name only once it accepts and only its owner may use it: a client
+            # that finds the file never meets a refusal, and linking (unlike binding there) fails if another
+            # server took the name meanwhile.
+            os.link(staging, self.path)
+        except FileExistsError:
+            listener.close()
+            raise AlreadyServing(f"a server already answers for {self.assistant.settings.store} "
+                                 f"(stop it with `assistant serve --stop`)") from None
+        finally:
+            staging.unlink()
         return listener
 
     def _handle(self, connection: socket.socket) -> str | None:

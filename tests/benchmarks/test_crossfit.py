@@ -84,3 +84,16 @@ def test_weeks_go_to_the_reader_that_kept_them_out_and_no_week_to_two(tmp_path):
         fit_reader.readers_by_week([a, _export(tmp_path, "c", ["20230310"])], ["20230310"])
     with pytest.raises(SystemExit, match="no reader export"):
         fit_reader.readers_by_week([tmp_path / "missing"], ["20230310"])
+    assert fit_reader.readers_named(readers) == f"{contract()['sha256'][:8]}: 2 weeks, {contract()['sha256'][:8]}: 1 week"
+
+
+def test_a_broken_export_is_refused_in_one_line(tmp_path):
+    broken = _export(tmp_path, "broken", ["20230310"])
+    (broken / "reader.json").write_text("{not json")
+    with pytest.raises(SystemExit, match="not a reader contract") as stopped:
+        fit_reader.readers_by_week([broken], ["20230310"])
+    assert "\n" not in str(stopped.value)
+    no_model = _export(tmp_path, "no-model", ["20230310"])
+    model_file(no_model).unlink()
+    with pytest.raises(SystemExit, match=f"has no {model_file().name}"):
+        fit_reader.readers_by_week([no_model], ["20230310"])

@@ -82,3 +82,6 @@ def test_fit_reader_fits_only_on_the_weeks_the_shipped_reader_never_trained_on(t
     monkeypatch.setattr(reader, "contract", lambda: {"dev_weeks": ["20230117"]})
     with pytest.raises(SystemExit, match="weeks the reader was trained on \\(20230503"):
         fit_reader.require_reader_dev_weeks(tmp_path / "no-repo", folder)
+    monkeypatch.setattr(reader, "contract", lambda: {"dev_weeks": []})  # trained on every week (build-data --no-dev)
+    with pytest.raises(SystemExit, match="trained on every 2023 week"):
+        fit_reader.require_reader_dev_weeks(tmp_path / "no-repo", folder)

@@ -92,3 +92,52 @@ def test_the_model_card_says_how_many_retrieved_passages_were_trained_on():
     line = extra_data(summary)["extra_data"]
     assert "for 880 2023 training-week questions (top 5" in line and "3120 added (610 holding the answer)" in line
     assert extra_data({"stats": {"train": {}}})["extra_data"] == "- **Other training data**: none."
+
+
+def test_build_data_with_no_dev_keeps_no_2023_week_out_and_refuses_dev_slots_beside_it(tmp_path, monkeypatch):
+    from training.reader import __main__ as cli
+    from training.reader import data
+
+    called = {}
+    monkeypatch.setattr(data, "build", lambda repo, out, years, limit, slots, found: called.update(slots=slots))
+    cli.main(["build-data", "--out", str(tmp_path), "--no-dev"])
+    assert called["slots"] == ()
+    cli.main(["build-data", "--out", str(tmp_path), "--dev-slots", "0"])
+    assert called["slots"] == (0,)
+    with pytest.raises(SystemExit):
+        cli.main(["build-data", "--out", str(tmp_path), "--no-dev", "--dev-slots", "1"])
+
+
+def _rows_file(path, rows):
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+
+
+def test_figures_are_taken_on_dev_rows_or_without_dev_on_a_sample_of_2023_training_questions(tmp_path):
+    from training.reader.rows import CHECK_QUESTIONS, check_rows
+
+    trained = ([{"question_id": f"a{i}", "year": 2022} for i in range(5)] + [{"question_id": "s", "source": "squad"}]
+               + [{"question_id": f"b{i // 2}", "year": 2023} for i in range(2 * (CHECK_QUESTIONS + 50))])
+    _rows_file(tmp_path / "train.jsonl", trained)
+    _rows_file(tmp_path / "dev.jsonl", [])
+    rows, measured = check_rows(tmp_path, None)
+    assert measured == "training (in-sample)"
+    assert {r["question_id"][0] for r in rows} == {"b"} and len({r["question_id"] for r in rows}) == CHECK_QUESTIONS
+    assert len(rows) == 2 * CHECK_QUESTIONS  # whole questions
+    assert check_rows(tmp_path, None) == (rows, measured)  # seeded
+    _rows_file(tmp_path / "dev.jsonl", [{"question_id": "d", "year": 2023}])
+    assert check_rows(tmp_path, None) == ([{"question_id": "d", "year": 2023}], "dev")
+
+
+def test_the_model_card_of_a_reader_without_dev_weeks_says_its_figures_check_the_export_only():
+    from training.reader.export import TEMPLATE, _rows_lines
+
+    report = {"dev_questions": 200, "dev_passages": 1400}
+    dev = _rows_lines({**report, "rows": "dev"}, {"dev_slots": [2], "dev_weeks": ["20230120", "20230324"]})
+    assert "modulo 5 is\n  2 — 20230120, 20230324" in dev["dev_line"]
+    assert dev["figures_title"] == "Dev figures (200 questions, 1400 passages)"
+    none = _rows_lines({**report, "rows": "training (in-sample)"}, {"dev_slots": [], "dev_weeks": []})
+    assert none["dev_line"].startswith("- **Dev**: none. Every 2023 week trains")
+    assert "in-sample" in none["figures_title"] and "not the reader's quality" in none["figures_title"]
+    assert none["selection"] == "The final step is kept (no dev weeks to choose a step by)."
+    template = TEMPLATE.read_text(encoding="utf-8")
+    assert all(f"${name}" in template for name in none) and "dev_weeks" not in template

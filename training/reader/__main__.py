@@ -33,8 +33,13 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--out", type=Path, default=CACHE / "data")
     p.add_argument("--years", type=int, nargs="+", default=list(ALLOWED_YEARS))
     p.add_argument("--limit-weeks", type=int, default=None, help="only the first N weeks of each year (a smoke run)")
-    p.add_argument("--dev-slots", type=int, nargs="+", default=list(DEV_SLOTS), metavar="K", choices=range(5),
-                   help="2023 weeks whose sorted index %% 5 is a K are dev (default 4: every 5th week; 1 4: two in five)")
+    slots = p.add_mutually_exclusive_group()
+    slots.add_argument("--dev-slots", type=int, nargs="+", default=list(DEV_SLOTS), metavar="K", choices=range(5),
+                       help="2023 weeks whose sorted index %% 5 is a K are dev (default 4: every 5th week; 1 4: two in "
+                            "five)")
+    slots.add_argument("--no-dev", action="store_true",
+                       help="every 2023 week trains, none is dev: the reader to ship once its recipe was checked on "
+                            "readers by fold (train then keeps its final step; export checks on training rows)")
     p.add_argument("--squad", type=Path, nargs="+", default=None, metavar="JSON",
                    help="SQuAD-format files (e.g. /work/cache/qa_sources/explorer-dev-1.1.json explorer-dev-v2.0.json) "
                         "whose questions are appended to train.jsonl, never to dev (CC BY-SA 4.0; see README)")
@@ -123,8 +128,9 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "build-data":
         from .data import build
         from .retrieved import load
-        build(args.repo, args.out, tuple(args.years), args.limit_weeks, tuple(args.dev_slots),
-              load(args.retrieved, tuple(args.dev_slots)) if args.retrieved else None)
+        dev_slots = () if args.no_dev else tuple(args.dev_slots)
+        build(args.repo, args.out, tuple(args.years), args.limit_weeks, dev_slots,
+              load(args.retrieved, dev_slots) if args.retrieved else None)
         if args.squad:
             from .squad import DEFAULT_MAX, add_squad
             limit = DEFAULT_MAX if args.squad_max is None else (args.squad_max or None)

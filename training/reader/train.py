@@ -19,16 +19,12 @@ from .common import SEED, Timer, load_tokenizer, log_to, seed_everything, write_
 from .features import Features, decode, featurize
 from .metrics import brief, figures
 from .model import Config, Reader, load_base
+from .rows import check_rows, dev_subset, read_rows, source, subsample_questions
 
 NEG = -1e4
 
 
 # ---------------------------------------------------------------- data
-
-
-def read_rows(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
 
 
 def prepare(rows: list[dict], tok) -> tuple[list[dict], list[Features]]:
@@ -39,37 +35,6 @@ def prepare(rows: list[dict], tok) -> tuple[list[dict], list[Features]]:
             kept.append(r)
             feats.append(f)
     return kept, feats
-
-
-def _source(row: dict) -> str:
-    """Where a row comes from: RealTimeQA rows carry no "source" (data.py), SQuAD rows "squad" (squad.py), cloze rows
-    "cloze" (cloze.py)."""
-    return row.get("source", "realtimeqa")
-
-
-def subsample_questions(rows: list[dict], max_rows: int | None, seed: int) -> list[dict]:
-    """At most max_rows passages, taking whole questions in a seeded order (keeps each question's balance)."""
-    if max_rows is None or len(rows) <= max_rows:
-        return rows
-    ids = sorted({r["question_id"] for r in rows})
-    random.Random(seed).shuffle(ids)
-    by_q: dict[str, list[dict]] = {}
-    for r in rows:
-        by_q.setdefault(r["question_id"], []).append(r)
-    out: list[dict] = []
-    for q in ids:
-        if len(out) >= max_rows:
-            break
-        out.extend(by_q[q])
-    return out
-
-
-def dev_subset(rows: list[dict], max_questions: int | None) -> list[dict]:
-    if not max_questions:
-        return rows
-    ids = sorted({r["question_id"] for r in rows})
-    keep = set(random.Random(SEED).sample(ids, min(max_questions, len(ids))))
-    return [r for r in rows if r["question_id"] in keep]
 
 
 def collate(feats: list[Features], questions: list[str] | None = None) -> dict[str, torch.Tensor]:
@@ -203,9 +168,9 @@ def train(args) -> None:
     train_rows, train_feats = prepare(train_rows, tok)
     dev_rows, dev_feats = prepare(dev_subset(read_rows(data / "dev.jsonl"), config.get("max_dev_questions")), tok)
     assert not {r["week"] for r in train_rows} & {r["week"] for r in dev_rows}, "a dev week is in training"
-    assert all(_source(r) == "realtimeqa" for r in dev_rows), "dev is RealTimeQA only"
-    assert all(r["year"] in (2022, 2023) for r in train_rows + dev_rows if _source(r) == "realtimeqa")
-    extra = Counter(_source(r) for r in train_rows if _source(r) != "realtimeqa")
+    assert all(source(r) == "realtimeqa" for r in dev_rows), "dev is RealTimeQA only"
+    assert all(r["year"] in (2022, 2023) for r in train_rows + dev_rows if source(r) == "realtimeqa")
+    extra = Counter(source(r) for r in train_rows if source(r) != "realtimeqa")
     log.info(f"train passages {len(train_feats)} ({sum(f.has_answer for f in train_feats)} answerable, "
              f"{sum(f.start >= 0 for f in train_feats)} with a span; from other sources: {dict(extra)}), questions "
              f"{len({r['question_id'] for r in train_rows})}; dev passages {len(dev_feats)}, questions "
@@ -254,6 +219,8 @@ def train(args) -> None:
 
     def dev_round(tag: str) -> None:
         nonlocal best
+        if not dev_feats:  # built with --no-dev: nothing to choose by; the final step is kept (below)
+            return
         t = time.time()
         fig = evaluate(model, dev_rows, dev_feats)
         fig.update(step=step, epoch=step / per_epoch, tag=tag, seconds=round(time.time() - t))
@@ -309,8 +276,12 @@ def train(args) -> None:
             dev_round(f"epoch {step / per_epoch:.2f}")
             save(last, state())
             last_save = time.time()
-    write_json(run / "done.json", {"step": step, "best": best, "minutes": round(timer() / 60, 1)})
-    log.info(f"done: {step} steps, best selection score {best:.4f}, {timer() / 60:.1f} min")
+    if not dev_feats:
+        save(run / "best.pt", {"model": model.state_dict(), "step": step, "figures": None, "args": config})
+        log.info(f"no dev rows: the final step ({step}) is kept -> {run / 'best.pt'}")
+    write_json(run / "done.json", {"step": step, "best": best if dev_feats else None, "minutes": round(timer() / 60, 1)})
+    chosen = f"best selection score {best:.4f}" if dev_feats else "the final step kept"
+    log.info(f"done: {step} steps, {chosen}, {timer() / 60:.1f} min")
 
 
 def load_reader(path: Path) -> tuple[Reader, dict]:
@@ -326,8 +297,10 @@ def evaluate_checkpoint(args) -> None:
     log = log_to(args.run / "train.log")
     model, state = load_reader(args.run / args.checkpoint)
     tok = load_tokenizer()
-    rows, feats = prepare(dev_subset(read_rows(args.data / "dev.jsonl"), args.max_dev_questions), tok)
+    rows, checked_on = check_rows(args.data, args.max_dev_questions)
+    rows, feats = prepare(rows, tok)
     fig = evaluate(model, rows, feats)
+    fig["rows"] = checked_on
     fig["checkpoint"] = str(args.run / args.checkpoint)
     fig["step"] = state.get("step")
     write_json(args.run / f"eval_{Path(args.checkpoint).stem}.json", fig)
