@@ -313,10 +313,10 @@ def model_card(args, report: dict, meta: dict, rows: list[dict]) -> str:
 
 
 def latency_command(args) -> None:
-    from .rows import read_rows
+    from .rows import check_rows
     from .train import prepare
     tok = load_tokenizer()
-    _, feats = prepare(read_rows(args.data / "dev.jsonl")[:64], tok)
+    _, feats = prepare(check_rows(args.data, None)[0][:64], tok)
     encs = [(f.ids, f.types) for f in feats]
     for b in (args.passages, 8, 4, 1):
         print(json.dumps(latency(args.model, encs, passages=args.passages, batch=b, threads=args.threads)))
