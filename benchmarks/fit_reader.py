@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -164,9 +165,7 @@ def readers_named(readers: dict) -> str:
     """The readers of READERS (week -> Reader) by the first digits of their models' sha256, with their weeks."""
     from assistant.scoring.reader import contract
 
-    weeks: dict[object, int] = {}
-    for reader in readers.values():
-        weeks[reader] = weeks.get(reader, 0) + 1
+    weeks = Counter(readers.values())
     return ", ".join(f"{contract(r.directory)['sha256'][:8]}: {n} week{'s' * (n != 1)}" for r, n in weeks.items())
 
 
