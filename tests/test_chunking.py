@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from assistant.ingest.chunking import chunk_spans, pack, sentence_bounds, sentences
-from assistant.ingest.cleaning import content_mask
+from assistant.ingest.cleaning import content_mask, describe
 from assistant.types import Span
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -50,3 +50,13 @@ def test_no_text_is_lost_when_a_paragraph_ends_in_an_abbreviation(text):
     bounds = sentence_bounds(text)
     assert bounds and bounds[-1][1] == len(text)
     assert "".join(text[a:b] for a, b in bounds).replace(" ", "") == text.replace(" ", "")
+
+
+def test_a_scrapers_date_marker_is_no_part_of_the_first_sentence():
+    lines = [" date 2023-12-07 Russia and Saudi Arabia Agree to Boost Defense Cooperation",
+             "On Wednesday, Russian President Vladimir Putin paid a working visit to Saudi Arabia."]
+    chunks = chunk_spans(lines, content_mask(lines), 700)
+    assert [(s.text, s.start_line) for s in chunks[0]] == [
+        ("Russia and Saudi Arabia Agree to Boost Defense Cooperation", 1),
+        ("On Wednesday, Russian President Vladimir Putin paid a working visit to Saudi Arabia.", 2)]
+    assert describe(lines, content_mask(lines)).date == "2023-12-07"

@@ -6,10 +6,11 @@ import re
 from bisect import bisect_right
 
 from assistant.config import ChunkingSettings
+from assistant.ingest.cleaning import LEADING_DATE
 from assistant.types import Span
 
-VERSION = "4"  # bump when the rules below change what a chunk holds: stores then re-chunk (3: every section;
-#               4: a paragraph ending in an abbreviation keeps its last sentence)
+VERSION = "5"  # bump when the rules below change what a chunk holds: stores then re-chunk (3: every section;
+#               4: a paragraph ending in an abbreviation keeps its last sentence; 5: no "date 2023-12-07" marker)
 
 ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "sgt", "st", "no", "vs", "etc", "inc",
@@ -21,15 +22,17 @@ BOUNDARY = re.compile(r"(?<=[.!?])([\"'”’)\]]*)\s+(?=[\"“‘(\[]?[A-Z0-9])
 
 
 def paragraphs(lines: list[str], keep: list[bool]) -> list[list[tuple[int, str]]]:
-    """Runs of kept, non-blank lines, as (1-based line number, text); a headline line stands alone."""
+    """Runs of kept, non-blank lines, as (1-based line number, text); a headline line stands alone. A scraper's
+    "date 2023-12-07" marker before a line's text is metadata (cleaning reads the date from it), not a sentence's."""
     result: list[list[tuple[int, str]]] = []
     current: list[tuple[int, str]] = []
     for number, (line, kept) in enumerate(zip(lines, keep), start=1):
-        if kept and line.strip():
+        text = LEADING_DATE.sub("", line).strip()
+        if kept and text:
             if current and _is_heading(current[-1][1]):
                 result.append(current)
                 current = []
-            current.append((number, line.strip()))
+            current.append((number, text))
         elif current:
             result.append(current)
             current = []
