@@ -175,6 +175,22 @@ def test_changing_the_chunk_size_rechunks_on_the_next_ingest_and_reads_say_so_un
     assert run("search", "Gaza").exit_code == 0
 
 
+def test_a_rules_change_or_an_edit_embeds_again_only_the_chunks_it_changed(indexed, run_json, monkeypatch):
+    chunks = status(run_json)["chunks"]
+    monkeypatch.setattr("assistant.ingest.chunking.VERSION", "renamed")  # every document stale, no chunk changed
+    again = run_json("ingest")
+    assert len(again["updated"]) == 5 and again["chunks_embedded"] == 0
+    assert status(run_json)["chunks"] == chunks and run_json("search", "Gaza")["results"]
+
+    article = indexed / "seeds" / "004_3bfae2fcf57e684b.txt"
+    held = next(f["chunks"] for f in status(run_json)["files"] if f["source"].endswith(article.name))
+    article.write_text(article.read_text(encoding="utf-8") + "\nThe talks in Minsk covered the Union State budget.\n",
+                       encoding="utf-8")
+    edited = run_json("ingest")
+    assert edited["updated"] == [f"seeds/{article.name}"] and 0 < edited["chunks_embedded"] < held
+    assert run_json("search", "Union State budget", "-k", "1")["results"][0]["source"] == f"seeds/{article.name}"
+
+
 def test_the_command_the_changed_chunking_message_names_works_outside_the_checkout(workdir, run, run_json,
                                                                                   monkeypatch):
     (workdir / "seeds").rename(workdir / "articles")

@@ -111,17 +111,28 @@ def describe(raw: RawFile, extracted: Extracted, masks: list[list[bool]], pipeli
 
 
 def _write(store: Store, embed: EmbedTexts, batch: list[Prepared]) -> int:
-    """Embed a batch of documents together (fuller ONNX batches), then write them one by one."""
+    """Embed a batch of documents together (fuller ONNX batches), then write them one by one. A chunk whose text
+    to embed the store already holds for that document keeps its vector. Returns the chunks embedded."""
     if not batch:
         return 0
-    vectors = iter(embed([embedding_text(p.info, chunk) for p in batch for chunk in p.spans]))
-    written = 0
-    for prepared in batch:
-        chunks = make_chunks(prepared)
-        store.replace_document(str(prepared.raw.file.path), prepared.info, chunks,
-                               [_span_table(c) for c in prepared.spans], [next(vectors) for _ in chunks])
-        written += len(chunks)
-    return written
+    texts = [[embedding_text(p.info, chunk) for chunk in p.spans] for p in batch]
+    known = _stored_vectors(store, [str(p.raw.file.path) for p in batch])
+    missing = [text for document in texts for text in document if text not in known]
+    if missing:
+        known.update(zip(missing, embed(missing)))
+    for prepared, document in zip(batch, texts):
+        store.replace_document(str(prepared.raw.file.path), prepared.info, make_chunks(prepared),
+                               [_span_table(c) for c in prepared.spans], [known[text] for text in document])
+    return len(missing)
+
+
+def _stored_vectors(store: Store, paths: list[str]) -> dict[str, list[float]]:
+    """The vectors the store holds for these documents, by the text they embed: when a rules change re-chunks a
+    document, the chunks it leaves as they were are not embedded again (the store is one embedding model's)."""
+    chunks = [chunk for path in paths if store.is_ready(path) for chunk in store.chunks_of(path)]
+    vectors = store.vectors_for([chunk.id for chunk in chunks])
+    return {text_to_embed(c.title, c.section, c.text): [float(x) for x in vectors[c.id]]  # Chroma gives arrays
+            for c in chunks if c.id in vectors}
 
 
 def embedding_text(info: DocumentInfo, sentences: list[Span]) -> str:

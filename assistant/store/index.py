@@ -265,6 +265,11 @@ class Store:
     def has_document(self, path: str) -> bool:
         return self.db.execute("SELECT 1 FROM documents WHERE path = ?", (path,)).fetchone() is not None
 
+    def is_ready(self, path: str) -> bool:
+        """Written in full: its chunks and their vectors agree (a write cut short leaves it 'pending')."""
+        row = self.db.execute("SELECT state FROM documents WHERE path = ?", (path,)).fetchone()
+        return row == ("ready",)
+
     def chunk_count(self) -> int:
         """Counted again only when this or another connection has changed the database: every question asks, and
         counting 60k chunks takes 2 ms."""
