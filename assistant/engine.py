@@ -139,7 +139,7 @@ class Assistant:
             return self._ingest(paths, follow_links, progress, exact)
 
     def _ingest(self, paths: list[Path], follow_links: bool, progress: Progress | None,
-                exact: bool = False) -> IngestReport:
+                exact: bool = False, vectors_from: Store | None = None) -> IngestReport:
         from assistant.ingest.pipeline import ingest
 
         store = self.store
@@ -148,7 +148,7 @@ class Assistant:
         _ = store.collection  # opening it checks that SQLite and Chroma agree
         try:
             return ingest(store, self.embedding.embeddings.embed_documents, paths, self.pipeline, follow_links,
-                          progress, exact)
+                          progress, exact, vectors_from)
         finally:
             secure(self.settings.store)
 
@@ -165,7 +165,8 @@ class Assistant:
         wipe(staging, self.settings.chroma_url)
         fresh = Assistant(self.settings.with_overrides(store=staging), self.models)
         fresh.embedding = self.embedding
-        report = fresh._ingest([*_still_there(held), *paths], follow_links, progress)
+        report = fresh._ingest([*_still_there(held), *paths], follow_links, progress,
+                               vectors_from=self._reusable_vectors())
         indexed = {document.path for document in fresh.store.documents()}
         fresh.close()
         if not report.usable:
@@ -176,6 +177,15 @@ class Assistant:
         swap_in(staging, self.settings.store, self.settings.chroma_url)
         report.seconds = time.perf_counter() - started
         return report
+
+    def _reusable_vectors(self) -> Store | None:
+        """The index being rebuilt, when its vectors can be reused: made by this embedding model and whole."""
+        try:
+            self.store.check_embeddings(self.embedding.name, self.embedding.dimension)
+            _ = self.store.collection  # opening it checks that SQLite and Chroma agree
+        except StoreError:
+            return None
+        return self.store if self.store.chunk_count() else None
 
     def _held_files(self, paths: list[Path]) -> list[tuple[str, str]]:
         held = held_files(self.settings.store)

@@ -191,6 +191,13 @@ def test_a_rules_change_or_an_edit_embeds_again_only_the_chunks_it_changed(index
     assert run_json("search", "Union State budget", "-k", "1")["results"][0]["source"] == f"seeds/{article.name}"
 
 
+def test_a_rebuild_takes_the_vectors_of_unchanged_chunks_from_the_index_it_replaces(indexed, run_json, monkeypatch):
+    monkeypatch.setattr("assistant.ingest.chunking.VERSION", "renamed")
+    rebuilt = run_json("ingest", "--rebuild")
+    assert len(rebuilt["added"]) == 5 and rebuilt["chunks_embedded"] == 0
+    assert run_json("search", "Gaza")["results"]
+
+
 def test_the_command_the_changed_chunking_message_names_works_outside_the_checkout(workdir, run, run_json,
                                                                                   monkeypatch):
     (workdir / "seeds").rename(workdir / "articles")
@@ -210,7 +217,8 @@ def test_missing_vector_data_is_detected_at_open_and_repaired_by_rebuild(indexed
         result = run(*command)
         assert result.exit_code == 1, command
         assert "holds 0 vectors but the store has" in result.stderr and "--rebuild" in result.stderr
-    assert len(run_json("ingest", "--rebuild")["added"]) == 5
+    rebuilt = run_json("ingest", "--rebuild")
+    assert len(rebuilt["added"]) == 5 and rebuilt["chunks_embedded"] > 50  # no vectors to reuse: all embedded
     assert run_json("search", "Gaza")["results"]
 
 

@@ -48,9 +48,12 @@ class Pipeline:
 
 
 def ingest(store: Store, embed: EmbedTexts, paths: list[Path], pipeline: Pipeline,
-           follow_links: bool = False, progress: Progress | None = None, exact: bool = False) -> IngestReport:
+           follow_links: bool = False, progress: Progress | None = None, exact: bool = False,
+           vectors_from: Store | None = None) -> IngestReport:
     """Make the store match the files under `paths`; the store's lock must be held by the caller. Documents whose
-    files are gone are removed; with `exact`, so are those not under `paths` (the store holds `paths` alone)."""
+    files are gone are removed; with `exact`, so are those not under `paths` (the store holds `paths` alone).
+    Vectors already computed are taken from `vectors_from` (the index being rebuilt, by the same embedding model)
+    or else from the store itself."""
     started = time.perf_counter()
     found = find_files(paths, frozenset(extract.SUFFIXES), follow_links)
     report = IngestReport(problems=found.problems, notes=found.notes)
@@ -60,7 +63,7 @@ def ingest(store: Store, embed: EmbedTexts, paths: list[Path], pipeline: Pipelin
         if prepared := _prepare_file(store, file, pipeline, report):
             batch.append(prepared)
         if sum(len(p.spans) for p in batch) >= pipeline.ingest.batch_chunks or done == len(found.files):
-            report.chunks_embedded += _write(store, embed, batch)
+            report.chunks_embedded += _write(store, embed, batch, vectors_from or store)
             batch = []
         if progress:
             progress(done, len(found.files))
@@ -110,13 +113,13 @@ def describe(raw: RawFile, extracted: Extracted, masks: list[list[bool]], pipeli
                         outlet=head.outlet if head else None, pipeline=pipeline.id)
 
 
-def _write(store: Store, embed: EmbedTexts, batch: list[Prepared]) -> int:
+def _write(store: Store, embed: EmbedTexts, batch: list[Prepared], vectors_from: Store) -> int:
     """Embed a batch of documents together (fuller ONNX batches), then write them one by one. A chunk whose text
-    to embed the store already holds for that document keeps its vector. Returns the chunks embedded."""
+    to embed `vectors_from` already holds for that document keeps its vector. Returns the chunks embedded."""
     if not batch:
         return 0
     texts = [[embedding_text(p.info, chunk) for chunk in p.spans] for p in batch]
-    known = _stored_vectors(store, [str(p.raw.file.path) for p in batch])
+    known = _stored_vectors(vectors_from, [str(p.raw.file.path) for p in batch])
     missing = [text for document in texts for text in document if text not in known]
     if missing:
         known.update(zip(missing, embed(missing)))
