@@ -185,7 +185,7 @@ class Assistant:
             _ = self.store.collection  # opening it checks that SQLite and Chroma agree
         except StoreError:
             return None
-        return self.store if self.store.chunk_count() else None
+        return self.store
 
     def _held_files(self, paths: list[Path]) -> list[tuple[str, str]]:
         held = held_files(self.settings.store)
