@@ -66,6 +66,24 @@ def test_follow_ups_lean_on_the_conversation_and_standalone_questions_do_not():
     assert standalone(FOLLOW_UP, []) == FOLLOW_UP
 
 
+@pytest.mark.parametrize("question, standalone_form", [
+    ("And what about Iran?", "And what about Iran? (agree)"),
+    ("What about the Suez Canal?", "What about the Suez Canal? (agree)"),
+    ("What did they say about Iran?", "What did they say about Iran? (Russia, Kuwait, Gaza, agree)"),
+    ("And what about it?", "And what about it? (Russia, Kuwait, Gaza, agree)"),
+])
+def test_a_follow_up_that_names_its_own_subject_drops_the_earlier_names(question, standalone_form):
+    assert standalone(question, [GAZA]) == standalone_form
+
+
+def test_a_what_about_follow_up_is_answered_about_the_new_name_not_the_old_answer(indexed_real, run):
+    result = run("chat", "-v", "--mode", "extractive", input=f"{GAZA}\nAnd what about Iran?\n")
+    assert result.exit_code == 0, result.output
+    assert "rewritten: And what about Iran? (agree)" in result.stderr
+    first_quote = result.stdout.split("mode extractive")[1].split("[1]")[0]
+    assert "Iran" in first_quote, result.stdout
+
+
 @pytest.mark.parametrize("earlier, question, follows", [
     ("When was the Halvorsen dam inspected?", "What is the main risk for the drones?", False),
     ("What does the Lindgren bakery bake on Sundays?", "When do the greenhouse heaters switch on?", False),

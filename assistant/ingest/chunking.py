@@ -6,7 +6,7 @@ import re
 from bisect import bisect_right
 
 from assistant.config import ChunkingSettings
-from assistant.ingest.cleaning import LEADING_DATE
+from assistant.ingest.cleaning import line_text
 from assistant.types import Span
 
 VERSION = "5"  # bump when the rules below change what a chunk holds: stores then re-chunk (3: every section;
@@ -27,7 +27,7 @@ def paragraphs(lines: list[str], keep: list[bool]) -> list[list[tuple[int, str]]
     result: list[list[tuple[int, str]]] = []
     current: list[tuple[int, str]] = []
     for number, (line, kept) in enumerate(zip(lines, keep), start=1):
-        text = LEADING_DATE.sub("", line).strip()
+        text = line_text(line)
         if kept and text:
             if current and _is_heading(current[-1][1]):
                 result.append(current)

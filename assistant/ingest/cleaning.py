@@ -130,11 +130,16 @@ def describe(lines: list[str], keep: list[bool]) -> Metadata:
     return Metadata(title=_title(lines, keep), date=_date(lines[: head + 1]), outlet=_outlet(lines[: head + 1]))
 
 
+def line_text(line: str) -> str:
+    """A line's text without a scraper's leading "date 2023-12-07" marker (metadata: the date is read from it)."""
+    return LEADING_DATE.sub("", line).strip()
+
+
 def _head(lines: list[str], keep: list[bool], prose_lines: int = 3) -> int:
     """Index of the last line of the document's head: up to its first few prose lines."""
     seen = 0
     for i, line in enumerate(lines):
-        if keep[i] and is_prose(LEADING_DATE.sub("", line)):
+        if keep[i] and is_prose(line_text(line)):
             seen += 1
             if seen == prose_lines:
                 return i
@@ -151,7 +156,7 @@ def _title(lines: list[str], keep: list[bool]) -> str | None:
     for i, line in enumerate(lines):
         if not keep[i]:
             continue
-        text = LEADING_DATE.sub("", line).strip()
+        text = line_text(line)
         if is_prose(text):
             return _first_sentence(text)
         if _is_headline(text):

@@ -19,6 +19,10 @@ LEANS_ON_CONTEXT = re.compile(r"\b(it|its|they|them|their|theirs|he|him|his|she|
                               r"then|the two|both|also|else|same|what about|how about)\b", re.I)
 # A question that starts by continuing the last one ("And Egypt?", "But why?").
 CONTINUES = re.compile(r"^\W*(and|but|so|or)\b", re.I)
+# A follow-up that puts something in place of what the last question asked about ("And what about Iran?", "And
+# Egypt?"): when it names that something, the last question's names are left out of its standalone form.
+SWITCHES = re.compile(r"^\W*(?:(?:and|but|or)\s+)?(?:what|how)\s+about\b|^\W*(?:and|or)\s+\S+(?:\s+\S+){0,3}\W*$",
+                      re.I)
 
 
 @dataclass
@@ -70,8 +74,16 @@ def _faithful(draft: str, question: str, history: list[str]) -> bool:
 
 
 def _attach_context(question: str, previous: str) -> str:
+    """The question with the previous question's names and topic words it does not repeat, in brackets. A question
+    that swaps in a name of its own ("And what about Iran?" after "What did Russia and Kuwait agree on Gaza?")
+    takes only the topic words: with the old names beside it the search finds the old answer again, and which of
+    them the new name stands in for cannot be told."""
     words = " ".join(question.split())
-    missing = [w for w in _topic(previous) if w.lower() not in words.lower()]
+    topic = _topic(previous)
+    if question_names(words) and SWITCHES.search(words):
+        earlier = question_names(previous)
+        topic = [w for w in topic if w.lower().replace("’", "'") not in earlier]
+    missing = [w for w in topic if w.lower() not in words.lower()]
     return f"{words} ({', '.join(missing)})" if missing else words
 
 

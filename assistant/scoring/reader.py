@@ -61,7 +61,7 @@ def _directory(directory: Path | None) -> Path:
 
 @cache
 def contract(directory: Path | None = None) -> dict:
-    """reader.json: inputs, outputs, decoding, tokenizer settings, the dev thresholds of training (the shipped
+    """reader.json: inputs, outputs, decoding, tokenizer settings, the thresholds of the export (the shipped
     reader's, or those of an export directory written by `python -m training.reader export`)."""
     return json.loads((_directory(directory) / "reader.json").read_text("utf-8"))
 
