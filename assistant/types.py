@@ -94,7 +94,8 @@ class Evidence(Span):
     title: str | None = Field(None, exclude=True)  # the document's, for name checks
     vector: list[float] | None = Field(None, exclude=True, repr=False)  # its embedding, when already computed
     features: SentenceFeatures | None = Field(None, exclude=True, repr=False)  # what its ranking read (candidates)
-    reading: tuple[float, float] | None = Field(None, exclude=True, repr=False)  # the reader's: sentence, passage
+    # the reader's: P(the sentence states the answer), P(its passage holds it), how its answer words are agreed on
+    reading: tuple[float, float, float] | None = Field(None, exclude=True, repr=False)
 
     def ranked_by(self) -> SentenceFeatures:
         """The features its ranking reads: candidate sentences have them (assistant/evidence/selection.py)."""
@@ -185,6 +186,7 @@ class ReadSentenceFeatures(Features):
     words: float  # the sentence scorer's probability
     reader: float  # the reader's, that the sentence states the answer
     passage: float  # the reader's, that its passage holds the answer
+    agreed: float  # log(1 + the reader's other readings that point at the sentence's likeliest answer words)
 
 
 @dataclass(frozen=True)
@@ -194,6 +196,7 @@ class ReadSpanFeatures(Features):
     reader: float  # logit of the reader's probability for the words
     passage: float  # logit of its probability that their passage holds the answer
     length: float  # how many words
+    agreed: float  # log(1 + the reader's other readings that point at the same words)
 
 
 @dataclass(frozen=True)
@@ -204,6 +207,7 @@ class ReadInsideFeatures(Features):
     sentence: float  # logit of its probability that the sentence states the answer
     passage: float  # logit of its probability that the sentence's passage holds the answer
     length: float  # how many words
+    agreed: float  # log(1 + the reader's other readings that point at the same words)
 
 
 @dataclass(frozen=True)

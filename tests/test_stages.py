@@ -3,6 +3,7 @@ the short answer follow the scorers they are given (injected with `overridden`, 
 documents and two figures of one unit, and search ranks by the passage scorer over a real store."""
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -280,3 +281,38 @@ def test_with_the_default_reader_a_quoted_sentences_answer_words_follow_the_read
     assert answers[0.9].sentences[0].status == "span" and "9" in answers[0.9].sentences[0].text
     assert answers[0.9].sentences[0].cited == answers[0.9].sentences[1].cited
     assert answers[0.1].sentences[0].status == "extractive"
+
+
+def test_answer_words_are_agreed_on_by_the_readers_readings_of_other_sentences_on_word_boundaries():
+    """A passage's answer words count the reader's readings elsewhere that hold them or lie within them; readings
+    of their own sentence do not count, and words inside a longer word ("aid" in "said") are not the same words."""
+    from assistant.evidence import reading
+    from assistant.scoring.reader import AnswerSpan
+
+    def words(text: str) -> AnswerSpan:
+        return AnswerSpan(sentence=0, start=0, end=len(text), text=text, probability=0.5)
+
+    own = reading.key("a.txt", None, 1, "Jonas Vingegaard won the Tour.")
+    later = reading.key("a.txt", None, 9, "Jonas Vingegaard of Denmark.")
+    found = reading.Found(spans=[(words("Jonas Vingegaard"), own, 0.9),
+                                 (words("Vingegaard"), reading.key("b.txt", None, 4, "Vingegaard took it."), 0.8)],
+                          inside={own: words("Jonas Vingegaard"), later: words("Jonas Vingegaard of Denmark"),
+                                  reading.key("c.txt", None, 2, "Pogacar said aid came."): words("said")})
+    assert found.agreement("Jonas Vingegaard", own) == pytest.approx(math.log1p(2))  # b.txt's span, a.txt line 9
+    assert found.agreement("aid", own) == 0.0
+    assert found.agreement("  ", own) == 0.0
+    assert found.agreement("Vingegaard", reading.key("d.txt", None, 1, "x")) == pytest.approx(math.log1p(4))
+
+
+def test_the_stacked_short_answer_is_surer_when_other_readings_point_at_the_same_words():
+    from assistant.evidence import reading
+    from assistant.scoring.reader import AnswerSpan
+
+    lead = evidence(1, "Jonas Vingegaard won the Tour on Sunday.")
+    span = AnswerSpan(sentence=0, start=0, end=16, text="Jonas Vingegaard", probability=0.4)
+    alone = reading.Found(spans=[(span, reading.evidence_key(lead), 0.6)])
+    elsewhere = [(span, reading.key(f"{n}.txt", None, 3, "Vingegaard won."), 0.6) for n in "bcd"]
+    agreed = reading.Found(spans=alone.spans + elsewhere)
+    single, = reading.short_answers(alone, [lead])
+    surer, = reading.short_answers(agreed, [lead])
+    assert surer.probability > single.probability

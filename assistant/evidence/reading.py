@@ -3,12 +3,19 @@ and the answer words it points at become short-answer candidates.
 
 The reader sees a passage's sentences as they were stored at ingest, minus text planted for an AI (set aside
 before any model reads it). Its outputs are not used raw: the read_* scorers of weights.json combine them with the
-word features, fit on development questions the reader was not trained on (benchmarks/fit_reader.py)."""
+word features, fit on development questions the reader was not trained on (benchmarks/fit_reader.py).
+
+Answer words are read one passage and one sentence at a time; the same words pointed at from several places (the
+winner's name in three reports of the same week) are likelier the answer. How many of the reader's other readings
+point at them (`Found.agreement`) joins the sentence, span and inside-words stacks as a bonus that can only raise
+them: a fact stated once keeps the probability it had without it."""
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from assistant.evidence.planted import is_planted
 from assistant.evidence.spans import ShortAnswer
@@ -23,6 +30,7 @@ from assistant.types import (
     ReadSpanFeatures,
 )
 
+WORD = re.compile(r"[^\W_]+")
 SentenceKey = tuple[str, int | None, int, str]  # source, page, first line, text: how evidence sentences are told apart
 
 
@@ -34,6 +42,26 @@ class Found:
     spans: list[tuple[AnswerSpan, SentenceKey, float]] = field(default_factory=list)  # span, its sentence, passage P
     inside: dict[SentenceKey, AnswerSpan] = field(default_factory=dict)  # a sentence's likeliest answer words
     best_passage: float = 0.0  # the highest P(the passage holds the answer)
+
+    def agreement(self, words: str, sentence: SentenceKey) -> float:
+        """log(1 + how many of the reader's readings elsewhere, a passage's answer words or a sentence's likeliest
+        words in another sentence than `sentence`, contain these words or lie within them (whole words, any case)."""
+        own = _padded(words)
+        if not own.strip():
+            return 0.0
+        pointed = sum(1 for where, other in self._pointed if where != sentence and (own in other or other in own))
+        return math.log1p(pointed)
+
+    @cached_property
+    def _pointed(self) -> list[tuple[SentenceKey, str]]:  # asked for once the passages are read
+        found = [(sentence, _padded(span.text)) for span, sentence, _ in self.spans]
+        found += [(sentence, _padded(words.text)) for sentence, words in self.inside.items()]
+        return [(sentence, text) for sentence, text in found if text.strip()]
+
+
+def _padded(words: str) -> str:
+    """Lower-cased words and numbers between single spaces, a space at each end: "in" is found on word boundaries."""
+    return " " + " ".join(WORD.findall(words.lower())) + " "
 
 
 def key(source: str, page: int | None, first_line: int, text: str) -> SentenceKey:
@@ -77,9 +105,13 @@ def read(reader: Reader, question: str, passages: list[Passage]) -> Found:
     return found
 
 
-def reading_of(found: Found, e: Evidence) -> tuple[float, float]:
-    """What the reader said of an evidence sentence: (sentence P, passage P); nothing for one it could not see."""
-    return found.sentences.get(evidence_key(e), (0.0, 0.0))
+def reading_of(found: Found, e: Evidence) -> tuple[float, float, float]:
+    """What the reader said of an evidence sentence: (sentence P, passage P, the agreement on its likeliest answer
+    words); nothing for one it could not see."""
+    sentence = evidence_key(e)
+    words = found.inside.get(sentence)
+    agreed = found.agreement(words.text, sentence) if words is not None else 0.0
+    return (*found.sentences.get(sentence, (0.0, 0.0)), agreed)
 
 
 def attach(found: Found, candidates: list[Evidence]) -> None:
@@ -88,9 +120,10 @@ def attach(found: Found, candidates: list[Evidence]) -> None:
         e.reading = reading_of(found, e)
 
 
-def sentence_features(e: Evidence, word_score: float, reading: tuple[float, float] | None = None) -> ReadSentenceFeatures:
-    p, passage = reading or e.reading or (0.0, 0.0)
-    return ReadSentenceFeatures(words=logit(word_score), reader=logit(p), passage=logit(passage))
+def sentence_features(e: Evidence, word_score: float,
+                      reading: tuple[float, float, float] | None = None) -> ReadSentenceFeatures:
+    p, passage, agreed = reading or e.reading or (0.0, 0.0, 0.0)
+    return ReadSentenceFeatures(words=logit(word_score), reader=logit(p), passage=logit(passage), agreed=agreed)
 
 
 def likelihoods(found: Found, evidence: list[Evidence]) -> dict[int, float]:
@@ -100,8 +133,9 @@ def likelihoods(found: Found, evidence: list[Evidence]) -> dict[int, float]:
     return {e.id: stack.probability(sentence_features(e, e.score, reading_of(found, e))) for e in evidence}
 
 
-def span_features(span: AnswerSpan, passage: float) -> ReadSpanFeatures:
-    return ReadSpanFeatures(reader=logit(span.probability), passage=logit(passage), length=len(span.text.split()))
+def span_features(span: AnswerSpan, passage: float, agreed: float) -> ReadSpanFeatures:
+    return ReadSpanFeatures(reader=logit(span.probability), passage=logit(passage), length=len(span.text.split()),
+                            agreed=agreed)
 
 
 def short_answers(found: Found, ranked: list[Evidence]) -> list[ShortAnswer]:
@@ -112,14 +146,15 @@ def short_answers(found: Found, ranked: list[Evidence]) -> list[ShortAnswer]:
     offered = []
     for span, sentence, passage in found.spans:
         if sentence in by_key:
-            offered.append(ShortAnswer(span.text, scorer.probability(span_features(span, passage)), by_key[sentence]))
+            features = span_features(span, passage, found.agreement(span.text, sentence))
+            offered.append(ShortAnswer(span.text, scorer.probability(features), by_key[sentence]))
     return sorted(offered, key=lambda s: s.probability, reverse=True)
 
 
-def inside_features(words: AnswerSpan, reading: tuple[float, float]) -> ReadInsideFeatures:
-    sentence, passage = reading
+def inside_features(words: AnswerSpan, reading: tuple[float, float, float]) -> ReadInsideFeatures:
+    sentence, passage, agreed = reading
     return ReadInsideFeatures(words=logit(words.probability), sentence=logit(sentence), passage=logit(passage),
-                              length=len(words.text.split()))
+                              length=len(words.text.split()), agreed=agreed)
 
 
 def answers_inside(found: Found, ranked: list[Evidence]) -> dict[int, ShortAnswer]:
