@@ -180,8 +180,11 @@ def _data_stamp(out: Path, questions: int, answerable: int) -> dict:
 
 
 def _commit() -> str:
+    """The commit the fitting code is at, marked when the code differs from it (weights.json itself aside)."""
     done = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
-    return done.stdout.strip() or "unknown"
+    changed = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "assistant", "benchmarks",
+                              "training", ":!assistant/scoring/weights.json"], capture_output=True, text=True)
+    return (done.stdout.strip() or "unknown") + (" with uncommitted changes" if changed.stdout.strip() else "")
 
 
 def _lowest_with_precision(p: np.ndarray, y: np.ndarray, precision: float) -> float:
