@@ -50,9 +50,12 @@ def fit(X: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 4000, rate: 
     return {"mean": mean.tolist(), "scale": scale.tolist(), "coef": w.tolist(), "bias": b}
 
 
+def logits(model: dict, X: np.ndarray) -> np.ndarray:
+    return ((X - np.array(model["mean"])) / np.array(model["scale"])) @ np.array(model["coef"]) + model["bias"]
+
+
 def probabilities(model: dict, X: np.ndarray) -> np.ndarray:
-    z = ((X - np.array(model["mean"])) / np.array(model["scale"])) @ np.array(model["coef"]) + model["bias"]
-    return 1 / (1 + np.exp(-z))
+    return 1 / (1 + np.exp(-logits(model, X)))
 
 
 def wrong_choices(row: dict) -> list[str]:

@@ -55,6 +55,7 @@ from benchmarks.fit_ranker import (
     _lowest_with_precision,
     _rounded,
     fit,
+    logits,
     probabilities,
     wrong_choices,
 )
@@ -85,9 +86,7 @@ def fit_with_bonus(X: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 2
     stated once, as in most people's own documents) the probability is the stack's without it; news repeats its
     answers, so fit freely the feature would also push every lone statement down."""
     base = fit(X[:, :-1], y, l2)
-    offset = np.log(np.clip(probabilities(base, X[:, :-1]), 1e-9, 1 - 1e-9))
-    offset -= np.log(np.clip(1 - probabilities(base, X[:, :-1]), 1e-9, 1))
-    extra, weight = X[:, -1], 0.0
+    offset, extra, weight = logits(base, X[:, :-1]), X[:, -1], 0.0
     for _ in range(steps):
         p = 1 / (1 + np.exp(-(offset + weight * extra)))
         weight = max(0.0, weight - rate * (float(extra @ (p - y)) / len(y) + l2 * weight / len(y)))

@@ -82,7 +82,7 @@ def _attach_context(question: str, previous: str) -> str:
     topic = _topic(previous)
     if question_names(words) and SWITCHES.search(words):
         earlier = question_names(previous)
-        topic = [w for w in topic if w.lower().replace("’", "'") not in earlier]
+        topic = [w for w in topic if not question_names(w) & earlier]
     missing = [w for w in topic if w.lower() not in words.lower()]
     return f"{words} ({', '.join(missing)})" if missing else words
 
