@@ -133,6 +133,22 @@ def passages_of(searcher, question: str) -> list:
     return searcher.search(question, 2, Filters())
 
 
+def test_section_labels_and_credit_lines_are_never_evidence_but_headlines_are():
+    from assistant.evidence.selection import sentences_of
+    from assistant.types import Passage, SentenceSpan
+
+    lines = ["Russia & Former Soviet Union", "Putin and Iran’s Raisi talk for five hours – Kremlin",
+             "The meeting in Moscow ended just before midnight.", "Contributing: The Associated Press",
+             "Talks Resume In Moscow Today."]
+    spans, start = [], 0
+    for number, line in enumerate(lines, start=1):
+        spans.append(SentenceSpan(start, start + len(line), number, number))
+        start += len(line) + 1
+    passage = Passage(source="news.txt", start_line=1, end_line=len(lines), score=1.0, text="\n".join(lines),
+                      spans=spans)
+    assert [e.text for e in sentences_of(passage)] == lines[1:3] + lines[4:]
+
+
 def test_the_reader_reads_every_retrieved_sentence_but_text_planted_for_an_ai(searcher, reader):
     from assistant.evidence import reading
     from assistant.types import Passage, SentenceSpan
@@ -222,6 +238,26 @@ def test_with_the_reader_on_spans_the_chosen_quotes_come_in_the_readers_order():
     assert [q.cited for q in _quotes(asked, None, [lead, goats], settings, read)] == [[2], [1]]
     unsure = reading.Found(sentences={reading.evidence_key(lead): (0.9, 0.9), reading.evidence_key(goats): (0.01, 0.9)})
     assert [q.cited for q in _quotes(asked, None, [lead, goats], settings, unsure)] == [[1], [2]]
+
+
+def test_the_sentence_holding_the_short_answer_is_quoted_first_and_a_near_one_after_it():
+    """The short answer's sentence comes first whatever the reader's order (the answer cites it); the next quote is
+    chosen as without a short answer: near the best score, from the same document or naming what it does not."""
+    from assistant.answer.compose import _quotes
+    from assistant.evidence import reading
+
+    asked = analyse("How many goats does the Tallbo zoo keep?")
+    lead = evidence(1, "The Tallbo zoo opened in 1990 on the northern hill.", score=0.8)
+    goats = evidence(2, "The Tallbo zoo keeps 40 goats.", score=0.7)
+    far = evidence(3, "Its cafe sells ice cream in summer.", score=0.2)
+    short = ShortAnswer("40", 0.9, goats)
+    read = reading.Found(sentences={reading.evidence_key(lead): (0.9, 0.9), reading.evidence_key(goats): (0.1, 0.9)})
+    for ordering in (None, read):
+        assert [q.cited for q in _quotes(asked, short, [lead, goats, far], Settings(), ordering)] == [[2], [1]]
+    assert [q.cited for q in _quotes(asked, ShortAnswer("summer", 0.9, far), [lead, goats, far], Settings())] == [
+        [3], [1]]
+    elsewhere = evidence(1, "The Tallbo zoo opened in 1990 on the northern hill.", source="b.txt", score=0.8)
+    assert [q.cited for q in _quotes(asked, short, [elsewhere, goats], Settings())] == [[2]]  # adds no name
 
 
 def test_unsure_answer_words_standing_in_the_first_quote_are_stated_before_it_from_even_odds():

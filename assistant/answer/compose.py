@@ -139,23 +139,22 @@ def _lead(short: shortanswer.ShortAnswer | None) -> list[SentenceCheck]:
 
 def _quotes(asked: Asked, short: shortanswer.ShortAnswer | None, evidence: list[Evidence],
             settings: Settings, read: reading.Found | None = None) -> list[SentenceCheck]:
-    """The sentence holding the short answer, or the best distinct sentences, quoted: a sentence two documents repeat
-    word for word is quoted once. A later quote must score near the best, and one from another document must name
-    something the question asks about that the first quote's document does not (else it is beside the point).
-    With `read` (the reader's view, when it does not rank the evidence itself) the chosen quotes are put in the
-    order the read_sentence stack gives them: the same sentences, the one likeliest to state the answer first."""
-    if short:
-        best = [short.evidence]
-    else:
-        first = evidence[0]
-        near = [e for e in evidence[1:] if e.score >= settings.evidence.quote_share * first.score]
-        covering = [e for e in near if e.source != first.source and _adds_names(asked, first, e)]
-        best = [first, *covering, *(e for e in near if e.source == first.source)]
+    """The best distinct sentences, quoted (the one holding the short answer first, when there is one): a sentence two
+    documents repeat word for word is quoted once. A later quote must score near the best, and one from another
+    document must name something the question asks about that the first quote's document does not (else it is
+    beside the point). With `read` (the reader's view, when it does not rank the evidence itself) the chosen quotes
+    are put in the order the read_sentence stack gives them: the same sentences, the one likeliest to state the
+    answer first (after the short answer's, which its citation points at)."""
+    first = short.evidence if short else evidence[0]
+    near = [e for e in evidence if e.id != first.id and e.score >= settings.evidence.quote_share * evidence[0].score]
+    covering = [e for e in near if e.source != first.source and _adds_names(asked, first, e)]
+    best = [first, *covering, *(e for e in near if e.source == first.source)]
     quotes = [SentenceCheck(text=f"\u201c{e.text}\u201d", cited=[e.id], status="extractive") for e in best]
     quotes = say_once(quotes)[:settings.evidence.extractive_sentences]
     if read is not None:
         likely = reading.likelihoods(read, best)
-        quotes.sort(key=lambda quote: likely[quote.cited[0]], reverse=True)
+        pinned = quotes[:1] if short else []  # the short answer's sentence stays first: the answer cites it
+        quotes = pinned + sorted(quotes[len(pinned):], key=lambda quote: likely[quote.cited[0]], reverse=True)
     return quotes
 
 

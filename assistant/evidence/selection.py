@@ -19,6 +19,7 @@ from assistant.types import EmbedTexts, Evidence, Passage
 ASKS_QUANTITY = re.compile(r"\bhow (much|many|long|old|far|large|big|high)\b|\bwhat (percentage|share|number)\b", re.I)
 ASKS_PERSON = re.compile(r"^\s*(who|whom)\b|\bwith whom\b", re.I)
 ASKS_TIME = re.compile(r"^\s*when\b|\bwhat (date|day|year|time)\b", re.I)
+CLOSED = re.compile(r"[.!?,;:\"'”’)\]]$")
 TIME_WORDS = CALENDAR_WORDS | {"today", "yesterday", "tomorrow", "day", "days", "week", "month", "year", "weeks", "months",
                                "years", "summer", "winter", "spring", "autumn"}
 
@@ -28,7 +29,7 @@ def sentences_of(passage: Passage, min_words: int = EvidenceSettings().min_words
     found = []
     for span in passage.sentence_spans():
         text = span.cut(passage.text)
-        heading = text == span.section or _title_line(text, passage.title) or (
+        heading = text == span.section or _title_line(text, passage.title) or _label(text) or (
             text == passage.title and not text.endswith("."))  # a title that is a whole sentence is one
         if len(text.split()) >= min_words and not heading:
             found.append(Evidence(id=0, text=text, source=passage.source, start_line=span.first_line,
@@ -41,6 +42,13 @@ def _title_line(text: str, title: str | None) -> bool:
     """A document's title line with what the header puts after it ("… funding date 2024-11-14"): it names the
     document and says nothing a sentence does."""
     return bool(title) and text.startswith(title or "") and not re.search(r"[.!?][\"”’']?$", text)
+
+
+def _label(text: str, most_words: int = 6) -> bool:
+    """A section label or credit line ("Russia & Former Soviet Union", "Contributing: The Associated Press"): a few
+    words, none of them lower case, with no closing punctuation. Headlines have small words and stay."""
+    words = text.split()
+    return len(words) <= most_words and not CLOSED.search(text) and not any(w[:1].islower() for w in words)
 
 
 def candidates(asked: Asked, passages: list[Passage], embed: EmbedTexts, params: EvidenceSettings = EvidenceSettings(),
