@@ -101,3 +101,18 @@ def test_a_passage_reads_the_same_whatever_else_was_retrieved_beside_it(reader):
     alone, = reader.read(question, [TOUR])
     _, beside, _ = reader.read(question, [BAKERY, TOUR, TOUR[:2] * 5])
     assert alone == beside
+
+
+@pytest.mark.parametrize("sentence, words, expected", [
+    ("Moscow welcomes the decision of the League of Arab States (LAS) on Syria.", "LAS)", "LAS"),
+    ('Apple TV+\'s "Ted Lasso" won again.', '"Ted Lasso', '"Ted Lasso"'),
+    ('Apple TV+\'s "Ted Lasso" won again.', 'Ted Lasso"', "Ted Lasso"),
+    ("They opened the \u201cBig Apple store, at last.", "\u201cBig Apple", "Big Apple"),
+    ("The summit (in May) ended.", "(in May)", "(in May)"),
+    ("The summit ended in May.", "May", "May"),
+])
+def test_answer_words_leave_no_bracket_or_quote_mark_without_its_partner(sentence, words, expected):
+    from assistant.scoring.reader import _paired
+
+    begin, stop = _paired(sentence, sentence.index(words), sentence.index(words) + len(words))
+    assert sentence[begin:stop] == expected

@@ -163,8 +163,34 @@ def _words(sentences: list[str], e: _Encoded, s: int, t: int, probability: float
     k = bisect_right(e.sentence_starts, e.offsets[s][0]) - 1
     begin = e.offsets[s][0] - e.sentence_starts[k]
     stop = min(e.offsets[t][1] - e.sentence_starts[k], len(sentences[k]))
+    begin, stop = _paired(sentences[k], begin, stop)
     text = sentences[k][begin:stop].strip()
     return AnswerSpan(k, begin, stop, text, probability) if text else None
+
+
+PAIRS = {"(": ")", "[": "]", "\u201c": "\u201d", '"': '"'}
+
+
+def _paired(sentence: str, begin: int, stop: int) -> tuple[int, int]:
+    """The words' bounds with no bracket or quote mark left without its partner: one that closes what opened before
+    the words is dropped ("LAS)" of "... (LAS)" is "LAS"); one that opens is closed when its partner follows right
+    after the words ('"Ted Lasso' becomes '"Ted Lasso"'), else dropped. Tokens end where a word piece does; the
+    answer should not."""
+    for opening, closing in PAIRS.items():
+        words = sentence[begin:stop]
+        if opening == closing:  # a straight quote mark: an odd count leaves one unpaired
+            odd = words.count(opening) % 2 == 1
+            closes = odd and words.endswith(closing) and not words.startswith(opening)
+            opens = odd and not closes
+        else:
+            opens, closes = words.count(opening) > words.count(closing), words.count(closing) > words.count(opening)
+        if closes and words.endswith(closing):
+            stop -= 1
+        elif opens and sentence[stop:stop + 1] == closing:
+            stop += 1
+        elif opens and words.startswith(opening):
+            begin += 1
+    return begin, stop
 
 
 def _span(sentences: list[str], e: _Encoded, start: np.ndarray, end: np.ndarray, answers: float) -> AnswerSpan | None:
