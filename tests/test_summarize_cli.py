@@ -145,3 +145,26 @@ def test_text_addressed_to_an_ai_is_set_aside_in_summaries_as_in_answers(indexed
     assert [s["quote"] for s in result["set_aside"]] == [PLANTED]
     shown = run("summarize", *args, "--mode", "extractive")
     assert "Set aside (addressed to an AI" in shown.stdout and PLANTED in shown.stdout
+
+
+REPORT = ("Harbour & Coast News\n"
+          "Port Elra reopens its old harbour – Elra Post\n"
+          "The council of Port Elra reopened the old harbour on Monday after three years of repairs.\n"
+          "Fishing boats lined the quay as the mayor cut a ribbon at noon.\n"
+          "Repairs cost 4 million euros, most of it paid by the region.\n"
+          "A cafe on the quay sold out of cakes by the afternoon.\n"
+          "Boats had used the new marina to the north while the harbour was closed.\n")
+
+
+@pytest.mark.parametrize("lead_weight, leads", [("0.8", True), ("0", False)])
+def test_an_extractive_summary_leans_to_the_documents_opening_and_never_quotes_its_labels(indexed, run, models,
+                                                                                          monkeypatch, lead_weight,
+                                                                                          leads):
+    (indexed / "harbour.txt").write_text(REPORT)
+    assert run("ingest", "harbour.txt").exit_code == 0
+    models.no_chat = True
+    monkeypatch.setenv("ASSISTANT_SUMMARY__LEAD_WEIGHT", lead_weight)
+    result = summarize(run, "harbour.txt", "--mode", "extractive", "--length", "short", "--no-cache")
+    quotes = [c["quote"] for c in result["citations"]]
+    assert not any(q.startswith(("Harbour & Coast News", "Port Elra reopens")) for q in quotes)
+    assert (quotes[0] == REPORT.splitlines()[2]) is leads

@@ -122,17 +122,19 @@ class Summarizer:
         return [pick for part, share in zip(parts, shares) for pick in self._central_in(part, share)]
 
     def _central_in(self, evidence: list[Evidence], count: int) -> list[SentenceCheck]:
-        """The sentences closest to the mean meaning, each unlike those already picked, in order."""
+        """The sentences closest to the mean meaning (and, by `lead_weight`, early), each unlike those already picked,
+        in order."""
         if not evidence or count <= 0:
             return []
         vectors = np.asarray(self.embed([e.text for e in evidence]), dtype=np.float32)
         centre = vectors.mean(axis=0)
         relevance = vectors @ (centre / (np.linalg.norm(centre) or 1.0))
+        knobs = self.settings.summary
+        lead = knobs.lead_weight / (1.0 + np.arange(len(evidence)))
         chosen: list[int] = []
         while len(chosen) < min(count, len(evidence)):
             redundancy = np.max(vectors @ vectors[chosen].T, axis=1) if chosen else 0.0
-            weight = self.settings.summary.relevance_weight
-            score = weight * relevance - (1 - weight) * redundancy
+            score = knobs.relevance_weight * relevance - (1 - knobs.relevance_weight) * redundancy + lead
             score[chosen] = -np.inf
             chosen.append(int(np.argmax(score)))
         return [SentenceCheck(text=f"\u201c{evidence[i].text}\u201d", cited=[evidence[i].id], status="extractive")
@@ -238,7 +240,8 @@ class Summarizer:
         for chunk in self.store.chunks_of(doc.path):
             for span in chunk.spans:
                 text = span.cut(chunk.text)
-                if (chunk.page, span.first_line, text) in seen or not text:
+                if (chunk.page, span.first_line, text) in seen or not text or evidence_selection.is_heading(
+                        text, span.section, doc.title):
                     continue
                 seen.add((chunk.page, span.first_line, text))
                 if is_planted(text):

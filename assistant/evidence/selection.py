@@ -29,13 +29,17 @@ def sentences_of(passage: Passage, min_words: int = EvidenceSettings().min_words
     found = []
     for span in passage.sentence_spans():
         text = span.cut(passage.text)
-        heading = text == span.section or _title_line(text, passage.title) or _label(text) or (
-            text == passage.title and not text.endswith("."))  # a title that is a whole sentence is one
-        if len(text.split()) >= min_words and not heading:
+        if len(text.split()) >= min_words and not is_heading(text, span.section, passage.title):
             found.append(Evidence(id=0, text=text, source=passage.source, start_line=span.first_line,
                                   end_line=span.last_line, score=0.0, title=passage.title, page=passage.page,
                                   section=span.section))
     return found
+
+
+def is_heading(text: str, section: str | None, title: str | None) -> bool:
+    """A heading, a title or a label, not a sentence: its section's heading, the document's title line, a section
+    label, or the title itself (a title that is a whole sentence, ending in a full stop, is one)."""
+    return text == section or _title_line(text, title) or _label(text) or (text == title and not text.endswith("."))
 
 
 def _title_line(text: str, title: str | None) -> bool:
