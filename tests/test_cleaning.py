@@ -46,3 +46,11 @@ def test_metadata_from_the_seeds(name, title, date, outlet):
     else:
         assert meta.title.startswith("Kuwait Minister of Foreign Affairs")
     assert (meta.date, meta.outlet) == (date, outlet)
+
+
+def test_a_copyright_line_is_debris_but_a_copyright_sign_inside_prose_is_not():
+    lines = ["© 2023 Riverside Gazette. All rights reserved.",
+             "Copyright © 2024 The Associated Press. All rights reserved. This material may not be published.",
+             "The centre uses the Tools of the Mind© curriculum so that every child learns to plan their play.",
+             "A recent exposÃ© explains how the manufacturer moved its profits abroad to pay almost no tax at all."]
+    assert content_mask(lines) == [False, False, True, True]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from assistant.text.calendar import MONTH_NUMBERS, MONTH_PATTERN
 
-VERSION = "2"  # bump when the rules below change what is kept: stores then re-chunk
+VERSION = "3"  # bump when the rules below change what is kept: stores then re-chunk
 
 DEBRIS_LINES = {
     "leave a reply", "back to top", "back to top button", "source", "share", "share this",
@@ -27,7 +27,7 @@ DEBRIS_PATTERNS = [
     re.compile(r"^\d+\s+min(ute)?s?\s+read$", re.I),
     re.compile(r"pic\.twitter\.com/", re.I),
     re.compile(r"^(read next|read more|watch)\b.{0,120}$", re.I),
-    re.compile(r"©"),
+    re.compile(r"(?<![^\W\d_])©"),  # a copyright line; not "Tools of the Mind©", nor "exposÃ©" (é decoded twice)
 ]
 SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 
