@@ -1,6 +1,7 @@
 """The held-out rules in code: every look at 2024 is logged, and fitting reads 2023 development data only.
 
-- `log_look(...)` appends one JSON line to benchmarks/heldout_log.jsonl (date, git commit, command line, figures).
+- `log_look(...)` appends one JSON line to benchmarks/heldout_log.jsonl (date, git commit, command line, figures);
+  `log_held_out_set(...)` does the same for the held-out part of another data set (summary_reference.py's).
   The file is only ever opened for appending: earlier lines are never rewritten, and a line that would change them
   is refused. Commit the log with the code it measured.
 - `require_development(folder)` reads the year a built benchmark folder records (summary.json, written by
@@ -58,6 +59,15 @@ def log_look(year: int, figures: dict, path: Path = LOG, argv: list[str] | None 
     argv = sys.argv if argv is None else argv
     entry = {"date": datetime.now(UTC).isoformat(timespec="seconds"), **(started or git_state()),
              "command": shlex.join(["python", *argv]), "year": year, **facts, "figures": _finite(figures)}
+    append(entry, path)
+    return entry
+
+
+def log_held_out_set(name: str, figures: dict, path: Path = LOG, argv: list[str] | None = None) -> dict:
+    """A look at another data set's held-out part (`name` says which): appended to the same log, in the same form."""
+    argv = sys.argv if argv is None else argv
+    entry = {"date": datetime.now(UTC).isoformat(timespec="seconds"), **git_state(),
+             "command": shlex.join(["python", *argv]), "set": name, "figures": _finite(figures)}
     append(entry, path)
     return entry
 

@@ -163,15 +163,11 @@ def against(rows: list[dict], made: dict, other: dict) -> dict:
 
 def log_held_out(report: dict) -> None:
     """Every look at the held-out half goes into benchmarks/heldout_log.jsonl (append-only), as looks at 2024 do."""
-    from datetime import UTC, datetime
-
-    from benchmarks.heldout import _finite, append, git_state
+    from benchmarks.heldout import log_held_out_set
 
     held_out = {key: value["held-out"] if isinstance(value, dict) and "held-out" in value else value
-                for key, value in report.items()}
-    append({"date": datetime.now(UTC).isoformat(timespec="seconds"), **git_state(),
-            "command": " ".join(["python", *sys.argv]), "set": f"CNN/Daily Mail sample ({SAMPLE}), held-out half",
-            "figures": _finite(held_out)})
+                for key, value in report.items() if key != "dev"}
+    log_held_out_set(f"CNN/Daily Mail sample ({SAMPLE}), held-out half", held_out)
 
 
 def grid(engine, paths: dict[str, str], rows: list[dict], length: str) -> list[dict]:

@@ -33,6 +33,17 @@ def test_log_look_only_on_the_held_out_year(tmp_path):
     assert set(line) >= {"date", "commit", "uncommitted_changes", "command", "year", "figures"}
 
 
+def test_a_look_at_another_sets_held_out_part_is_logged_in_the_same_form(tmp_path):
+    log = tmp_path / "log.jsonl"
+    heldout.log_held_out_set("a sample, held-out half", {"rouge1": [0.3, float("nan")]}, log,
+                             argv=["benchmarks/summary_reference.py", "--lead", "0.8"])
+    heldout.log_held_out_set("a sample, held-out half", {"rouge1": [0.4]}, log, argv=["x.py"])
+    first, second = (json.loads(line) for line in log.read_text().splitlines())
+    assert first["set"] == "a sample, held-out half" and first["figures"] == {"rouge1": [0.3, None]}
+    assert first["command"] == "python benchmarks/summary_reference.py --lead 0.8" and second["figures"]["rouge1"] == [0.4]
+    assert set(first) >= {"date", "commit", "uncommitted_changes", "command", "set", "figures"}
+
+
 def test_the_repository_log_is_valid_json_lines():
     if heldout.LOG.exists():
         for line in heldout.LOG.read_text().splitlines():
