@@ -56,18 +56,18 @@ def log_look(year: int, figures: dict, path: Path = LOG, argv: list[str] | None 
     `started`: git_state() taken when the run began (the code that ran; HEAD may have moved since)."""
     if year != HELD_OUT_YEAR:
         return None
-    argv = sys.argv if argv is None else argv
-    entry = {"date": datetime.now(UTC).isoformat(timespec="seconds"), **(started or git_state()),
-             "command": shlex.join(["python", *argv]), "year": year, **facts, "figures": _finite(figures)}
-    append(entry, path)
-    return entry
+    return _logged(path, argv, started, year=year, **facts, figures=_finite(figures))
 
 
 def log_held_out_set(name: str, figures: dict, path: Path = LOG, argv: list[str] | None = None) -> dict:
     """A look at another data set's held-out part (`name` says which): appended to the same log, in the same form."""
-    argv = sys.argv if argv is None else argv
-    entry = {"date": datetime.now(UTC).isoformat(timespec="seconds"), **git_state(),
-             "command": shlex.join(["python", *argv]), "set": name, "figures": _finite(figures)}
+    return _logged(path, argv, None, set=name, figures=_finite(figures))
+
+
+def _logged(path: Path, argv: list[str] | None, started: dict | None, **fields) -> dict:
+    """One log line: when, at which commit, by which command, then the look's own fields."""
+    entry = {"date": datetime.now(UTC).isoformat(timespec="seconds"), **(started or git_state()),
+             "command": shlex.join(["python", *(sys.argv if argv is None else argv)]), **fields}
     append(entry, path)
     return entry
 

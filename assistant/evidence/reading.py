@@ -13,7 +13,6 @@ them: a fact stated once keeps the probability it had without it."""
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -21,6 +20,7 @@ from assistant.evidence.planted import is_planted
 from assistant.evidence.spans import ShortAnswer
 from assistant.scoring.fitted import scorers
 from assistant.scoring.reader import AnswerSpan, Reader
+from assistant.text.words import INDEX_WORD
 from assistant.types import (
     Evidence,
     Passage,
@@ -30,7 +30,6 @@ from assistant.types import (
     ReadSpanFeatures,
 )
 
-WORD = re.compile(r"[^\W_]+")
 SentenceKey = tuple[str, int | None, int, str]  # source, page, first line, text: how evidence sentences are told apart
 
 
@@ -61,7 +60,7 @@ class Found:
 
 def _padded(words: str) -> str:
     """Lower-cased words and numbers between single spaces, a space at each end: "in" is found on word boundaries."""
-    return " " + " ".join(WORD.findall(words.lower())) + " "
+    return " " + " ".join(INDEX_WORD.findall(words.lower())) + " "
 
 
 def key(source: str, page: int | None, first_line: int, text: str) -> SentenceKey:

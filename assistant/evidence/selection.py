@@ -12,14 +12,13 @@ from assistant.evidence.planted import is_planted
 from assistant.query.question import Asked
 from assistant.scoring.fitted import scorers, sentence_features
 from assistant.text.calendar import CALENDAR_WORDS
-from assistant.text.words import content_words, names, numbers
+from assistant.text.words import CLOSED, content_words, names, numbers
 from assistant.types import EmbedTexts, Evidence, Passage
 
 # What kind of answer a question wants; evidence of that kind ranks higher, and answers must contain it.
 ASKS_QUANTITY = re.compile(r"\bhow (much|many|long|old|far|large|big|high)\b|\bwhat (percentage|share|number)\b", re.I)
 ASKS_PERSON = re.compile(r"^\s*(who|whom)\b|\bwith whom\b", re.I)
 ASKS_TIME = re.compile(r"^\s*when\b|\bwhat (date|day|year|time)\b", re.I)
-CLOSED = re.compile(r"[.!?,;:\"'”’)\]]$")
 TIME_WORDS = CALENDAR_WORDS | {"today", "yesterday", "tomorrow", "day", "days", "week", "month", "year", "weeks", "months",
                                "years", "summer", "winter", "spring", "autumn"}
 

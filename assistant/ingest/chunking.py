@@ -7,6 +7,7 @@ from bisect import bisect_right
 
 from assistant.config import ChunkingSettings
 from assistant.ingest.cleaning import line_text
+from assistant.text.words import CLOSED
 from assistant.types import Span
 
 VERSION = "5"  # bump when the rules below change what a chunk holds: stores then re-chunk (3: every section;
@@ -44,7 +45,7 @@ def paragraphs(lines: list[str], keep: list[bool]) -> list[list[tuple[int, str]]
 def _is_heading(line: str) -> bool:
     """A line with no closing punctuation that ends on a capitalised word: a title, not wrapped prose."""
     words = line.split()
-    return bool(words) and not re.search(r"[.!?,;:\"'”’)\]]$", line) and (words[-1][:1].isupper() or len(words) <= 6)
+    return bool(words) and not CLOSED.search(line) and (words[-1][:1].isupper() or len(words) <= 6)
 
 
 def sentence_bounds(text: str) -> list[tuple[int, int]]:

@@ -30,7 +30,8 @@ def stem(word: str) -> str:
     return word[:-1] if word.endswith("e") and len(word) >= 4 else word  # "double" and "doubled" meet at "doubl"
 
 
-INDEX_WORD = re.compile(r"[^\W_]+")
+INDEX_WORD = re.compile(r"[^\W_]+")  # runs of letters and digits: word boundaries too (reading.Found.agreement)
+CLOSED = re.compile(r"[.!?,;:\"'”’)\]]$")  # a line or sentence that ends as prose does
 
 
 def index_terms(text: str) -> list[str]:
