@@ -119,7 +119,7 @@ class EvidenceSettings(Group):
         "+0.047 (+0.02 to +0.09) short answer correct over 'off' and leaves the seeds and riverton suites unchanged; "
         "'full' adds more there (+0.117) but its stack is fit on those questions, states a wrong choice twice as "
         "often, and costs riverton a question and the seeds' Kuwait question its right article "
-        "(README, 'The reader in the answers')."))
+        "(docs/MEASUREMENTS.md, 'The reader in the answers')."))
 
 
 class GroundingSettings(Group):

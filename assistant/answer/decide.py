@@ -4,7 +4,7 @@ The features say how well the best sentences cover the question (how likely each
 question's rarer words they hold, whether the rarest one is missing, how close in meaning) and whether a short
 answer of the asked kind was found. The fitted "answerable" scorer turns them into a probability; the question is
 declined below the threshold chosen on the development questions (see assistant/scoring/weights.json for what it was fit
-on and README, "How abstention is decided")."""
+on and README, "How an answer is made", step 5)."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ First the disguises are undone (look-alikes mapped, spaced and digit-for-letter 
 quoted material is set aside: a news report that quotes an attack is not an attack.
 
 Developed on tests/test_planted.py and evals/planted/dev.jsonl (two independently written sets, 260 lines); measured
-on a held-out set written independently afterwards (README, "Planted instructions")."""
+on a held-out set written independently afterwards (docs/MEASUREMENTS.md, "Text planted for an AI")."""
 
 from __future__ import annotations
 
