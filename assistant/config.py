@@ -8,7 +8,7 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import (
@@ -236,8 +236,14 @@ class Settings(BaseSettings):
     @property
     def answer_mode(self) -> Mode:
         """The mode `auto` stands for, or the one set."""
-        if self.mode != "auto":
-            return self.mode
+        return self.mode_for(None)
+
+    def mode_for(self, asked: str | None) -> Mode:
+        """The mode a command asked for (`--mode`; None: the mode setting), with `auto` resolved: extractive with the
+        packaged local model, grounded with a model server."""
+        chosen = asked or self.mode
+        if chosen != "auto":
+            return cast(Mode, chosen)
         return "extractive" if self.provider == "local" else "grounded"
 
     def with_overrides(self, **overrides: Any) -> Settings:

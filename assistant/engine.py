@@ -206,25 +206,25 @@ class Assistant:
         from assistant.answer.compose import Answerer
         from assistant.ingest.reread import SourceReader
 
-        mode = mode or self.settings.answer_mode
+        mode = self.settings.mode_for(mode)
         if mode != "extractive":
             _ = self.chat  # a local model starts loading in its own process while the question is searched
         answerer = Answerer(self.searcher, self.embedding.embeddings, lambda: self.chat,
                             self.models.chat_name(self.settings), self.settings, self.reader)
         answer = answerer.answer(question, mode=mode, filters=filters, on_token=on_token)
-        changed = SourceReader(self.store).changed_since_indexed([c.source for c in answer.citations])
-        return answer.model_copy(update={"changed_sources": changed}) if changed else answer
+        changed, removed = SourceReader(self.store).changed_since_indexed([c.source for c in answer.citations])
+        return answer.model_copy(update={"changed_sources": changed, "removed_sources": removed})
 
     def warm(self, mode: str | None = None) -> None:
         """Build the shared models before worker threads use them, so none is built twice."""
-        mode = mode or self.settings.answer_mode
+        mode = self.settings.mode_for(mode)
         _ = self.searcher
         if mode != "extractive":
             _ = self.chat
 
     def summarizer(self, mode: str | None = None):
         """Grounded summaries use the chat model; extractive ones quote the documents and load no model."""
-        mode = mode or self.settings.answer_mode
+        mode = self.settings.mode_for(mode)
         from assistant.answer.summarize import Summarizer
 
         extractive = mode == "extractive"
@@ -267,7 +267,7 @@ class Assistant:
         from assistant.evaluation import run as evaluate
         from assistant.evaluation.judge import Judge
 
-        mode = mode or self.settings.answer_mode
+        mode = self.settings.mode_for(mode)
         model = self.models.chat_name(self.settings) if mode != "extractive" else {"provider": "none", "name": "extractive"}
         return evaluate.run(lambda case: self.ask(case.question, mode, evaluate.filters_for(case)), suite, mode,
                             model, self.store, Judge(self.chat) if judge else None, progress,

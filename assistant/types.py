@@ -280,6 +280,7 @@ class Answer(BaseModel):
     conflict: bool = False  # the documents disagree on the asked figure; the answer gives each
     set_aside: list[SetAside] = Field(default_factory=list)
     changed_sources: list[str] = Field(default_factory=list)  # cited files edited since they were indexed
+    removed_sources: list[str] = Field(default_factory=list)  # cited files gone from disk since they were indexed
 
 
 class Problem(BaseModel):

@@ -164,6 +164,15 @@ def test_a_file_edited_since_it_was_indexed_is_named_in_the_answer_and_by_open(i
     assert json.loads(unchanged.stdout)["changed_sources"] == []
 
 
+def test_a_file_deleted_since_it_was_indexed_is_named_in_the_answer(indexed_real, run):
+    (indexed_real / "seeds" / "002_8a35e8dbf3f4f508.txt").unlink()
+    asked = json.loads(run("ask", "How much aid had Kuwait sent by plane?", "--mode", "extractive", "--json").stdout)
+    assert "seeds/002_8a35e8dbf3f4f508.txt" in {c["source"] for c in asked["citations"]}
+    assert asked["removed_sources"] == ["seeds/002_8a35e8dbf3f4f508.txt"] and asked["changed_sources"] == []
+    shown = run("ask", "How much aid had Kuwait sent by plane?", "--mode", "extractive")
+    assert "No longer on disk: seeds/002_8a35e8dbf3f4f508.txt" in shown.stdout
+
+
 def test_open_shows_a_window_of_a_very_long_line_around_the_quote(workdir, run):
     filler = "Nothing happened on this day in the quiet town of Tallbo. " * 300
     (workdir / "long.txt").write_text(filler + "The Tornby bridge reopened on 4 May after repairs. " + filler)

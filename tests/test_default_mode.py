@@ -20,6 +20,8 @@ def test_auto_is_extractive_with_the_local_model_and_grounded_with_a_server():
     assert Settings(provider="local").answer_mode == "extractive"
     assert Settings(provider="openai").answer_mode == "grounded"
     assert Settings(provider="local", mode="grounded").answer_mode == "grounded"
+    assert Settings(provider="local", mode="grounded").mode_for("auto") == "extractive"  # `--mode auto` as documented
+    assert Settings(provider="openai", mode="extractive").mode_for("auto") == "grounded"
 
 
 def test_ask_chat_and_summarize_load_no_model_by_default(indexed_real, run, models, auto):
@@ -38,6 +40,8 @@ def test_the_mode_setting_and_the_flag_override_auto(indexed_real, run, fake_mod
     assert flagged["mode"] == "grounded"
     monkeypatch.setenv("ASSISTANT_MODE", "free")
     assert json.loads(run("ask", "How much aid had Kuwait sent by plane?", "--json").stdout)["mode"] == "free"
+    auto_flag = json.loads(run("ask", "How much aid had Kuwait sent by plane?", "--mode", "auto", "--json").stdout)
+    assert auto_flag["mode"] == "extractive"  # the flag's auto resolves as the setting's would
 
 
 def uninformed(names: tuple[str, ...]) -> Scorer:

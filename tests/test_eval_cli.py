@@ -162,6 +162,11 @@ def test_a_corpus_with_nothing_readable_is_a_json_error_with_json(workdir, run, 
     assert f"error: {message}" in result.stderr.splitlines()
 
 
+def test_a_missing_suite_file_is_one_plain_line(workdir, run):
+    result = run("eval", "nope.yaml")
+    assert result.exit_code == 2 and result.stderr.strip() == "error: nope.yaml: no such file"
+
+
 def test_outputs_and_reports_are_checked_before_the_suite_runs(workdir, run, suite, models):
     models.no_chat = True  # nothing may run: each problem is found first
     assert "unknown metric" in run("eval", suite, "--min", "speed=3").stderr

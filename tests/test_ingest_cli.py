@@ -72,6 +72,11 @@ def test_nothing_ingestible_exits_non_zero(workdir, run):
     (workdir / "empty.txt").write_text("  \n")
     result = run("ingest", workdir / "empty.txt")
     assert result.exit_code == 1 and "empty file" in result.stderr
+    (workdir / "nothing").mkdir()
+    (workdir / "nothing" / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+    result = run("ingest", "nothing")
+    assert result.exit_code == 1
+    assert "error: no documents found in nothing (it reads .txt, .md, .pdf, .html and .docx files)" in result.stderr
 
 
 def test_the_file_size_limit_is_a_setting(workdir, run, monkeypatch):

@@ -89,10 +89,11 @@ def test_the_corpus_overview_has_a_paragraph_per_document_and_copies_count_once(
 
 
 @pytest.mark.parametrize("args, code, message", [
-    (["missing.txt"], 1, "missing.txt is not an ingested document"),
+    (["missing.txt"], 1, "missing.txt: no such file, and no ingested document has that path"),
+    (["seeds"], 1, "seeds is not an ingested document; run: assistant ingest seeds"),
     ([KUWAIT, "--topic", "Gaza"], 2, "exactly one of PATH, --topic TOPIC or --all"),
     (["--all", "--length", "huge"], 2, "short, medium, long"),
-    (["[/red]oops.txt"], 1, "[/red]oops.txt is not an ingested document"),
+    (["[/red]oops.txt"], 1, "[/red]oops.txt: no such file"),
 ])
 def test_bad_summary_requests_are_one_line(indexed, run, model, args, code, message):
     result = run("summarize", *args)

@@ -231,6 +231,9 @@ class Summarizer:
         for doc in documents:
             if wanted in (doc.source, doc.path) or resolved == doc.path:
                 return doc
+        if not Path(wanted).exists():
+            raise SummaryError(f"{wanted}: no such file, and no ingested document has that path (`assistant status` "
+                               "lists them)")
         raise SummaryError(f"{wanted} is not an ingested document; run: assistant ingest {wanted}")
 
     def _sentences(self, doc: StoredDocument, set_aside: list[Evidence] | None = None) -> list[Evidence]:

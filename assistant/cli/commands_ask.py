@@ -101,6 +101,6 @@ def chat(
     from assistant.query.followups import Conversation
 
     assistant = ready(engine(ctx, store, chroma_url))
-    conversation = Conversation(mode=mode or assistant.settings.answer_mode, filters=filters_from(since, until, source))
+    conversation = Conversation(mode=assistant.settings.mode_for(mode), filters=filters_from(since, until, source))
     ChatRepl(assistant, conversation, out(), err(), verbose=verbose,
              history_file=assistant.settings.store / "chat_history").run()

@@ -42,6 +42,9 @@ def ingest(
     else:
         out().print(render.ingest_summary(report))
     if not report.usable and not report.removed:
+        if not report.problems:
+            given = ", ".join(str(p) for p in paths) if paths else ("the store" if rebuild else str(DEFAULT_CORPUS))
+            say(f"error: no documents found in {given} (it reads .txt, .md, .pdf, .html and .docx files)")
         raise typer.Exit(1)
 
 

@@ -110,6 +110,10 @@ def answer(result: Answer | Summary, verbose: bool = False) -> Text:
         parts.append(("\n\nChanged since indexed: ", "yellow"))
         parts.append(visible(", ".join(result.changed_sources), one_line=True)
                      + " (the quotes are the indexed text; run `assistant ingest` on them to update)")
+    if isinstance(result, Answer) and result.removed_sources:
+        parts.append(("\n\nNo longer on disk: ", "yellow"))
+        parts.append(visible(", ".join(result.removed_sources), one_line=True)
+                     + " (the quotes are the indexed text; `assistant ingest` on their folder removes them)")
     if result.set_aside:
         parts.append(("\n\nSet aside (addressed to an AI, never used as evidence)", "bold"))
         parts += [f"\n- {visible(location(s), one_line=True)} \"{_short(s.quote)}\"" for s in result.set_aside]

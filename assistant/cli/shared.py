@@ -65,14 +65,14 @@ SourceOption = Annotated[str | None, typer.Option(
 
 
 def _known_mode(value: str | None) -> str | None:
-    if value is not None and value not in MODES:
-        raise typer.BadParameter(f"choose one of {', '.join(MODES)}")
+    if value is not None and value not in (*MODES, "auto"):
+        raise typer.BadParameter(f"choose one of {', '.join(MODES)} or auto")
     return value
 
 
 ModeOption = Annotated[str | None, typer.Option("--mode", callback=_known_mode, help=(
-    "grounded (checked), extractive (no LLM) or free (unchecked) [default: the mode setting; auto is extractive "
-    "with the local model, grounded with a model server]."))]
+    "grounded (checked), extractive (no LLM), free (unchecked) or auto (extractive with the local model, grounded "
+    "with a model server) [default: the mode setting, auto unless set]."))]
 
 
 def engine(ctx: typer.Context, store: Path | None, chroma_url: str | None, must_exist: bool = False) -> Assistant:

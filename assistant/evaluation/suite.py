@@ -130,6 +130,8 @@ def _line_of(data, location: tuple) -> int:
 def load_suite(path: Path) -> Suite:
     try:
         text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SuiteError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as error:
         raise SuiteError(f"{path}: cannot read the suite ({error.__class__.__name__}: {error})") from None
     try:

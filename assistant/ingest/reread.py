@@ -51,18 +51,22 @@ class SourceReader:
             self.changed.add(source)
         return pages
 
-    def changed_since_indexed(self, sources: list[str]) -> list[str]:
-        """Those of `sources` whose file was edited after it was indexed (hashed, not extracted: cheap)."""
-        changed = []
+    def changed_since_indexed(self, sources: list[str]) -> tuple[list[str], list[str]]:
+        """Those of `sources` whose file was edited after it was indexed (hashed, not extracted: cheap), and those
+        whose file is gone (deleted, moved or unreadable): the store still holds their text until the next ingest."""
+        changed, removed = [], []
         for source in dict.fromkeys(sources):
             stored = self._stored(source)
+            if stored is None:
+                continue
             try:
-                data = Path(stored.path).read_bytes() if stored else None
+                data = Path(stored.path).read_bytes()
             except OSError:
-                continue  # gone: citing it already says it is no longer readable
-            if stored and data is not None and _edited(stored, data):
+                removed.append(source)
+                continue
+            if _edited(stored, data):
                 changed.append(source)
-        return changed
+        return changed, removed
 
     def _stored(self, source: str) -> StoredDocument | None:
         return self._by_source.get(source)
