@@ -45,6 +45,9 @@ def test_invented_numbers_and_names_are_dropped_and_replaced_by_quoted_evidence(
     assert [s["status"] for s in answer["sentences"] if s["status"] != "dropped"] == ["extractive", "extractive"]
     assert answer["abstained"] is False
     assert_citations_valid(indexed_real, answer)
+    fake_model.append("Russia and Kuwait agreed to build 75 hospitals in Gaza [1]. Egypt paid for them [2].")
+    shown = run("ask", KUWAIT, "--mode", "grounded").stdout
+    assert "2 sentences the model wrote failed the check against the documents and were left out" in shown
 
 
 def test_markers_pointing_at_nothing_are_removed_and_uncited_support_gets_a_citation(indexed_real, run, fake_model):

@@ -76,6 +76,15 @@ def test_a_follow_up_that_names_its_own_subject_drops_the_earlier_names(question
     assert standalone(question, [GAZA]) == standalone_form
 
 
+@pytest.mark.parametrize("question, standalone_form", [
+    ("Who is responsible for the IT equipment there?", "Who is responsible for the IT equipment there? (Berlin)"),
+    ("And when?", "And when? (Berlin, office, move)"),
+    ("How much did it cost?", "How much did it cost? (Berlin, office, move)"),
+])
+def test_a_follow_up_with_a_topic_of_its_own_borrows_only_the_earlier_names(question, standalone_form):
+    assert standalone(question, ["Where will the Berlin office move to?"]) == standalone_form
+
+
 def test_a_what_about_follow_up_is_answered_about_the_new_name_not_the_old_answer(indexed_real, run):
     result = run("chat", "-v", "--mode", "extractive", input=f"{GAZA}\nAnd what about Iran?\n")
     assert result.exit_code == 0, result.output

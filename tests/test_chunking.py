@@ -60,3 +60,25 @@ def test_a_scrapers_date_marker_is_no_part_of_the_first_sentence():
         ("Russia and Saudi Arabia Agree to Boost Defense Cooperation", 1),
         ("On Wednesday, Russian President Vladimir Putin paid a working visit to Saudi Arabia.", 2)]
     assert describe(lines, content_mask(lines)).date == "2023-12-07"
+
+
+def test_list_items_and_table_rows_are_sentences_of_their_own():
+    lines = ["Ingredients", "", "- 250 g plain flour", "- 2 eggs", "", "Method", "",
+             "1. Whisk the flour and sugar in a bowl.", "2. Beat the eggs into the milk, then",
+             "   stir in the butter.", "- Deploys happen only on Tuesdays. - Not before noon.", "",
+             "| Item | Price |", "|------|------:|", "| Toner cartridge | 79.00 EUR |", "", "Prices are valid until May."]
+    spans = [(s.text, s.start_line, s.end_line) for chunk in chunk_spans(lines, content_mask(lines), 700)
+             for s in chunk]
+    assert spans == [
+        ("Ingredients", 1, 1), ("- 250 g plain flour", 3, 3), ("- 2 eggs", 4, 4), ("Method", 6, 6),
+        ("1. Whisk the flour and sugar in a bowl.", 8, 8),  # the list's "1." is no sentence of its own
+        ("2. Beat the eggs into the milk, then stir in the butter.", 9, 10),  # a wrapped item stays whole
+        ("- Deploys happen only on Tuesdays. - Not before noon.", 11, 11),
+        ("| Item | Price |", 13, 13), ("| Toner cartridge | 79.00 EUR |", 15, 15),  # the rule row draws, says nothing
+        ("Prices are valid until May.", 17, 17)]
+
+
+def test_a_short_list_item_is_evidence_and_a_short_sentence_is_not():
+    from assistant.evidence.selection import long_enough
+    assert long_enough("- 2 eggs", 4) and long_enough("3) Two eggs", 4)
+    assert not long_enough("Two eggs.", 4) and not long_enough("- eggs", 4)

@@ -261,6 +261,23 @@ def test_docx_paragraphs_headings_and_table_rows_in_order(tmp_path):
     assert (result.title, result.author, result.date) == ("Harbour survey 2024", "Jonas Berg", "2024-03-18")
 
 
+def test_a_docx_without_core_properties_has_no_made_up_title_or_date(tmp_path):
+    import re
+    import zipfile
+    stripped = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(word_file())) as source, zipfile.ZipFile(stripped, "w") as target:
+        for item in source.infolist():
+            if item.filename == "docProps/core.xml":
+                continue
+            data = source.read(item)
+            if item.filename == "_rels/.rels":  # the package's relationship to the part goes too
+                data = re.sub(rb'<Relationship [^>]*docProps/core.xml"[^>]*/>', b"", data)
+            target.writestr(item, data)
+    result = extract_named(tmp_path, "move.docx", stripped.getvalue())
+    assert result.pages[0].lines[1] == "The harbour was surveyed in March by two divers."
+    assert (result.title, result.author, result.date) == (None, None, None)  # not "Word Document", not today
+
+
 def test_damaged_docx_is_refused(tmp_path):
     data = word_file()
     reason = refused(tmp_path, "cut.docx", data[: len(data) // 2])

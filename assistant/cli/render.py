@@ -121,6 +121,10 @@ def answer(result: Answer | Summary, verbose: bool = False) -> Text:
     if verbose and dropped:
         parts.append(("\n\nUnsupported, dropped", "bold"))
         parts += [(f"\n- {s.text} ({s.reason})", "dim") for s in dropped]
+    elif dropped:
+        many = len(dropped) > 1
+        parts.append((f"\n\n{len(dropped)} sentence{'s' if many else ''} the model wrote failed the check against the "
+                      f"documents and {'were' if many else 'was'} left out (-v shows {'them' if many else 'it'}).", "dim"))
     if verbose and isinstance(result, Answer):
         parts.append((f"\n\nmode {result.mode} · retrieve {result.timings.retrieve_ms:.0f} ms · "
                        f"generate {result.timings.generate_ms:.0f} ms · {result.model.get('name', '')}", "dim"))

@@ -12,7 +12,7 @@ from assistant.evidence.planted import is_planted
 from assistant.query.question import Asked
 from assistant.scoring.fitted import scorers, sentence_features
 from assistant.text.calendar import CALENDAR_WORDS
-from assistant.text.words import CLOSED, content_words, names, numbers
+from assistant.text.words import CLOSED, LIST_ITEM, content_words, names, numbers
 from assistant.types import EmbedTexts, Evidence, Passage
 
 # What kind of answer a question wants; evidence of that kind ranks higher, and answers must contain it.
@@ -28,11 +28,18 @@ def sentences_of(passage: Passage, min_words: int = EvidenceSettings().min_words
     found = []
     for span in passage.sentence_spans():
         text = span.cut(passage.text)
-        if len(text.split()) >= min_words and not is_heading(text, span.section, passage.title):
+        if long_enough(text, min_words) and not is_heading(text, span.section, passage.title):
             found.append(Evidence(id=0, text=text, source=passage.source, start_line=span.first_line,
                                   end_line=span.last_line, score=0.0, title=passage.title, page=passage.page,
                                   section=span.section))
     return found
+
+
+def long_enough(text: str, min_words: int) -> bool:
+    """At least `min_words` words; a list item ("- 2 eggs", under its heading "Ingredients") is a deliberate fact
+    however short, so two words after its marker do."""
+    item = LIST_ITEM.match(text)
+    return len(text[item.end():].split()) >= min(2, min_words) if item else len(text.split()) >= min_words
 
 
 def is_heading(text: str, section: str | None, title: str | None) -> bool:
@@ -49,18 +56,24 @@ def _title_line(text: str, title: str | None) -> bool:
 
 def _label(text: str, most_words: int = 6) -> bool:
     """A section label or credit line ("Russia & Former Soviet Union", "Contributing: The Associated Press"): a few
-    words, none of them lower case, with no closing punctuation. Headlines have small words and stay."""
+    words, none of them lower case, with no closing punctuation. Headlines have small words and stay; so does a
+    field with a figure ("Date: 14 March 2024")."""
     words = text.split()
-    return len(words) <= most_words and not CLOSED.search(text) and not any(w[:1].islower() for w in words)
+    return (len(words) <= most_words and not CLOSED.search(text) and not any(w[:1].islower() for w in words)
+            and not any(c.isdigit() for c in text))
 
 
 def candidates(asked: Asked, passages: list[Passage], embed: EmbedTexts, params: EvidenceSettings = EvidenceSettings(),
                set_aside: list[Evidence] | None = None) -> list[Evidence]:
-    """Every sentence of the retrieved passages, once, with the features its ranking reads. Text planted for an AI
-    is never a candidate; it goes to `set_aside` so the answer can say it was there."""
+    """Every sentence of the retrieved passages, once, with the features its ranking reads, but for passages scored
+    far below the best (`passage_share`). Text planted for an AI is never a candidate; it goes to `set_aside` so
+    the answer can say it was there."""
     found: list[tuple[Evidence, Passage, int, bool]] = []
     seen: set[tuple] = set()
+    floor = params.passage_share * max((p.score for p in passages), default=0.0)
     for rank, passage in enumerate(passages, start=1):
+        if passage.score < floor:
+            continue  # keeps its rank: the others' features are as the scorers were fit on
         first_chunk = passage.chunk_id.endswith("-00000")
         for position, sentence in enumerate(sentences_of(passage, params.min_words)):
             key = (sentence.source, sentence.page, sentence.start_line, sentence.text)

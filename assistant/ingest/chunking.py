@@ -7,11 +7,12 @@ from bisect import bisect_right
 
 from assistant.config import ChunkingSettings
 from assistant.ingest.cleaning import line_text
-from assistant.text.words import CLOSED
+from assistant.text.words import CLOSED, LIST_ITEM, TABLE_ROW
 from assistant.types import Span
 
-VERSION = "5"  # bump when the rules below change what a chunk holds: stores then re-chunk (3: every section;
-#               4: a paragraph ending in an abbreviation keeps its last sentence; 5: no "date 2023-12-07" marker)
+VERSION = "6"  # bump when the rules below change what a chunk holds: stores then re-chunk (3: every section;
+#               4: a paragraph ending in an abbreviation keeps its last sentence; 5: no "date 2023-12-07" marker;
+#               6: each list item and table row its own paragraph, a list's "1." no sentence)
 
 ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "sgt", "st", "no", "vs", "etc", "inc",
@@ -20,17 +21,22 @@ ABBREVIATIONS = {
 }
 # A sentence ends at . ! ? (plus closing quotes/brackets) followed by space and a capital, digit or quote.
 BOUNDARY = re.compile(r"(?<=[.!?])([\"'”’)\]]*)\s+(?=[\"“‘(\[]?[A-Z0-9])")
+ENUMERATOR = re.compile(r"\s*\d{1,3}[.)]")  # "1." of a numbered list: the item's start, not a sentence
+TABLE_RULE = re.compile(r"^\s*\|?[\s:|-]*-[\s:|-]*\|?\s*$")  # "|---|:--:|": draws the table, says nothing
 
 
 def paragraphs(lines: list[str], keep: list[bool]) -> list[list[tuple[int, str]]]:
-    """Runs of kept, non-blank lines, as (1-based line number, text); a headline line stands alone. A scraper's
-    "date 2023-12-07" marker before a line's text is metadata (cleaning reads the date from it), not a sentence's."""
+    """Runs of kept, non-blank lines, as (1-based line number, text); a headline line, a list item and a table row
+    each stand alone (a list item's wrapped lines stay with it). A scraper's "date 2023-12-07" marker before a
+    line's text is metadata (cleaning reads the date from it), not a sentence's."""
     result: list[list[tuple[int, str]]] = []
     current: list[tuple[int, str]] = []
     for number, (line, kept) in enumerate(zip(lines, keep), start=1):
         text = line_text(line)
+        if TABLE_RULE.match(text) and "|" in text:
+            text = ""
         if kept and text:
-            if current and _is_heading(current[-1][1]):
+            if current and (_is_heading(current[-1][1]) or _starts_item(text) or TABLE_ROW.match(current[-1][1])):
                 result.append(current)
                 current = []
             current.append((number, text))
@@ -40,6 +46,10 @@ def paragraphs(lines: list[str], keep: list[bool]) -> list[list[tuple[int, str]]
     if current:
         result.append(current)
     return result
+
+
+def _starts_item(line: str) -> bool:
+    return bool(LIST_ITEM.match(line) or TABLE_ROW.match(line))
 
 
 def _is_heading(line: str) -> bool:
@@ -53,7 +63,8 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
     bounds: list[tuple[int, int]] = []
     start = 0
     for end in [m.start() + len(m.group(1)) for m in BOUNDARY.finditer(text)] + [len(text)]:
-        if end <= start or (end < len(text) and _ends_with_abbreviation(text[start:end])):
+        if end <= start or (end < len(text) and (_ends_with_abbreviation(text[start:end])
+                                                  or ENUMERATOR.fullmatch(text[start:end]))):
             continue  # the text's end is always a boundary, even after "Inc.": else the last sentence is lost
         bounds.append((start, end))
         start = end

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from assistant.text.calendar import MONTH_NUMBERS, MONTH_PATTERN
 
-VERSION = "3"  # bump when the rules below change what is kept: stores then re-chunk
+VERSION = "4"  # bump when the rules below change what is kept: stores then re-chunk
+#               (4: a first line of 2-4 words may be the title)
 
 DEBRIS_LINES = {
     "leave a reply", "back to top", "back to top button", "source", "share", "share this",
@@ -159,14 +160,15 @@ def _title(lines: list[str], keep: list[bool]) -> str | None:
         text = line_text(line)
         if is_prose(text):
             return _first_sentence(text)
-        if _is_headline(text):
+        if _is_headline(text, fewest_words=2 if line.strip() == first else 5):
             return text
     return None
 
 
-def _is_headline(text: str) -> bool:
-    # Section labels ("Russia & Former Soviet Union") are all capitals; headlines have small words.
-    return words(text) >= 5 and any(word[:1].islower() for word in text.split())
+def _is_headline(text: str, fewest_words: int = 5) -> bool:
+    # Section labels ("Russia & Former Soviet Union") are all capitals; headlines have small words. A note's own
+    # first line may be short ("Budget meeting notes"); further down, short lines are labels and debris.
+    return words(text) >= fewest_words and any(word[:1].islower() for word in text.split())
 
 
 def _first_sentence(text: str, limit: int = 120) -> str:

@@ -23,6 +23,8 @@ CONTINUES = re.compile(r"^\W*(and|but|so|or)\b", re.I)
 # Egypt?"): when it names that something, the last question's names are left out of its standalone form.
 SWITCHES = re.compile(r"^\W*(?:(?:and|but|or)\s+)?(?:what|how)\s+about\b|^\W*(?:and|or)\s+\S+(?:\s+\S+){0,3}\W*$",
                       re.I)
+# A follow-up with this many content words of its own has its own topic: it borrows only the earlier names.
+OWN_TOPIC_WORDS = 2
 
 
 @dataclass
@@ -77,12 +79,15 @@ def _attach_context(question: str, previous: str) -> str:
     """The question with the previous question's names and topic words it does not repeat, in brackets. A question
     that swaps in a name of its own ("And what about Iran?" after "What did Russia and Kuwait agree on Gaza?")
     takes only the topic words: with the old names beside it the search finds the old answer again, and which of
-    them the new name stands in for cannot be told."""
+    them the new name stands in for cannot be told. A question with a topic of its own ("Who is responsible for the
+    IT equipment there?") takes only the names: the earlier topic words would find the earlier answer again."""
     words = " ".join(question.split())
     topic = _topic(previous)
     if question_names(words) and SWITCHES.search(words):
         earlier = question_names(previous)
         topic = [w for w in topic if not question_names(w) & earlier]
+    elif len(content_words(words)) >= OWN_TOPIC_WORDS:
+        topic = [w for w in topic if question_names(w)]
     missing = [w for w in topic if w.lower() not in words.lower()]
     return f"{words} ({', '.join(missing)})" if missing else words
 

@@ -32,6 +32,8 @@ def stem(word: str) -> str:
 
 INDEX_WORD = re.compile(r"[^\W_]+")  # runs of letters and digits: word boundaries too (reading.Found.agreement)
 CLOSED = re.compile(r"[.!?,;:\"'”’)\]]$")  # a line or sentence that ends as prose does
+LIST_ITEM = re.compile(r"^\s*(?:[-*+•▪◦‣]|\d{1,3}[.)])\s+(?=\S)")  # "- 2 eggs", "3. Pour the batter …": the marker
+TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")  # a Markdown table row, "| Paper | 34.90 EUR |"
 
 
 def index_terms(text: str) -> list[str]:

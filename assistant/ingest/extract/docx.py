@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import docx
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
@@ -20,10 +21,10 @@ def extract_docx(data: bytes) -> Extracted:
     try:
         document = docx.Document(io.BytesIO(data))
         lines, headings = _body(document)
-        properties = document.core_properties
-        title, author = properties.title, properties.author
+        properties = _core_properties(document)
+        title, author = (properties.title, properties.author) if properties else (None, None)
         # `created` is when the document was written; `modified` changes with every save, even a copy's.
-        day = iso_day(properties.created) or iso_day(properties.modified)
+        day = iso_day(properties.created) or iso_day(properties.modified) if properties else None
     except Exception as error:
         raise UnreadableFile(f"damaged Word file ({_reason(error)})") from error
     if not lines:
@@ -32,6 +33,16 @@ def extract_docx(data: bytes) -> Extracted:
         format="docx", pages=single_page(lines, [True] * len(lines), headings),
         title=clean_value(title), author=clean_value(author), date=day,
     )
+
+
+def _core_properties(document):
+    """The file's own core properties, or None when it has none: python-docx then makes up defaults (the title
+    "Word Document", modified now) that would pass for the document's."""
+    try:
+        document.part.package.part_related_by(RT.CORE_PROPERTIES)
+    except KeyError:
+        return None
+    return document.core_properties
 
 
 def _body(document) -> tuple[list[str], dict[int, str]]:
