@@ -353,3 +353,11 @@ def test_the_stacked_short_answer_is_surer_when_other_readings_point_at_the_same
     single, = reading.short_answers(alone, [lead])
     surer, = reading.short_answers(agreed, [lead])
     assert surer.probability > single.probability
+
+
+def test_an_amount_in_the_readers_words_keeps_the_currency_code_written_after_it():
+    from assistant.evidence.reading import with_currency
+    row = "| Toner cartridge | 79.00 EUR | InkWorld |"
+    assert with_currency("79.00", row) == "79.00 EUR"
+    assert with_currency("79.00 EUR", row) == "79.00 EUR" and with_currency("Toner cartridge", row) == "Toner cartridge"
+    assert with_currency("79", "It costs 79 EUROPEAN points.") == "79"  # a code is a whole word

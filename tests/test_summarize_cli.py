@@ -169,3 +169,16 @@ def test_an_extractive_summary_leans_to_the_documents_opening_and_never_quotes_i
     quotes = [c["quote"] for c in result["citations"]]
     assert not any(q.startswith(("Harbour & Coast News", "Port Elra reopens")) for q in quotes)
     assert (quotes[0] == REPORT.splitlines()[2]) is leads
+
+
+def test_a_month_shared_by_documents_is_no_common_thread(workdir, run, models):
+    models.no_chat = True
+    notes = workdir / "notes"
+    notes.mkdir()
+    (notes / "drills.txt").write_text("Fire drills\n\nFire drills were held in February and September.\n"
+                                      "Helen Park timed the evacuation at four minutes.\n")
+    (notes / "cleanup.txt").write_text("River cleanup\n\nVolunteers cleaned the riverbank in September.\n"
+                                       "Helen Park organised the cleanup for the association.\n")
+    assert run("ingest", "notes").exit_code == 0
+    threads = summarize(run, "--all", "--mode", "extractive")["summary"].split("\n\n")[-1]
+    assert "Common thread: Helen appears in 2 of 2 documents." in threads and "September" not in threads

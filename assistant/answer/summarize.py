@@ -27,6 +27,7 @@ from assistant.query.question import analyse
 from assistant.retrieve.search import Searcher
 from assistant.store.index import Store, StoredDocument
 from assistant.templates import chat_prompt
+from assistant.text.calendar import CALENDAR_WORDS
 from assistant.text.words import names
 from assistant.types import ABSTENTION, EmbedTexts, Evidence, SentenceCheck, SetAside, Summary
 
@@ -202,12 +203,13 @@ class Summarizer:
                        sentences=sentences, model=self.model, set_aside=[s for part in parts for s in part.set_aside])
 
     def _threads(self, documents: list[StoredDocument], evidence: list[Evidence], next_id: int):
-        """Common threads: the names most documents mention, each cited to one sentence per document."""
+        """Common threads: the names most documents mention, each cited to one sentence per document. A month or a
+        weekday is a capitalised word, not a thread ("September appears in 2 of 6 documents")."""
         mentions: dict[str, list[Evidence]] = {}
         for doc in documents:
             seen: set[str] = set()
             for sentence in self._sentences(doc):
-                for name in names(sentence.text) - seen:
+                for name in names(sentence.text) - seen - CALENDAR_WORDS:
                     seen.add(name)
                     mentions.setdefault(name, []).append(sentence)
         shared = sorted(((n, s) for n, s in mentions.items() if len(s) >= 2), key=lambda item: -len(item[1]))

@@ -13,6 +13,7 @@ them: a fact stated once keeps the probability it had without it."""
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -146,8 +147,19 @@ def short_answers(found: Found, ranked: list[Evidence]) -> list[ShortAnswer]:
     for span, sentence, passage in found.spans:
         if sentence in by_key:
             features = span_features(span, passage, found.agreement(span.text, sentence))
-            offered.append(ShortAnswer(span.text, scorer.probability(features), by_key[sentence]))
+            offered.append(ShortAnswer(with_currency(span.text, sentence[3]), scorer.probability(features),
+                                       by_key[sentence]))
     return sorted(offered, key=lambda s: s.probability, reverse=True)
+
+
+def with_currency(words: str, sentence: str) -> str:
+    """Answer words that end on an amount, with the currency code written after it in the sentence ("79.00 EUR"):
+    the reader's words end where its training answers did, and quiz answers write "$79" or "79 euros"."""
+    if not words[-1:].isdigit():
+        return words
+    after = re.match(r"\s+(?:EUR|USD|GBP|CHF|JPY|CAD|AUD|SEK|NOK|DKK|PLN|CZK|INR|CNY)\b",
+                     sentence[sentence.find(words) + len(words):]) if words in sentence else None
+    return words + after.group(0) if after else words
 
 
 def inside_features(words: AnswerSpan, reading: tuple[float, float, float]) -> ReadInsideFeatures:
@@ -165,7 +177,7 @@ def answers_inside(found: Found, ranked: list[Evidence]) -> dict[int, ShortAnswe
     for e in ranked:
         if (words := found.inside.get(evidence_key(e))) is not None:
             p = scorer.probability(inside_features(words, reading_of(found, e)))
-            found_words[e.id] = ShortAnswer(words.text, p, e)
+            found_words[e.id] = ShortAnswer(with_currency(words.text, e.text), p, e)
     return found_words
 
 
