@@ -212,3 +212,23 @@ def test_an_extractive_answer_does_not_pad_with_an_unrelated_sentence(workdir, r
     assert run("ingest", "docs").exit_code == 0
     answer = ask(run, "How many zebras does the Tallbo zoo keep?", "--mode", "extractive")
     assert [c["source"] for c in answer["citations"]] == ["docs/zoo.txt"]
+
+
+def test_a_passage_far_below_the_best_gives_no_evidence_and_no_conflict(workdir, run, models, monkeypatch):
+    """A person's folder: the recipe's "10 minutes" is no answer to a question about fire drills, and no
+    disagreement with the report's 4 minutes (both are times, so the word scorers alone let it compete)."""
+    models.real = True
+    notes = workdir / "notes"
+    notes.mkdir()
+    (notes / "pancakes.md").write_text("# Grandma's Buttermilk Pancakes\n\nMakes 12 pancakes. Preparation takes 10 "
+                                       "minutes and cooking takes 20 minutes.\n\n## Ingredients\n\n- 2 eggs\n")
+    (notes / "safety.txt").write_text("Annual Safety Report 2023\n\nThe warehouse recorded 3 minor injuries in 2023.\n"
+                                      "\nFire drills\n\nFire drills were held in February and September.\n"
+                                      "The evacuation took 4 minutes and 10 seconds on average.\n")
+    assert run("ingest", "notes").exit_code == 0
+    question = "How long did the evacuation take in the fire drills?"
+    answer = ask(run, question, "--mode", "extractive")
+    assert not answer["conflict"] and {c["source"] for c in answer["citations"]} == {"notes/safety.txt"}
+    assert "4 minutes" in answer["answer"]
+    monkeypatch.setenv("ASSISTANT_EVIDENCE__PASSAGE_SHARE", "0")  # every retrieved passage's sentences: as before
+    assert "notes/pancakes.md" in {c["source"] for c in ask(run, question, "--mode", "extractive")["citations"]}

@@ -98,10 +98,9 @@ def test_running_headers_and_page_numbers_never_reach_the_index(mixed, run):
     ("How much did river quality at Mill Bend improve?", "fifteen percent", "mixed/water.pdf", 3, None),
     ("Who will cover a third of the river clean-up budget?", "Regional authorities", "mixed/river.html", None,
      "Funding from the region"),
-    pytest.param("How much will the harbour pier repairs cost?", "2 million euros", "mixed/survey.docx", None, "Costs",
-                 marks=pytest.mark.xfail(strict=True, raises=StopIteration, reason=(
-                     "known miss: the sentence ranker, fit on news quizzes, puts a document's opening sentences above "
-                     "the answer, the file's fourth sentence"))),
+    # a known miss until passage_share: the other documents' opening sentences, in passages rated far below the
+    # survey's, took the quote
+    ("How much will the harbour pier repairs cost?", "2 million euros", "mixed/survey.docx", None, "Costs"),
 ])
 def test_answers_cite_the_page_or_section_and_quote_its_exact_text(mixed, run, run_json, models, question, fact,
                                                                     source, page, section):

@@ -146,7 +146,10 @@ class Summarizer:
         passages = self.searcher.search(topic, self.settings.summary.topic_passages, filters)
         asked = analyse(topic, self.searcher.frequencies)
         aside: list[Evidence] = []
-        found = evidence_selection.candidates(asked, passages, self.embed, self.settings.evidence, aside)
+        # Every retrieved passage counts: a topic is summarised across documents, and evidence.passage_share was
+        # chosen for answers (one best passage), not for coverage.
+        everything = self.settings.evidence.model_copy(update={"passage_share": 0.0})
+        found = evidence_selection.candidates(asked, passages, self.embed, everything, aside)
         evidence = evidence_selection.rank(found, self.settings.summary.evidence_per_sentence * LENGTHS[length])
         if not answerable(asked, evidence, None)[0]:
             return Summary(kind="topic", target=topic, length=length, summary=f"{ABSTENTION.removesuffix('.')} anything "
