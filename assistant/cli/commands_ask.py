@@ -29,7 +29,7 @@ from assistant.cli.shared import (
 
 def search(
     ctx: typer.Context,
-    query: Annotated[str, typer.Argument(help="What to look for.")],
+    query: Annotated[str, typer.Argument(metavar="QUERY", help="What to look for.")],
     k: Annotated[int | None, typer.Option("-k", min=1, max=50, help="How many passages [default: the top_k setting].")] = None,
     since: SinceOption = None, until: UntilOption = None, source: SourceOption = None,
     store: StoreOption = None,
@@ -54,7 +54,7 @@ def search(
 
 def ask(
     ctx: typer.Context,
-    question: Annotated[str, typer.Argument(help="Your question, in quotes.")],
+    question: Annotated[str, typer.Argument(metavar="QUESTION", help="Your question, in quotes.")],
     mode: ModeOption = None,
     since: SinceOption = None, until: UntilOption = None, source: SourceOption = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show dropped sentences and evidence.")] = False,

@@ -13,7 +13,7 @@ from assistant.errors import UsageError
 
 def eval_suite(
     ctx: typer.Context,
-    suite: Annotated[Path, typer.Argument(help="A suite file (YAML), e.g. evals/seeds.yaml.")],
+    suite: Annotated[Path, typer.Argument(metavar="SUITE", help="A suite file (YAML), e.g. evals/seeds.yaml.")],
     mode: ModeOption = None,
     report: Annotated[Path | None, typer.Option("--report", help="Write the full results as JSON here.")] = None,
     html: Annotated[Path | None, typer.Option("--html", help="Write a self-contained HTML page here.")] = None,
@@ -70,7 +70,8 @@ def _write_reports(result, report: Path | None, html: Path | None) -> None:
 
 def batch(
     ctx: typer.Context,
-    questions: Annotated[Path, typer.Argument(help="Questions: .txt (one a line), .jsonl, .json, .csv or .yaml.")],
+    questions: Annotated[Path, typer.Argument(
+        metavar="FILE", help="Questions: .txt (one a line), .jsonl, .json, .csv or .yaml.")],
     output: Annotated[Path | None, typer.Option(
         "-o", "--output", help="Answers: .jsonl, .csv or .md [default: FILE.answers.jsonl].")] = None,
     workers: Annotated[int, typer.Option("--workers", "-w", min=1, max=32, help="Questions answered at once.")] = 1,

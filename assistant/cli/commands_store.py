@@ -14,7 +14,7 @@ from assistant.cli.shared import DEFAULT_CORPUS, ChromaOption, JsonOption, Store
 def ingest(
     ctx: typer.Context,
     paths: Annotated[list[Path] | None, typer.Argument(
-        help="Files or folders (.txt, .md, .pdf, .html, .docx); default seeds/ (with --rebuild: none).")] = None,
+        metavar="PATH", help="Files or folders (.txt, .md, .pdf, .html, .docx); default seeds/ (with --rebuild: none).")] = None,
     rebuild: Annotated[bool, typer.Option(
         "--rebuild", help="Index every file the store holds (and PATH) again, beside the old index; swap only "
                           "when complete.")] = False,

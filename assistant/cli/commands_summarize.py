@@ -23,7 +23,7 @@ from assistant.types import LENGTHS
 
 def summarize(
     ctx: typer.Context,
-    path: Annotated[str | None, typer.Argument(help="An ingested document to summarize.")] = None,
+    path: Annotated[str | None, typer.Argument(metavar="PATH", help="An ingested document to summarize.")] = None,
     topic: Annotated[str | None, typer.Option("--topic", help="Summarize what the documents say on this topic.")] = None,
     everything: Annotated[bool, typer.Option("--all", help="An overview of the whole corpus.")] = False,
     length: Annotated[str, typer.Option("--length", help="short, medium or long.")] = "medium",
