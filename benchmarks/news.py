@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -446,7 +447,8 @@ def main(argv: list[str] | None = None) -> None:
     entry = heldout.log_look(args.year, {s: compact(r) for s, r in reports.items()}, args.heldout_log, started=started,
                              argv=["benchmarks/news.py", *(argv if argv is not None else sys.argv[1:])],
                              modes=args.modes, as_of=settings, limit=args.limit, weeks=len(facts["weeks"]),
-                             rescore=args.rescore)
+                             rescore=args.rescore,
+                             settings_from_env={k: v for k, v in os.environ.items() if k.startswith("ASSISTANT_")})
     if entry:
         print(f"held-out: this look is logged in {args.heldout_log}")
 
