@@ -33,7 +33,8 @@ def git_state(root: Path = ROOT) -> dict:
         return done.stdout.strip() if done.returncode == 0 else None
 
     commit = git("rev-parse", "HEAD")
-    changed = git("status", "--porcelain", "--untracked-files=no")
+    # The log itself is left out: a second look in a row would otherwise call the first's entry a code change.
+    changed = git("status", "--porcelain", "--untracked-files=no", "--", ".", f":(exclude){LOG.relative_to(ROOT)}")
     return {"commit": commit, "uncommitted_changes": None if changed is None else bool(changed)}
 
 

@@ -96,3 +96,21 @@ def test_fit_reader_fits_only_on_the_weeks_the_shipped_reader_never_trained_on(t
     monkeypatch.setattr(reader, "contract", lambda: {"dev_weeks": []})  # trained on every week (build-data --no-dev)
     with pytest.raises(SystemExit, match="trained on every 2023 week"):
         fit_reader.require_reader_dev_weeks(tmp_path / "no-repo", folder)
+
+
+def test_the_log_itself_is_no_uncommitted_change(tmp_path):
+    import subprocess
+
+    def git(*args):
+        subprocess.run(["git", "-C", str(tmp_path), *args], check=True, capture_output=True)
+
+    (tmp_path / "benchmarks").mkdir()
+    (tmp_path / "benchmarks" / "heldout_log.jsonl").write_text("")
+    (tmp_path / "code.py").write_text("x = 1\n")
+    git("init", "-q")
+    git("add", ".")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "c")
+    (tmp_path / "benchmarks" / "heldout_log.jsonl").write_text('{"a": 1}\n')  # the look before this one
+    assert heldout.git_state(tmp_path)["uncommitted_changes"] is False
+    (tmp_path / "code.py").write_text("x = 2\n")
+    assert heldout.git_state(tmp_path)["uncommitted_changes"] is True
