@@ -60,9 +60,11 @@ def log_look(year: int, figures: dict, path: Path = LOG, argv: list[str] | None 
     return _logged(path, argv, started, year=year, **facts, figures=_finite(figures))
 
 
-def log_held_out_set(name: str, figures: dict, path: Path = LOG, argv: list[str] | None = None) -> dict:
-    """A look at another data set's held-out part (`name` says which): appended to the same log, in the same form."""
-    return _logged(path, argv, None, set=name, figures=_finite(figures))
+def log_held_out_set(name: str, figures: dict, path: Path = LOG, argv: list[str] | None = None,
+                     started: dict | None = None) -> dict:
+    """A look at another data set's held-out part (`name` says which): appended to the same log, in the same form.
+    `started`: the code that ran, when it is not HEAD's (a worktree of an earlier commit)."""
+    return _logged(path, argv, started, set=name, figures=_finite(figures))
 
 
 def _logged(path: Path, argv: list[str] | None, started: dict | None, **fields) -> dict:

@@ -37,8 +37,10 @@ def test_a_look_at_another_sets_held_out_part_is_logged_in_the_same_form(tmp_pat
     log = tmp_path / "log.jsonl"
     heldout.log_held_out_set("a sample, held-out half", {"rouge1": [0.3, float("nan")]}, log,
                              argv=["benchmarks/summary_reference.py", "--lead", "0.8"])
-    heldout.log_held_out_set("a sample, held-out half", {"rouge1": [0.4]}, log, argv=["x.py"])
+    heldout.log_held_out_set("a sample, held-out half", {"rouge1": [0.4]}, log, argv=["x.py"],
+                             started={"commit": "abc", "uncommitted_changes": False})  # an earlier commit's worktree
     first, second = (json.loads(line) for line in log.read_text().splitlines())
+    assert second["commit"] == "abc" and second["uncommitted_changes"] is False
     assert first["set"] == "a sample, held-out half" and first["figures"] == {"rouge1": [0.3, None]}
     assert first["command"] == "python benchmarks/summary_reference.py --lead 0.8" and second["figures"]["rouge1"] == [0.4]
     assert set(first) >= {"date", "commit", "uncommitted_changes", "command", "set", "figures"}
