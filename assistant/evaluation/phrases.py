@@ -1,6 +1,6 @@
 """Does a text state a phrase? Matched on word boundaries after normalising case, accents, punctuation, quotes,
 dashes, abbreviations and number formats: "aid" is not in "said", "400 tons" is not in "4,400 tons", "U.S." is
-"US", "5%" is "5 percent", "four" is "4". Used by the evaluation (must_include) and the news benchmark."""
+"US", "5%" is "5 percent", "four" is "4", "142.00" is "142". Used by the evaluation (must_include) and the news benchmark."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ INVISIBLE = re.compile(r"[\u0300-\u036f\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
 DASHES = re.compile(r"[‐‑‒–—―−]")
 ACRONYM = re.compile(r"\b(?:[A-Za-z]\.){2,}")
 TOKEN = re.compile(r"\d+(?:\.\d+)+|[a-z0-9]+", re.I | re.A)
+DECIMAL = re.compile(r"\d+\.\d*0")  # a decimal number ending in zero
 
 
 def tokens(text: str) -> list[str]:
@@ -32,6 +33,8 @@ def cased_tokens(text: str) -> list[tuple[str, bool]]:
 
 
 def _spelled(token: str) -> str:
+    if DECIMAL.fullmatch(token):  # an amount's zero cents are no other amount: "142.00" is "142", "4.50" is "4.5"
+        return token.rstrip("0").rstrip(".")
     return NUMBER_WORDS.get(token) or MONTH_ABBREVIATIONS.get(token, token)
 
 
