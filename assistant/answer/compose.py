@@ -63,7 +63,6 @@ class Answerer:
                         timings=Timings(retrieve_ms=_ms(started)), set_aside=[SetAside.of(s) for s in set_aside],
                         model=self.model if mode != "extractive" else {"provider": "none", "name": "extractive"})
         go, result.confidence = answerable(asked, evidence, short, stacked, offered)
-        go = go and not evidence_selection.about_someone_else(question, evidence, passages)
         if read:  # the reader's answer words replace the word rules' (which still find conflicting figures)
             short = shortanswer.stated(offered, reading.span_threshold())
         if not go:

@@ -115,19 +115,11 @@ def mentions_time(text: str) -> bool:
     return bool(numbers(text)) or bool(TIME_WORDS & {w.lower() for w in re.findall(r"[A-Za-z]+", text)})
 
 
-def missing_names(asked: set[str], evidence: list[Evidence] | list[Passage]) -> set[str]:
-    """The names asked about that no evidence sentence (or passage) or its title mentions (Russia matches Russian)."""
+def missing_names(asked: set[str], evidence: list[Evidence]) -> set[str]:
+    """The names asked about that no evidence sentence or its title mentions (Russia matches Russian)."""
     context = " ".join(f"{e.title or ''}. {e.text}" for e in evidence)
     mentioned = set(content_words(context)) | names(context)
     return {n for n in asked if not any(name_matches(n, m) for m in mentioned)}
-
-
-def about_someone_else(question: str, evidence: list[Evidence], passages: list[Passage]) -> bool:
-    """The question asks about someone's thing ("What was Hanna's blood pressure?") and no document the evidence
-    comes from mentions them, in what was retrieved of it (Luka's appointment note): it answers another question."""
-    owners = {m.lower() for m in re.findall(r"\b([A-Z][a-z]+)['’]s\b", question)}
-    sources = {e.source for e in evidence}
-    return bool(owners and evidence) and missing_names(owners, [p for p in passages if p.source in sources]) == owners
 
 
 def name_matches(name: str, word: str) -> bool:
