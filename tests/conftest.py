@@ -192,6 +192,14 @@ def fake_model(models) -> list[str]:
     return models.responses
 
 
+def ingest_folder(run, folder: Path, files: dict[str, str]) -> None:
+    """A person's folder of notes, written and indexed."""
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    assert run("ingest", folder.name).exit_code == 0
+
+
 def lines_of(workdir: Path, source: str, start: int, end: int) -> str:
     path = Path(source) if Path(source).is_absolute() else workdir / source
     return " ".join(" ".join(path.read_text(encoding="utf-8").split("\n")[start - 1:end]).split())

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from tests.conftest import assert_citations_valid
+from tests.conftest import assert_citations_valid, ingest_folder
 
 KUWAIT = "What did Russia and Kuwait agree on Gaza?"
 PLANES = "How much aid had Kuwait sent by plane?"
@@ -218,14 +218,12 @@ def test_a_passage_far_below_the_best_gives_no_evidence_and_no_conflict(workdir,
     """A person's folder: the recipe's "10 minutes" is no answer to a question about fire drills, and no
     disagreement with the report's 4 minutes (both are times, so the word scorers alone let it compete)."""
     models.real = True
-    notes = workdir / "notes"
-    notes.mkdir()
-    (notes / "pancakes.md").write_text("# Grandma's Buttermilk Pancakes\n\nMakes 12 pancakes. Preparation takes 10 "
-                                       "minutes and cooking takes 20 minutes.\n\n## Ingredients\n\n- 2 eggs\n")
-    (notes / "safety.txt").write_text("Annual Safety Report 2023\n\nThe warehouse recorded 3 minor injuries in 2023.\n"
-                                      "\nFire drills\n\nFire drills were held in February and September.\n"
-                                      "The evacuation took 4 minutes and 10 seconds on average.\n")
-    assert run("ingest", "notes").exit_code == 0
+    ingest_folder(run, workdir / "notes", {
+        "pancakes.md": "# Grandma's Buttermilk Pancakes\n\nMakes 12 pancakes. Preparation takes 10 minutes and cooking "
+                       "takes 20 minutes.\n\n## Ingredients\n\n- 2 eggs\n",
+        "safety.txt": "Annual Safety Report 2023\n\nThe warehouse recorded 3 minor injuries in 2023.\n\nFire drills\n\n"
+                      "Fire drills were held in February and September.\n"
+                      "The evacuation took 4 minutes and 10 seconds on average.\n"})
     question = "How long did the evacuation take in the fire drills?"
     answer = ask(run, question, "--mode", "extractive")
     assert not answer["conflict"] and {c["source"] for c in answer["citations"]} == {"notes/safety.txt"}

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from assistant.config import Settings
-from tests.conftest import assert_citations_valid
+from tests.conftest import assert_citations_valid, ingest_folder
 from tests.fakes import CountingModel
 
 KUWAIT = "seeds/002_8a35e8dbf3f4f508.txt"
@@ -173,12 +173,10 @@ def test_an_extractive_summary_leans_to_the_documents_opening_and_never_quotes_i
 
 def test_a_month_shared_by_documents_is_no_common_thread(workdir, run, models):
     models.no_chat = True
-    notes = workdir / "notes"
-    notes.mkdir()
-    (notes / "drills.txt").write_text("Fire drills\n\nFire drills were held in February and September.\n"
-                                      "Helen Park timed the evacuation at four minutes.\n")
-    (notes / "cleanup.txt").write_text("River cleanup\n\nVolunteers cleaned the riverbank in September.\n"
-                                       "Helen Park organised the cleanup for the association.\n")
-    assert run("ingest", "notes").exit_code == 0
+    ingest_folder(run, workdir / "notes", {
+        "drills.txt": "Fire drills\n\nFire drills were held in February and September.\n"
+                      "Helen Park timed the evacuation at four minutes.\n",
+        "cleanup.txt": "River cleanup\n\nVolunteers cleaned the riverbank in September.\n"
+                       "Helen Park organised the cleanup for the association.\n"})
     threads = summarize(run, "--all", "--mode", "extractive")["summary"].split("\n\n")[-1]
     assert "Common thread: Helen appears in 2 of 2 documents." in threads and "September" not in threads

@@ -147,9 +147,12 @@ def short_answers(found: Found, ranked: list[Evidence]) -> list[ShortAnswer]:
     for span, sentence, passage in found.spans:
         if sentence in by_key:
             features = span_features(span, passage, found.agreement(span.text, sentence))
-            offered.append(ShortAnswer(with_currency(span.text, sentence[3]), scorer.probability(features),
-                                       by_key[sentence]))
+            evidence = by_key[sentence]
+            offered.append(ShortAnswer(with_currency(span.text, evidence.text), scorer.probability(features), evidence))
     return sorted(offered, key=lambda s: s.probability, reverse=True)
+
+
+CURRENCY_AFTER = re.compile(r"\s+(?:EUR|USD|GBP|CHF|JPY|CAD|AUD|SEK|NOK|DKK|PLN|CZK|INR|CNY)\b")
 
 
 def with_currency(words: str, sentence: str) -> str:
@@ -157,8 +160,7 @@ def with_currency(words: str, sentence: str) -> str:
     the reader's words end where its training answers did, and quiz answers write "$79" or "79 euros"."""
     if not words[-1:].isdigit():
         return words
-    after = re.match(r"\s+(?:EUR|USD|GBP|CHF|JPY|CAD|AUD|SEK|NOK|DKK|PLN|CZK|INR|CNY)\b",
-                     sentence[sentence.find(words) + len(words):]) if words in sentence else None
+    after = CURRENCY_AFTER.match(sentence[sentence.find(words) + len(words):]) if words in sentence else None
     return words + after.group(0) if after else words
 
 
