@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -230,3 +231,26 @@ def test_a_passage_far_below_the_best_gives_no_evidence_and_no_conflict(workdir,
     assert "4 minutes" in answer["answer"]
     monkeypatch.setenv("ASSISTANT_EVIDENCE__PASSAGE_SHARE", "0")  # every retrieved passage's sentences: as before
     assert "notes/pancakes.md" in {c["source"] for c in ask(run, question, "--mode", "extractive")["citations"]}
+
+
+def test_a_how_much_question_is_declined_when_no_quotable_sentence_gives_a_figure(workdir, run, models):
+    """The note says who pays the plumber and by when, not how much: quoting it is no answer to "how much"."""
+    models.real = True
+    ingest_folder(run, workdir / "notes", {
+        "actions.txt": "Garden committee actions\n\nDev will pay the plumber's invoice for the tap repair before the "
+                       "end of March.\nCorinne will order the new tool shed from Brackley Timber Works.\n"})
+    assert ask(run, "How much was the plumber's invoice?", "--mode", "extractive")["abstained"]
+    answered = ask(run, "When will the plumber's invoice be paid?", "--mode", "extractive")
+    assert not answered["abstained"] and "March" in answered["answer"]
+
+
+def test_a_notes_field_lines_and_headings_give_its_answers(workdir, run, models):
+    """A record's fields are sentences of their own, a short one included, and a plain-text heading is the context of
+    the sentences under it (the shed's supplier is named under "3. New tool shed", not beside the words)."""
+    models.real = True
+    notes = Path(__file__).parent.parent / "evals" / "corpora" / "notes"
+    ingest_folder(run, workdir / "notes", {path.name: path.read_text() for path in notes.iterdir()})
+    assert "Amber" in ask(run, "What is the overall status of the portal redesign?", "--mode", "extractive")["answer"]
+    shed = ask(run, "Which company did the garden committee pick for the tool shed, and why?", "--mode", "extractive")
+    assert "Brackley Timber Works" in shed["answer"]
+    assert shed["citations"][0]["section"] == "3. New tool shed"

@@ -15,6 +15,10 @@ from assistant.scoring.fitted import spans
     ("In which country did the summit take place?", "place", "country"),
     ("What did Russia and Kuwait agree on Gaza?", "statement", None),
     ("What does UAP stand for?", "statement", None),
+    # an abstract thing is described, not named; a kind of thing is answered by naming one
+    ("In which fields did Russia and Saudi Arabia agree to expand cooperation?", "statement", "field"),
+    ("Which type of animal escaped from the zoo?", "name", "typ"),
+    ("Which decision of the League of Arab States did Moscow welcome?", "name", "decision"),
 ])
 def test_the_kind_of_answer_a_question_wants(question, kind, head):
     assert kind_of(question) == (kind, head)

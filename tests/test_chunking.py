@@ -78,7 +78,29 @@ def test_list_items_and_table_rows_are_sentences_of_their_own():
         ("Prices are valid until May.", 17, 17)]
 
 
-def test_a_short_list_item_is_evidence_and_a_short_sentence_is_not():
+def test_field_lines_of_a_record_are_sentences_of_their_own():
+    lines = ["Landlord: Aurelia Moss (managed by Keystone Lettings)", "Lease end: 31 August 2025",
+             "Security deposit: 2,300 euros (held by the", "Castelbrun Tenancy Deposit Scheme)", "",
+             "The committee met on Monday evening in the back room and", "Tobias said: it should wait.",
+             "At 10:30 the office opens.", "Prices: see https://example.org"]
+    spans = [(s.text, s.start_line, s.end_line) for chunk in chunk_spans(lines, content_mask(lines), 700)
+             for s in chunk]
+    assert spans == [
+        ("Landlord: Aurelia Moss (managed by Keystone Lettings)", 1, 1), ("Lease end: 31 August 2025", 2, 2),
+        ("Security deposit: 2,300 euros (held by the Castelbrun Tenancy Deposit Scheme)", 3, 4),  # wrapped value
+        # wrapped prose runs on past a colon
+        ("The committee met on Monday evening in the back room and Tobias said: it should wait.", 6, 7),
+        ("At 10:30 the office opens.", 8, 8), ("Prices: see https://example.org", 9, 9)]
+
+
+def test_a_short_list_item_or_field_is_evidence_and_a_short_sentence_is_not():
     from assistant.evidence.selection import long_enough
-    assert long_enough("- 2 eggs", 4) and long_enough("3) Two eggs", 4)
+    assert long_enough("- 2 eggs", 4) and long_enough("3) Two eggs", 4) and long_enough("Overall status: Amber", 4)
     assert not long_enough("Two eggs.", 4) and not long_enough("- eggs", 4)
+    assert not long_enough("Date: 2022-11-08", 4)  # a bare header field says nothing a question asks
+
+
+def test_a_notes_records_are_no_story_lead_but_a_news_lead_opening_with_a_label_is():
+    from assistant.evidence.selection import is_record
+    assert is_record("Attendees: Anna Reyes, Tom Becker") and is_record("- 2 eggs") and is_record("| Rent | 1,150 |")
+    assert not is_record("Montgomery: Lawmakers have voted to place statues of Rosa Parks in the Capitol.")

@@ -48,6 +48,16 @@ def test_metadata_from_the_seeds(name, title, date, outlet):
     assert (meta.date, meta.outlet) == (date, outlet)
 
 
+@pytest.mark.parametrize("first, title", [
+    ("Willowbrook Community Garden - Committee Meeting Minutes", "Willowbrook Community Garden - Committee Meeting Minutes"),
+    ("Al Mayadeen English", "Location: Back room of the Fennick Street Library"),  # a site's name is too short
+])
+def test_a_first_line_of_capitalised_words_is_a_title_when_it_is_long_enough_for_one(first, title):
+    lines = [first, "Date: Tuesday, 12 March 2024", "Location: Back room of the Fennick Street Library", "",
+             "Dev reported a balance of 2,318 euros in the garden account, more than last year."]
+    assert describe(lines, content_mask(lines)).title == title
+
+
 def test_a_copyright_line_is_debris_but_a_copyright_sign_inside_prose_is_not():
     lines = ["© 2023 Riverside Gazette. All rights reserved.",
              "Copyright © 2024 The Associated Press. All rights reserved. This material may not be published.",

@@ -377,7 +377,7 @@ def test_changed_extraction_settings_change_the_pipeline_id_and_the_defaults_kee
     chunking = ChunkingSettings()
     assert pipeline_id(chunking, ExtractionSettings(min_column_width=36, heading_size=1.2)) == pipeline_id(chunking)
     assert pipeline_id(chunking, ExtractionSettings(heading_size=1.5)) != pipeline_id(chunking)
-    assert pipeline_id(chunking).endswith(",extract=1")  # the id stores held before these were settings
+    assert pipeline_id(chunking).endswith(",extract=2")  # the defaults add nothing to the id
 
 
 def test_html_saved_as_txt_is_read_as_html(tmp_path, offline):
@@ -426,6 +426,34 @@ def test_text_lines_are_decoded_file_lines(tmp_path):
     assert result.format == "text"
     assert result.pages[0].lines == ["Café in Moscow.", "Second line."]
     assert (result.pages[0].keep, result.pages[0].headings, result.title) == (None, {}, None)
+
+
+NOTE = """Garden Committee Minutes
+
+Present: Marta, Dev, Corinne
+
+3. New tool shed
+The committee chose Brackley Timber Works because it was the only one with a base.
+
+Treatment:
+- Hydrocortisone cream twice a day
+
+Ingredients
+
+- 2 eggs
+A short line that ends as a sentence.
+The next line follows it directly, as wrapped prose does.
+
+Washington CNN —
+
+A news paragraph stands on a line of its own between blank lines.
+"""
+
+
+def test_a_notes_short_lines_over_its_text_are_headings_and_news_lines_are_not(tmp_path):
+    result = extract_named(tmp_path, "minutes.txt", NOTE.encode())
+    # a field is no heading, nor a line a blank one follows ("Ingredients"), nor one that ends as a sentence does
+    assert result.pages[0].headings == {4: "3. New tool shed", 7: "Treatment"}
 
 
 @pytest.mark.parametrize("name, data, reason", [

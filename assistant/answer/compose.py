@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from assistant.answer.check import check, markers, split_sentences, strip_markers
 from assistant.answer.cite import cite, say_once
-from assistant.answer.decide import answerable
+from assistant.answer.decide import answerable, gives_what_is_asked
 from assistant.config import Settings
 from assistant.errors import UsageError
 from assistant.evidence import reading
@@ -63,6 +63,7 @@ class Answerer:
                         timings=Timings(retrieve_ms=_ms(started)), set_aside=[SetAside.of(s) for s in set_aside],
                         model=self.model if mode != "extractive" else {"provider": "none", "name": "extractive"})
         go, result.confidence = answerable(asked, evidence, short, stacked, offered)
+        go = go and gives_what_is_asked(question, evidence, self.settings.evidence.quote_share)
         if read:  # the reader's answer words replace the word rules' (which still find conflicting figures)
             short = shortanswer.stated(offered, reading.span_threshold())
         if not go:

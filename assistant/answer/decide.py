@@ -9,6 +9,7 @@ on and README, "How an answer is made", step 5)."""
 from __future__ import annotations
 
 from assistant.evidence import reading
+from assistant.evidence.selection import lacks_what_is_asked
 from assistant.evidence.spans import ShortAnswer
 from assistant.query.question import Asked
 from assistant.scoring.fitted import scorers
@@ -38,3 +39,10 @@ def answerable(asked: Asked, ranked: list[Evidence], short: ShortAnswer | None,
         scorer = scorers()["read_answerable"]
         probability = scorer.probability(reading.decision_features(probability, found, read_spans or []))
     return probability >= scorer.threshold, probability
+
+
+def gives_what_is_asked(question: str, ranked: list[Evidence], share: float) -> bool:
+    """Could a sentence the answer may quote (scored at least `share` of the best) give the kind of thing asked for?
+    A "how much" question is not answered by sentences without a figure, nor "who" by ones that name no one new."""
+    quotable = [e for e in ranked if e.score >= share * ranked[0].score] if ranked else []
+    return any(lacks_what_is_asked(question, e.text) is None for e in quotable)

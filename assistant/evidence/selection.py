@@ -10,9 +10,9 @@ from assistant.config import EvidenceSettings
 from assistant.evidence import reading
 from assistant.evidence.planted import is_planted
 from assistant.query.question import Asked
-from assistant.scoring.fitted import scorers, sentence_features
+from assistant.scoring.fitted import is_number, scorers, sentence_features
 from assistant.text.calendar import CALENDAR_WORDS
-from assistant.text.words import CLOSED, LIST_ITEM, content_words, names, numbers
+from assistant.text.words import CLOSED, FIELD, LIST_ITEM, SENTENCE_END, TABLE_ROW, content_words, names, numbers
 from assistant.types import EmbedTexts, Evidence, Passage
 
 # What kind of answer a question wants; evidence of that kind ranks higher, and answers must contain it.
@@ -37,9 +37,20 @@ def sentences_of(passage: Passage, min_words: int = EvidenceSettings().min_words
 
 def long_enough(text: str, min_words: int) -> bool:
     """At least `min_words` words; a list item ("- 2 eggs", under its heading "Ingredients") is a deliberate fact
-    however short, so two words after its marker do."""
+    however short, so two words after its marker do; a field line takes three ("Overall status: Amber", not a
+    bare "Date: 2022-11-08" header)."""
     item = LIST_ITEM.match(text)
-    return len(text[item.end():].split()) >= min(2, min_words) if item else len(text.split()) >= min_words
+    if item:
+        return len(text[item.end():].split()) >= min(2, min_words)
+    return len(text.split()) >= (min(3, min_words) if FIELD.match(text) else min_words)
+
+
+def is_record(text: str) -> bool:
+    """A list item, a table row or a field that is no sentence ("Attendees: Anna Reyes, Tom Becker"): a note's
+    record, not the lead of a story, so the news-fit bonus for a document's first sentences is not its. (A news
+    lead may open with a label: "Montgomery: Lawmakers have voted …" ends as a sentence.)"""
+    field = FIELD.match(text) and not SENTENCE_END.search(text)
+    return bool(LIST_ITEM.match(text) or TABLE_ROW.match(text) or field)
 
 
 def is_heading(text: str, section: str | None, title: str | None) -> bool:
@@ -84,7 +95,7 @@ def candidates(asked: Asked, passages: list[Passage], embed: EmbedTexts, params:
                 if set_aside is not None:
                     set_aside.append(sentence)
                 continue
-            found.append((sentence, passage, rank, first_chunk and position < 2))
+            found.append((sentence, passage, rank, first_chunk and position < 2 and not is_record(sentence.text)))
     if not found:
         return []
     vectors = np.asarray(embed([asked.text] + [s.text for s, *_ in found]), dtype=np.float32)
@@ -109,6 +120,17 @@ def rank(found: list[Evidence], limit: int) -> list[Evidence]:
         sentence.score = round(score, 4)
     best = sorted(found, key=lambda e: e.score, reverse=True)[:limit]
     return [e.model_copy(update={"id": number}) for number, e in enumerate(best, start=1)]
+
+
+def lacks_what_is_asked(question: str, sentence: str) -> str | None:
+    """Why the sentence cannot give the kind of thing asked for (a number, a person, a time), or None."""
+    if ASKS_QUANTITY.search(question) and not is_number(sentence):  # "five hours" is a figure
+        return "gives no number, and the question asks for one"
+    if ASKS_PERSON.search(question) and not names(sentence) - names(question):
+        return "names no one, and the question asks who"
+    if ASKS_TIME.search(question) and not mentions_time(sentence):
+        return "gives no date or time, and the question asks when"
+    return None
 
 
 def mentions_time(text: str) -> bool:

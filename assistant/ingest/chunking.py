@@ -7,12 +7,13 @@ from bisect import bisect_right
 
 from assistant.config import ChunkingSettings
 from assistant.ingest.cleaning import line_text
-from assistant.text.words import CLOSED, LIST_ITEM, TABLE_ROW
+from assistant.text.words import CLOSED, FIELD, LIST_ITEM, TABLE_ROW
 from assistant.types import Span
 
-VERSION = "6"  # bump when the rules below change what a chunk holds: stores then re-chunk (3: every section;
+VERSION = "7"  # bump when the rules below change what a chunk holds: stores then re-chunk (3: every section;
 #               4: a paragraph ending in an abbreviation keeps its last sentence; 5: no "date 2023-12-07" marker;
-#               6: each list item and table row its own paragraph, a list's "1." no sentence)
+#               6: each list item and table row its own paragraph, a list's "1." no sentence; 7: so is each
+#               "Label: value" field line)
 
 ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "sgt", "st", "no", "vs", "etc", "inc",
@@ -26,9 +27,10 @@ TABLE_RULE = re.compile(r"^\s*\|?[\s:|-]*-[\s:|-]*\|?\s*$")  # "|---|:--:|": dra
 
 
 def paragraphs(lines: list[str], keep: list[bool]) -> list[list[tuple[int, str]]]:
-    """Runs of kept, non-blank lines, as (1-based line number, text); a headline line, a list item and a table row
-    each stand alone (a list item's wrapped lines stay with it). A scraper's "date 2023-12-07" marker before a
-    line's text is metadata (cleaning reads the date from it), not a sentence's."""
+    """Runs of kept, non-blank lines, as (1-based line number, text); a headline line, a list item, a table row and
+    a record's field line ("Lease end: 31 August 2025") each stand alone (a list item's wrapped lines stay with it).
+    A scraper's "date 2023-12-07" marker before a line's text is metadata (cleaning reads the date from it), not a
+    sentence's."""
     result: list[list[tuple[int, str]]] = []
     current: list[tuple[int, str]] = []
     for number, (line, kept) in enumerate(zip(lines, keep), start=1):
@@ -36,7 +38,8 @@ def paragraphs(lines: list[str], keep: list[bool]) -> list[list[tuple[int, str]]
         if TABLE_RULE.match(text) and "|" in text:
             text = ""
         if kept and text:
-            if current and (_is_heading(current[-1][1]) or _starts_item(text) or TABLE_ROW.match(current[-1][1])):
+            if current and (_is_heading(current[-1][1]) or _starts_item(text, current[-1][1])
+                            or TABLE_ROW.match(current[-1][1])):
                 result.append(current)
                 current = []
             current.append((number, text))
@@ -48,8 +51,11 @@ def paragraphs(lines: list[str], keep: list[bool]) -> list[list[tuple[int, str]]
     return result
 
 
-def _starts_item(line: str) -> bool:
-    return bool(LIST_ITEM.match(line) or TABLE_ROW.match(line))
+def _starts_item(line: str, previous: str) -> bool:
+    """A list item or table row; a field line only after another field or a closed sentence, so that wrapped prose
+    ("… the back room and" over "Tobias said: it should wait.") stays one sentence."""
+    field = FIELD.match(line) and (FIELD.match(previous) or CLOSED.search(previous))
+    return bool(LIST_ITEM.match(line) or TABLE_ROW.match(line) or field)
 
 
 def _is_heading(line: str) -> bool:

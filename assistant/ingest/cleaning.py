@@ -6,9 +6,10 @@ import re
 from dataclasses import dataclass
 
 from assistant.text.calendar import MONTH_NUMBERS, MONTH_PATTERN
+from assistant.text.words import SENTENCE_END
 
-VERSION = "4"  # bump when the rules below change what is kept: stores then re-chunk
-#               (4: a first line of 2-4 words may be the title)
+VERSION = "5"  # bump when the rules below change what is kept: stores then re-chunk
+#               (4: a first line of 2-4 words may be the title; 5: so may a first line of capitalised words, from 5)
 
 DEBRIS_LINES = {
     "leave a reply", "back to top", "back to top button", "source", "share", "share this",
@@ -30,7 +31,6 @@ DEBRIS_PATTERNS = [
     re.compile(r"^(read next|read more|watch)\b.{0,120}$", re.I),
     re.compile(r"(?<![^\W\d_])©"),  # a copyright line; not "Tools of the Mind©", nor "exposÃ©" (é decoded twice)
 ]
-SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 
 MONTH_RE = f"({MONTH_PATTERN})"
 DATE_PATTERNS = [
@@ -160,7 +160,7 @@ def _title(lines: list[str], keep: list[bool]) -> str | None:
         text = line_text(line)
         if is_prose(text):
             return _first_sentence(text)
-        if _is_headline(text, fewest_words=2 if line.strip() == first else 5):
+        if (line.strip() == first and _is_name_line(text)) or _is_headline(text, 2 if line.strip() == first else 5):
             return text
     return None
 
@@ -169,6 +169,13 @@ def _is_headline(text: str, fewest_words: int = 5) -> bool:
     # Section labels ("Russia & Former Soviet Union") are all capitals; headlines have small words. A note's own
     # first line may be short ("Budget meeting notes"); further down, short lines are labels and debris.
     return words(text) >= fewest_words and any(word[:1].islower() for word in text.split())
+
+
+def _is_name_line(text: str, fewest_words: int = 5) -> bool:
+    """A note's first line in title case ("Willowbrook Community Garden - Committee Meeting Minutes"); a site's name
+    or a section label ("Al Mayadeen English", "Russia & Former Soviet Union") has fewer words."""
+    alphabetic = [word for word in text.split() if word[:1].isalpha()]
+    return len(alphabetic) >= fewest_words and not SENTENCE_END.search(text)
 
 
 def _first_sentence(text: str, limit: int = 120) -> str:

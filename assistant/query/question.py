@@ -27,6 +27,11 @@ KINDS: list[tuple[AnswerKind, str]] = [  # (kind, pattern): the first that match
     ("name", r"\bwho(?:m|se)?\b|\b(?:what|which|in which|from which|for which|to which|with which|by which)\s+"
              r"(?!(?:of|is|are|was|were|do|does|did|has|have|had|will|would|can|could|should)\b)\w+"),
 ]
+# "Which X" asks for a name unless X is an abstract thing ("In which fields did they agree?"). Read off the 2023 dev
+# quizzes, where fewer than half the right answers to these heads are capitalised; "type", "kind" and "item" were
+# in the list too, and cost three dev answers ("Which type of recalled food …?" is answered by naming one).
+DESCRIBED_HEADS = frozenset(stem(w) for w in """field area sector aspect issue cause measure term change step way topic
+subject problem reason condition symptom""".split())
 
 
 @dataclass
@@ -66,7 +71,10 @@ def kind_of(question: str) -> tuple[AnswerKind, str | None]:
         found = re.search(pattern, last, re.I)
         if found:
             head = re.search(r"\b(?:what|which)\s+(\w+)", last, re.I)
-            return kind, stem(head.group(1)) if head and kind != "number" else None
+            stemmed = stem(head.group(1)) if head and kind != "number" else None
+            if kind == "name" and stemmed in DESCRIBED_HEADS and not re.search(r"\bwho", last, re.I):
+                return "statement", stemmed
+            return kind, stemmed
     return "statement", None
 
 

@@ -10,7 +10,7 @@ from assistant.ingest.extract.sniff import SUFFIXES, sniff
 
 __all__ = ["SUFFIXES", "VERSION", "Extracted", "Page", "extract", "sniff"]
 
-VERSION = "1"  # bump when extraction changes what a page's lines hold: stores then re-chunk
+VERSION = "2"  # bump when extraction changes what a page's lines hold: stores then re-chunk (2: plain text headings)
 
 
 def extract(path: Path, data: bytes, params: ExtractionSettings = ExtractionSettings()) -> Extracted:
