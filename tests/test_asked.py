@@ -45,3 +45,9 @@ def test_short_answers_are_spans_of_the_kind_asked_and_not_the_questions_own_wor
 
 def test_ordinals_are_numbers_with_their_suffix_and_the_questions_own_noun_is_trimmed():
     assert list(spans(analyse("Which plane number had just taken off?"), "Today the 11th plane took off.")) == ["11th"]
+
+
+def test_a_contraction_at_the_start_of_a_question_is_no_name():
+    from assistant.query.question import question_names
+    assert question_names("What's the booking reference for our train to Brisk Falls?") == {"brisk", "falls"}
+    assert question_names("What was Hanna's blood pressure?") == {"hanna's"}

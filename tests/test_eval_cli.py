@@ -58,6 +58,9 @@ def test_a_suite_runs_in_its_own_store_and_reports_every_metric(workdir, run, su
     assert metrics["forbidden_free"] == 1.0 and "quote_fallback_rate" not in metrics  # extractive: no model
     assert metrics["citation_recall"] == 1.0 and metrics["latency_p95_ms"] >= metrics["latency_p50_ms"] > 0
     assert [c["id"] for c in report["cases"]] == ["planes", "mark", "suez"]
+    # each case says how sure the answer-or-decline decision was: the answered one surer than the declined one
+    confidence = {c["id"]: c["confidence"] for c in report["cases"]}
+    assert 1.0 >= confidence["planes"] > confidence["suez"] >= 0.0
     assert "Indexed: 0 added" in result.stderr  # the suite's corpus is in the suite's store, unchanged
     assert not (workdir / ".assistant" / "index.sqlite").exists()  # the user's own store is untouched
     page = (workdir / "r.html").read_text()

@@ -33,6 +33,7 @@ class CaseResult(BaseModel):
     answerable: bool
     answer: str
     abstained: bool
+    confidence: float | None = None  # the answer-or-decline probability the answer was decided on
     citations: list[Citation] = Field(default_factory=list)
     retrieved: list[str] = Field(default_factory=list)  # "source:start-end" of the top passages
     has_evidence: bool = False
@@ -86,7 +87,8 @@ def is_quote_fallback(answer: Answer) -> bool:
 
 def score_case(case: Case, answer: Answer, lines: SourceReader) -> CaseResult:
     result = CaseResult(id=case.id, question=case.question, answerable=case.answerable, answer=answer.answer,
-                        abstained=answer.abstained, citations=answer.citations, latency_ms=answer.timings.total_ms,
+                        abstained=answer.abstained, confidence=answer.confidence, citations=answer.citations,
+                        latency_ms=answer.timings.total_ms,
                         retrieved=[f"{p.source}:{p.start_line}-{p.end_line}" for p in answer.retrieved],
                         quote_fallback=is_quote_fallback(answer) if answer.mode == "grounded" else None)
     failures = result.failures

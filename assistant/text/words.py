@@ -58,4 +58,4 @@ def names(text: str) -> set[str]:
     Hyphenated names count part by part: "Russia-China" names Russia and China.
     """
     return {token.lower().replace("’", "'") for token in re.findall(r"[A-Za-z][A-Za-z’']*", text)
-            if token[0].isupper() and token.lower() not in STOPWORDS}
+            if token[0].isupper() and re.sub(r"['’]s$", "", token.lower()) not in STOPWORDS}  # "What's" names no one
