@@ -254,3 +254,17 @@ def test_a_notes_field_lines_and_headings_give_its_answers(workdir, run, models)
     shed = ask(run, "Which company did the garden committee pick for the tool shed, and why?", "--mode", "extractive")
     assert "Brackley Timber Works" in shed["answer"]
     assert shed["citations"][0]["section"] == "3. New tool shed"
+
+
+def test_a_records_fields_are_kept_and_read_together(workdir, run, models):
+    """An invoice log's short field lines are no web menu to drop, and a field is read with the rest of its record:
+    "Amount: €132.00" answers for the record whose client is Ferrante Wines."""
+    models.real = True
+    ingest_folder(run, workdir / "notes", {
+        "invoices.txt": "Invoice log\n\nINV-2024-032\nDate: 12/09/2024\nClient: Oakridge Games Ltd\nJob: Patch UI "
+                        "strings, 9,800 words\nAmount: €882.00\nStatus: paid 24/09/2024\n\nINV-2024-034\nDate: "
+                        "30/09/2024\nClient: Ferrante Wines\nJob: Autumn brochure, 1,200 words\nAmount: €132.00\n"
+                        "Status: open\n"})
+    answer = ask(run, "How much did I bill Ferrante Wines for the autumn brochure?", "--mode", "extractive")
+    assert "€132.00" in answer["answer"] and "€882.00" not in answer["answer"]
+    assert "€882.00" in ask(run, "How much was the Oakridge invoice?", "--mode", "extractive")["answer"]

@@ -58,6 +58,14 @@ def test_a_first_line_of_capitalised_words_is_a_title_when_it_is_long_enough_for
     assert describe(lines, content_mask(lines)).title == title
 
 
+def test_a_run_of_short_lines_is_a_menu_unless_they_are_fields_list_items_or_figures():
+    menu = ["Home", "News", "Sport", "Contact us", "", "The council approved the budget on Wednesday evening."]
+    assert content_mask(menu) == [False, False, False, False, False, True]
+    record = ["INV-2024-034", "Date: 30/09/2024", "Client: Ferrante Wines", "Amount: €132.00", "Status: open", "",
+              "- 2 eggs", "- Milk", "- Butter", "", "| Rent | 1,150 |"]
+    assert content_mask(record) == [bool(line) for line in record]
+
+
 def test_a_copyright_line_is_debris_but_a_copyright_sign_inside_prose_is_not():
     lines = ["© 2023 Riverside Gazette. All rights reserved.",
              "Copyright © 2024 The Associated Press. All rights reserved. This material may not be published.",

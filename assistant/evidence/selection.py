@@ -26,23 +26,27 @@ TIME_WORDS = CALENDAR_WORDS | {"today", "yesterday", "tomorrow", "day", "days", 
 def sentences_of(passage: Passage, min_words: int = EvidenceSettings().min_words) -> list[Evidence]:
     """The passage's sentences with their own line numbers and section (from the spans stored at ingest)."""
     found = []
+    records = records_of(passage)
     for span in passage.sentence_spans():
         text = span.cut(passage.text)
-        if long_enough(text, min_words) and not is_heading(text, span.section, passage.title):
+        if long_enough(text, min_words, span.first_line in records) and not is_heading(text, span.section,
+                                                                                      passage.title):
             found.append(Evidence(id=0, text=text, source=passage.source, start_line=span.first_line,
                                   end_line=span.last_line, score=0.0, title=passage.title, page=passage.page,
                                   section=span.section))
     return found
 
 
-def long_enough(text: str, min_words: int) -> bool:
+def long_enough(text: str, min_words: int, in_record: bool = False) -> bool:
     """At least `min_words` words; a list item ("- 2 eggs", under its heading "Ingredients") is a deliberate fact
     however short, so two words after its marker do; a field line takes three ("Overall status: Amber", not a
-    bare "Date: 2022-11-08" header)."""
+    bare "Date: 2022-11-08" header), or two among the other fields of its record ("Amount: €1,305.00")."""
     item = LIST_ITEM.match(text)
     if item:
         return len(text[item.end():].split()) >= min(2, min_words)
-    return len(text.split()) >= (min(3, min_words) if FIELD.match(text) else min_words)
+    if FIELD.match(text):
+        return len(text.split()) >= min(2 if in_record else 3, min_words)
+    return len(text.split()) >= min_words
 
 
 def is_record(text: str) -> bool:
@@ -79,13 +83,14 @@ def candidates(asked: Asked, passages: list[Passage], embed: EmbedTexts, params:
     """Every sentence of the retrieved passages, once, with the features its ranking reads, but for passages scored
     far below the best (`passage_share`). Text planted for an AI is never a candidate; it goes to `set_aside` so
     the answer can say it was there."""
-    found: list[tuple[Evidence, Passage, int, bool]] = []
+    found: list[tuple[Evidence, Passage, int, bool, str]] = []
     seen: set[tuple] = set()
     floor = params.passage_share * max((p.score for p in passages), default=0.0)
     for rank, passage in enumerate(passages, start=1):
         if passage.score < floor:
             continue  # keeps its rank: the others' features are as the scorers were fit on
         first_chunk = passage.chunk_id.endswith("-00000")
+        records = records_of(passage)
         for position, sentence in enumerate(sentences_of(passage, params.min_words)):
             key = (sentence.source, sentence.page, sentence.start_line, sentence.text)
             if key in seen:
@@ -95,18 +100,37 @@ def candidates(asked: Asked, passages: list[Passage], embed: EmbedTexts, params:
                 if set_aside is not None:
                     set_aside.append(sentence)
                 continue
-            found.append((sentence, passage, rank, first_chunk and position < 2 and not is_record(sentence.text)))
+            found.append((sentence, passage, rank, first_chunk and position < 2 and not is_record(sentence.text),
+                          records.get(sentence.start_line, "")))
     if not found:
         return []
     vectors = np.asarray(embed([asked.text] + [s.text for s, *_ in found]), dtype=np.float32)
-    for (sentence, passage, rank, lead), vector in zip(found, vectors[1:]):
+    for (sentence, passage, rank, lead, record), vector in zip(found, vectors[1:]):
         sentence.vector = vector.tolist()
         sentence.similarity = float(vector @ vectors[0])
-        # A sentence's heading is its context as the title is ("Pests" over "Aphids are controlled with …").
-        context = " ".join(filter(None, [sentence.title, sentence.section]))
+        # A sentence's heading is its context as the title is ("Pests" over "Aphids are controlled with …"), and so
+        # are the other fields of its record ("Amount: €1,305.00" under "Client: Oakridge Games Ltd").
+        context = " ".join(filter(None, [sentence.title, sentence.section, record]))
         sentence.features = sentence_features(asked, sentence.text, context, sentence.similarity,
                                               passage.similarity, rank, lead)
     return [sentence for sentence, *_ in found]
+
+
+def records_of(passage: Passage) -> dict[int, str]:
+    """For each field line of a record in the passage (a run of field lines on consecutive lines: "Client: Ferrante
+    Wines", "Job: …", "Amount: €132.00"), the text of the record's other fields, by the field's first line. The
+    fields too short or too label-like to be evidence themselves still say what the record is about."""
+    runs: list[list[tuple[int, int, str]]] = []
+    for span in passage.sentence_spans():
+        text = span.cut(passage.text)
+        if not FIELD.match(text):
+            continue
+        if runs and runs[-1][-1][1] + 1 == span.first_line:
+            runs[-1].append((span.first_line, span.last_line, text))
+        else:
+            runs.append([(span.first_line, span.last_line, text)])
+    return {first: " ".join(other for start, _, other in run if start != first)
+            for run in runs if len(run) > 1 for first, _, _ in run}
 
 
 def rank(found: list[Evidence], limit: int) -> list[Evidence]:

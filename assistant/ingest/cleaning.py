@@ -6,10 +6,11 @@ import re
 from dataclasses import dataclass
 
 from assistant.text.calendar import MONTH_NUMBERS, MONTH_PATTERN
-from assistant.text.words import SENTENCE_END
+from assistant.text.words import FIELD, LIST_ITEM, SENTENCE_END, TABLE_ROW
 
-VERSION = "5"  # bump when the rules below change what is kept: stores then re-chunk
-#               (4: a first line of 2-4 words may be the title; 5: so may a first line of capitalised words, from 5)
+VERSION = "7"  # bump when the rules below change what is kept: stores then re-chunk
+#               (4: a first line of 2-4 words may be the title; 5: so may a first line of capitalised words, from 5;
+#               7: fields, list items, table rows and lines with figures on consecutive lines are no menu)
 
 DEBRIS_LINES = {
     "leave a reply", "back to top", "back to top button", "source", "share", "share this",
@@ -68,6 +69,16 @@ def _is_short(line: str) -> bool:
     )
 
 
+def _is_note_content(lines: list[str], i: int) -> bool:
+    """A note's short content: a field ("Amount: €132.00"), a dash or numbered list item ("- 2 eggs"), a table row
+    or a line with a figure, written on the line after or before another (a record, a list, a table). A scraped
+    page's text stands a paragraph a line between blank lines; its menus are not this."""
+    stripped = lines[i].strip()
+    beside = (i > 0 and lines[i - 1].strip()) or (i + 1 < len(lines) and lines[i + 1].strip())
+    return bool(beside) and bool(FIELD.match(stripped) or TABLE_ROW.match(stripped) or any(c.isdigit() for c in stripped)
+                                 or (LIST_ITEM.match(stripped) and not stripped.startswith(("•", "▪", "◦", "‣"))))
+
+
 def is_prose(line: str) -> bool:
     stripped = line.strip()
     return words(stripped) >= 10 and bool(SENTENCE_END.search(stripped)) and not CAPTION_END.search(stripped)
@@ -117,7 +128,7 @@ def _drop_menu_runs(lines: list[str], keep: list[bool], min_run: int = 3) -> Non
     for i, line in enumerate(lines + ["a closing line long enough to end any run of menu items."]):
         if not line.strip():
             continue
-        if i < len(lines) and _is_short(line):
+        if i < len(lines) and _is_short(line) and not _is_note_content(lines, i):
             run.append(i)
             continue
         if len(run) >= min_run:
