@@ -10,7 +10,8 @@ from assistant.text.words import FIELD, LIST_ITEM, SENTENCE_END, TABLE_ROW
 
 VERSION = "7"  # bump when the rules below change what is kept: stores then re-chunk
 #               (4: a first line of 2-4 words may be the title; 5: so may a first line of capitalised words, from 5;
-#               7: fields, list items, table rows and lines with figures on consecutive lines are no menu)
+#               7: fields, list items, table rows and lines with figures on consecutive lines are no menu; 6 was a
+#               looser first version of 7, never committed)
 
 DEBRIS_LINES = {
     "leave a reply", "back to top", "back to top button", "source", "share", "share this",
