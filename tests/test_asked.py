@@ -12,6 +12,7 @@ from assistant.scoring.fitted import spans
     ("How much aid had Kuwait sent by plane?", "number", None),
     ("Which plane number had just taken off for Al-Arish Airport?", "number", None),
     ("When did Kuwait establish relations with the Soviet Union?", "date", None),
+    ("On which weekday does Colm get first call on the car?", "date", "weekday"),
     ("In which country did the summit take place?", "place", "country"),
     ("What did Russia and Kuwait agree on Gaza?", "statement", None),
     ("What does UAP stand for?", "statement", None),

@@ -21,7 +21,7 @@ AnswerKind = Literal["name", "number", "date", "place", "statement"]  # what a q
 KINDS: list[tuple[AnswerKind, str]] = [  # (kind, pattern): the first that matches wins
     ("number", r"\bhow (?:many|much|old|long|far|big|large|high|tall|deep)\b|\bwhat (?:percentage|percent|number|"
                r"share|amount|age)\b|\bby how much\b|\b(?:what|which)(?: \w+)? (?:number|figure|amount|total)\b"),
-    ("date", r"\bwhen\b|\b(?:what|which) (?:year|date|day|month|decade)\b"),
+    ("date", r"\bwhen\b|\b(?:what|which) (?:year|date|day|weekday|month|decade)\b"),
     ("place", r"\bwhere\b|\b(?:what|which|in which|from which) (?:country|state|city|town|region|province|nation|"
               r"capital|continent|island|county|territory)\b"),
     ("name", r"\bwho(?:m|se)?\b|\b(?:what|which|in which|from which|for which|to which|with which|by which)\s+"
