@@ -268,3 +268,15 @@ def test_a_records_fields_are_kept_and_read_together(workdir, run, models):
     answer = ask(run, "How much did I bill Ferrante Wines for the autumn brochure?", "--mode", "extractive")
     assert "€132.00" in answer["answer"] and "€882.00" not in answer["answer"]
     assert "€882.00" in ask(run, "How much was the Oakridge invoice?", "--mode", "extractive")["answer"]
+
+
+def test_a_table_row_is_read_under_its_header_and_gives_no_short_answer_across_columns(workdir, run, models):
+    """The row answers for the column its header names, which the reader cannot align: the row is quoted whole,
+    no cell of it stated as the answer ("22 min" is Flat A's, the question asks about Kornmarkt)."""
+    models.real = True
+    ingest_folder(run, workdir / "notes", {
+        "flats.md": "# Flat search\n\nWe viewed two flats in March.\n\n| | Flat A – Weidenstraße 12 | Flat B – "
+                    "Kornmarkt 3a |\n|---|---|---|\n| Size | 68 m² | 74 m² |\n| Cold rent | €1,020 | €1,180 |\n"
+                    "| Commute (tram) | 22 min | 14 min |\n"})
+    answer = ask(run, "How long is the tram ride from Kornmarkt?", "--mode", "extractive")["answer"]
+    assert answer.startswith("“| Commute (tram) | 22 min | 14 min |”")

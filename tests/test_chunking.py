@@ -79,14 +79,14 @@ def test_list_items_and_table_rows_are_sentences_of_their_own():
 
 
 def test_field_lines_of_a_record_are_sentences_of_their_own():
-    lines = ["Landlord: Aurelia Moss (managed by Keystone Lettings)", "Lease end: 31 August 2025",
+    lines = ["Landlord: Aurelia Moss (managed by Keystone Lettings)", "**Lease end:** 31 August 2025",
              "Security deposit: 2,300 euros (held by the", "Castelbrun Tenancy Deposit Scheme)", "",
              "The committee met on Monday evening in the back room and", "Tobias said: it should wait.",
              "At 10:30 the office opens.", "Prices: see https://example.org"]
     spans = [(s.text, s.start_line, s.end_line) for chunk in chunk_spans(lines, content_mask(lines), 700)
              for s in chunk]
     assert spans == [
-        ("Landlord: Aurelia Moss (managed by Keystone Lettings)", 1, 1), ("Lease end: 31 August 2025", 2, 2),
+        ("Landlord: Aurelia Moss (managed by Keystone Lettings)", 1, 1), ("**Lease end:** 31 August 2025", 2, 2),
         ("Security deposit: 2,300 euros (held by the Castelbrun Tenancy Deposit Scheme)", 3, 4),  # wrapped value
         # wrapped prose runs on past a colon
         ("The committee met on Monday evening in the back room and Tobias said: it should wait.", 6, 7),

@@ -21,7 +21,7 @@ from assistant.evidence.planted import is_planted
 from assistant.evidence.spans import ShortAnswer
 from assistant.scoring.fitted import scorers
 from assistant.scoring.reader import AnswerSpan, Reader
-from assistant.text.words import INDEX_WORD
+from assistant.text.words import INDEX_WORD, TABLE_ROW
 from assistant.types import (
     Evidence,
     Passage,
@@ -145,11 +145,19 @@ def short_answers(found: Found, ranked: list[Evidence]) -> list[ShortAnswer]:
     scorer = scorers()["read_span"]
     offered = []
     for span, sentence, passage in found.spans:
-        if sentence in by_key:
+        if sentence in by_key and not across_columns(by_key[sentence].text):
             features = span_features(span, passage, found.agreement(span.text, sentence))
             evidence = by_key[sentence]
             offered.append(ShortAnswer(with_currency(span.text, evidence.text), scorer.probability(features), evidence))
     return sorted(offered, key=lambda s: s.probability, reverse=True)
+
+
+def across_columns(text: str) -> bool:
+    """A table row with two or more values ("| Commute (tram) | 22 min | 14 min |"): which column the question means,
+    the reader cannot tell, so its words are no short answer (the row is still quoted whole)."""
+    if not TABLE_ROW.match(text):
+        return False
+    return sum(1 for cell in text.strip().strip("|").split("|")[1:] if cell.strip()) >= 2
 
 
 CURRENCY_AFTER = re.compile(r"\s+(?:EUR|USD|GBP|CHF|JPY|CAD|AUD|SEK|NOK|DKK|PLN|CZK|INR|CNY)\b")
@@ -177,7 +185,7 @@ def answers_inside(found: Found, ranked: list[Evidence]) -> dict[int, ShortAnswe
     scorer = scorers()["read_inside"]
     found_words = {}
     for e in ranked:
-        if (words := found.inside.get(evidence_key(e))) is not None:
+        if (words := found.inside.get(evidence_key(e))) is not None and not across_columns(e.text):
             p = scorer.probability(inside_features(words, reading_of(found, e)))
             found_words[e.id] = ShortAnswer(with_currency(words.text, e.text), p, e)
     return found_words

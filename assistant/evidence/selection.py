@@ -117,20 +117,25 @@ def candidates(asked: Asked, passages: list[Passage], embed: EmbedTexts, params:
 
 
 def records_of(passage: Passage) -> dict[int, str]:
-    """For each field line of a record in the passage (a run of field lines on consecutive lines: "Client: Ferrante
-    Wines", "Job: …", "Amount: €132.00"), the text of the record's other fields, by the field's first line. The
-    fields too short or too label-like to be evidence themselves still say what the record is about."""
-    runs: list[list[tuple[int, int, str]]] = []
+    """The context a record gives its lines, by first line: each field of a run of field lines on consecutive lines
+    ("Client: Ferrante Wines", "Job: …", "Amount: €132.00") gets the text of the other fields, each row of a table
+    its header row ("| Size | 68 m² | 74 m² | 61 m² |" under "| | Flat A … | Flat B … | Flat C … |"; the rule row
+    between them is blank). Fields too short or too label-like to be evidence still say what the record is about."""
+    fields: list[list[tuple[int, int, str]]] = []
+    tables: list[list[tuple[int, int, str]]] = []
     for span in passage.sentence_spans():
         text = span.cut(passage.text)
-        if not FIELD.match(text):
+        runs, gap = (fields, 1) if FIELD.match(text) else (tables, 2) if TABLE_ROW.match(text) else (None, 0)
+        if runs is None:
             continue
-        if runs and runs[-1][-1][1] + 1 == span.first_line:
+        if runs and runs[-1][-1][1] + gap >= span.first_line:
             runs[-1].append((span.first_line, span.last_line, text))
         else:
             runs.append([(span.first_line, span.last_line, text)])
-    return {first: " ".join(other for start, _, other in run if start != first)
-            for run in runs if len(run) > 1 for first, _, _ in run}
+    context = {first: " ".join(other for start, _, other in run if start != first)
+               for run in fields if len(run) > 1 for first, _, _ in run}
+    context.update({first: run[0][2] for run in tables for first, _, _ in run[1:]})
+    return context
 
 
 def rank(found: list[Evidence], limit: int) -> list[Evidence]:

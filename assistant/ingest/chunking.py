@@ -10,10 +10,10 @@ from assistant.ingest.cleaning import line_text
 from assistant.text.words import CLOSED, FIELD, LIST_ITEM, TABLE_ROW
 from assistant.types import Span
 
-VERSION = "7"  # bump when the rules below change what a chunk holds: stores then re-chunk (3: every section;
+VERSION = "8"  # bump when the rules below change what a chunk holds: stores then re-chunk (3: every section;
 #               4: a paragraph ending in an abbreviation keeps its last sentence; 5: no "date 2023-12-07" marker;
 #               6: each list item and table row its own paragraph, a list's "1." no sentence; 7: so is each
-#               "Label: value" field line)
+#               "Label: value" field line; 8: and Markdown's "**Label:** value")
 
 ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "sgt", "st", "no", "vs", "etc", "inc",

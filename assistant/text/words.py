@@ -35,8 +35,9 @@ CLOSED = re.compile(r"[.!?,;:\"'”’)\]]$")  # a line or sentence that ends as
 SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")  # … and as a sentence does
 LIST_ITEM = re.compile(r"^\s*(?:[-*+•▪◦‣]|\d{1,3}[.)])\s+(?=\S)")  # "- 2 eggs", "3. Pour the batter …": the marker
 TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")  # a Markdown table row, "| Paper | 34.90 EUR |"
-# A record's field, "Security deposit: 2,300 euros": a capitalised label of at most four words, a colon, a space
-FIELD = re.compile(r"^\s*[A-Z][\w'’&/-]*(?:[ \t]+[\w'’&/()-]+){0,3}:[ \t]+\S")
+# A record's field, "Security deposit: 2,300 euros" or Markdown's "**Fee:** £186": a capitalised label of at most
+# four words, a colon, a space
+FIELD = re.compile(r"^\s*(?:\*\*|__)?[A-Z][\w'’&/-]*(?:[ \t]+[\w'’&/()-]+){0,3}:(?:\*\*|__)?[ \t]+\S")
 
 
 def index_terms(text: str) -> list[str]:
