@@ -32,6 +32,7 @@ def _no_similarity(texts):
     ("Whom did Putin meet in Riyadh?", "Putin met in Riyadh [1].", "names no one"),
     ("Which decision did Moscow welcome?", "Moscow did not welcome the decision on Syria [1].", "negates"),
     ("How many doctors does the clinic have?", "The clinic has 12,000 patients [1].", "does not say how many doctors"),
+    ("How many doctors does the clinic have?", "The clinic has five nurses [1].", "does not say how many doctors"),
     ("How much did the Lowfield clinic cost?", "The Lowfield clinic cost 9 million dollars [5].", "about something else"),
     ("How much aid did SunField send?", "The aid sent was 400 tons [3].", "does not mention sunfield"),
 ])

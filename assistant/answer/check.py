@@ -10,6 +10,7 @@ from assistant.config import GroundingSettings
 from assistant.evidence.selection import lacks_what_is_asked, missing_names, name_matches
 from assistant.ingest.chunking import sentence_bounds
 from assistant.query.question import question_names
+from assistant.scoring.fitted import is_number
 from assistant.text.words import content_words, names, numbers, stem
 from assistant.types import EmbedTexts, Evidence, SentenceCheck
 
@@ -152,7 +153,7 @@ def _off_target(question: str, sentence: str) -> str | None:
         return "does not address the question"
     if not said - asked:
         return "only restates the question"
-    if (counted := HOW_MANY.search(question)) and stem(counted.group(1)) not in said and numbers(sentence):
+    if (counted := HOW_MANY.search(question)) and stem(counted.group(1)) not in said and is_number(sentence):
         return f"does not say how many {counted.group(1)}"
     return lacks_what_is_asked(question, sentence)
 

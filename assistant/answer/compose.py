@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from assistant.answer.check import check, markers, split_sentences, strip_markers
 from assistant.answer.cite import cite, say_once
-from assistant.answer.decide import answerable, gives_what_is_asked
+from assistant.answer.decide import answerable, gives_what_is_asked, quotable
 from assistant.config import Settings
 from assistant.errors import UsageError
 from assistant.evidence import reading
@@ -147,7 +147,7 @@ def _quotes(asked: Asked, short: shortanswer.ShortAnswer | None, evidence: list[
     are put in the order the read_sentence stack gives them: the same sentences, the one likeliest to state the
     answer first (after the short answer's, which its citation points at)."""
     first = short.evidence if short else evidence[0]
-    near = [e for e in evidence if e.id != first.id and e.score >= settings.evidence.quote_share * evidence[0].score]
+    near = [e for e in quotable(evidence, settings.evidence.quote_share) if e.id != first.id]
     covering = [e for e in near if e.source != first.source and _adds_names(asked, first, e)]
     best = [first, *covering, *(e for e in near if e.source == first.source)]
     quotes = [SentenceCheck(text=f"\u201c{e.text}\u201d", cited=[e.id], status="extractive") for e in best]

@@ -41,8 +41,12 @@ def answerable(asked: Asked, ranked: list[Evidence], short: ShortAnswer | None,
     return probability >= scorer.threshold, probability
 
 
+def quotable(ranked: list[Evidence], share: float) -> list[Evidence]:
+    """The evidence an answer may quote: scored at least `share` of the best (evidence.quote_share)."""
+    return [e for e in ranked if e.score >= share * ranked[0].score] if ranked else []
+
+
 def gives_what_is_asked(question: str, ranked: list[Evidence], share: float) -> bool:
-    """Could a sentence the answer may quote (scored at least `share` of the best) give the kind of thing asked for?
-    A "how much" question is not answered by sentences without a figure, nor "who" by ones that name no one new."""
-    quotable = [e for e in ranked if e.score >= share * ranked[0].score] if ranked else []
-    return any(lacks_what_is_asked(question, e.text) is None for e in quotable)
+    """Could a sentence the answer may quote give the kind of thing asked for? A "how much" question is not answered
+    by sentences without a figure, nor "who" by ones that name no one new."""
+    return any(lacks_what_is_asked(question, e.text) is None for e in quotable(ranked, share))

@@ -23,10 +23,12 @@ TIME_WORDS = CALENDAR_WORDS | {"today", "yesterday", "tomorrow", "day", "days", 
                                "years", "summer", "winter", "spring", "autumn"}
 
 
-def sentences_of(passage: Passage, min_words: int = EvidenceSettings().min_words) -> list[Evidence]:
-    """The passage's sentences with their own line numbers and section (from the spans stored at ingest)."""
+def sentences_of(passage: Passage, min_words: int = EvidenceSettings().min_words,
+                 records: dict[int, str] | None = None) -> list[Evidence]:
+    """The passage's sentences with their own line numbers and section (from the spans stored at ingest). `records`:
+    records_of(passage), when the caller has it already."""
     found = []
-    records = records_of(passage)
+    records = records_of(passage) if records is None else records
     for span in passage.sentence_spans():
         text = span.cut(passage.text)
         if long_enough(text, min_words, span.first_line in records) and not is_heading(text, span.section,
@@ -91,7 +93,7 @@ def candidates(asked: Asked, passages: list[Passage], embed: EmbedTexts, params:
             continue  # keeps its rank: the others' features are as the scorers were fit on
         first_chunk = passage.chunk_id.endswith("-00000")
         records = records_of(passage)
-        for position, sentence in enumerate(sentences_of(passage, params.min_words)):
+        for position, sentence in enumerate(sentences_of(passage, params.min_words, records)):
             key = (sentence.source, sentence.page, sentence.start_line, sentence.text)
             if key in seen:
                 continue
