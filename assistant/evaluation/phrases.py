@@ -1,6 +1,7 @@
 """Does a text state a phrase? Matched on word boundaries after normalising case, accents, punctuation, quotes,
 dashes, abbreviations and number formats: "aid" is not in "said", "400 tons" is not in "4,400 tons", "U.S." is
-"US", "5%" is "5 percent", "four" is "4", "142.00" is "142". Used by the evaluation (must_include) and the news benchmark."""
+"US", "5%" is "5 percent", "four" is "4", "142.00" is "142", "Wednesdays" is "Wednesday". Used by the evaluation
+(must_include) and the news benchmark."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from assistant.text.calendar import MONTH_ABBREVIATIONS
+from assistant.text.calendar import MONTH_ABBREVIATIONS, WEEKDAYS
 
 NUMBER_WORDS = {w: str(i) for i, w in enumerate(
     "zero _ two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -20,6 +21,8 @@ DASHES = re.compile(r"[‐‑‒–—―−]")
 ACRONYM = re.compile(r"\b(?:[A-Za-z]\.){2,}")
 TOKEN = re.compile(r"\d+(?:\.\d+)+|[a-z0-9]+", re.I | re.A)
 DECIMAL = re.compile(r"\d+\.\d*0")  # a decimal number ending in zero
+# "on Wednesdays" states the day "Wednesday": a weekday's plural is the same day, every week
+WEEKDAY_PLURALS = {f"{day}s": day for day in WEEKDAYS}
 
 
 def tokens(text: str) -> list[str]:
@@ -35,7 +38,7 @@ def cased_tokens(text: str) -> list[tuple[str, bool]]:
 def _spelled(token: str) -> str:
     if DECIMAL.fullmatch(token):  # an amount's zero cents are no other amount: "142.00" is "142", "4.50" is "4.5"
         return token.rstrip("0").rstrip(".")
-    return NUMBER_WORDS.get(token) or MONTH_ABBREVIATIONS.get(token, token)
+    return NUMBER_WORDS.get(token) or MONTH_ABBREVIATIONS.get(token) or WEEKDAY_PLURALS.get(token, token)
 
 
 def _unified(text: str) -> str:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.text.calendar import MONTH_NUMBERS, MONTH_PATTERN
-from assistant.text.words import FIELD, LIST_ITEM, SENTENCE_END, TABLE_ROW
+from assistant.text.words import BULLET_GLYPHS, FIELD, LIST_ITEM, SENTENCE_END, TABLE_ROW
 
 VERSION = "7"  # bump when the rules below change what is kept: stores then re-chunk
 #               (4: a first line of 2-4 words may be the title; 5: so may a first line of capitalised words, from 5;
@@ -77,7 +77,7 @@ def _is_note_content(lines: list[str], i: int) -> bool:
     stripped = lines[i].strip()
     beside = (i > 0 and lines[i - 1].strip()) or (i + 1 < len(lines) and lines[i + 1].strip())
     return bool(beside) and bool(FIELD.match(stripped) or TABLE_ROW.match(stripped) or any(c.isdigit() for c in stripped)
-                                 or (LIST_ITEM.match(stripped) and not stripped.startswith(("•", "▪", "◦", "‣"))))
+                                 or (LIST_ITEM.match(stripped) and not stripped.startswith(tuple(BULLET_GLYPHS))))
 
 
 def is_prose(line: str) -> bool:

@@ -33,7 +33,9 @@ def stem(word: str) -> str:
 INDEX_WORD = re.compile(r"[^\W_]+")  # runs of letters and digits: word boundaries too (reading.Found.agreement)
 CLOSED = re.compile(r"[.!?,;:\"'”’)\]]$")  # a line or sentence that ends as prose does
 SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")  # … and as a sentence does
-LIST_ITEM = re.compile(r"^\s*(?:[-*+•▪◦‣]|\d{1,3}[.)])\s+(?=\S)")  # "- 2 eggs", "3. Pour the batter …": the marker
+BULLET_GLYPHS = "•▪◦‣"  # typeset bullets, as scraped pages and word processors' exports write them
+BULLET = re.compile(rf"^\s*[-*+{BULLET_GLYPHS}]\s")  # a bulleted line, "- 2 eggs", "• Home"
+LIST_ITEM = re.compile(rf"^\s*(?:[-*+{BULLET_GLYPHS}]|\d{{1,3}}[.)])\s+(?=\S)")  # "- 2 eggs", "3. Pour the batter …"
 TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")  # a Markdown table row, "| Paper | 34.90 EUR |"
 # A record's field, "Security deposit: 2,300 euros" or Markdown's "**Fee:** £186": a capitalised label of at most
 # four words, a colon, a space

@@ -8,9 +8,8 @@ import re
 from assistant.errors import UnreadableFile
 from assistant.ingest.extract.result import Extracted, single_page
 from assistant.ingest.files import decode
-from assistant.text.words import FIELD, LIST_ITEM, SENTENCE_END, TABLE_ROW
+from assistant.text.words import BULLET, FIELD, LIST_ITEM, SENTENCE_END, TABLE_ROW
 
-BULLET = re.compile(r"^\s*[-*+•▪◦‣]\s")
 OPEN_END = re.compile(r"[.!?,;]$")  # a heading does not end as a sentence does (it may as a lead-in, "Treatment:")
 
 
