@@ -190,6 +190,16 @@ class ReadSentenceFeatures(Features):
 
 
 @dataclass(frozen=True)
+class FolderSentenceFeatures(SentenceFeatures):
+    """An evidence sentence of a small folder, as the folder_sentence scorer reads it: its word features and the
+    reader's view of it (logits), weighed as a person's own documents need (fit on the small-folder suites)."""
+
+    reader: float  # the reader's, that the sentence states the answer
+    passage: float  # the reader's, that its passage holds the answer
+    agreed: float  # log(1 + the reader's other readings that point at the sentence's likeliest answer words)
+
+
+@dataclass(frozen=True)
 class ReadSpanFeatures(Features):
     """The reader's answer words, as the stacked span scorer reads them."""
 

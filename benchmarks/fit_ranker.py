@@ -168,11 +168,11 @@ def main(argv: list[str] | None = None) -> None:
                  "written_in_commit": _commit(), "features": {**feature_settings(), "version": FEATURES_VERSION}}
         path = ROOT / "assistant" / "scoring" / "weights.json"
         before = json.loads(path.read_text())
-        stacked = {k: v for k, v in before["scorers"].items() if k.startswith("read_")}
-        kept = {"reader_stack": before["reader_stack"]} if "reader_stack" in before else {}
+        stacked = {k: v for k, v in before["scorers"].items() if k not in model}  # read_*, folder_*: fit elsewhere
+        kept = {k: before[k] for k in ("reader_stack", "folder_stack") if k in before}
         path.write_text(json.dumps({**stamp, **kept, "scorers": {**_rounded(model), **stacked}}, indent=1) + "\n")
         print("wrote assistant/scoring/weights.json (the read_* scorers stack on these: refit them with "
-              "benchmarks/fit_reader.py)")
+              "benchmarks/fit_reader.py; folder_sentence reads their features: refit it with benchmarks/fit_folder.py)")
 
 
 def _data_stamp(out: Path, questions: int, answerable: int) -> dict:

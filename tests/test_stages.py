@@ -193,7 +193,8 @@ def test_the_reader_switched_on_answers_with_the_sentence_that_states_it(tmp_pat
     (folder / "zoo.txt").write_text("The Tallbo zoo keeps 9 zebras and 40 goats in its northern paddock.\n")
     (folder / "farm.txt").write_text("The Halden farm grows wheat and barley on its eastern fields.\n")
     monkeypatch.chdir(tmp_path)
-    settings = Settings(store=tmp_path / "store")
+    news = Settings(store=tmp_path / "store")
+    settings = news.model_copy(update={"evidence": news.evidence.model_copy(update={"folder_chunks": 0})})  # as news
     answers = {}
     for use in ("off", "spans", "full"):
         engine = Assistant(settings.model_copy(update={"evidence": settings.evidence.model_copy(update={"reader": use})}))
@@ -205,6 +206,37 @@ def test_the_reader_switched_on_answers_with_the_sentence_that_states_it(tmp_pat
     # "spans" takes only the reader's answer words: the decision is the word scorers' alone, as with "off".
     assert answers["spans"].confidence == answers["off"].confidence != answers["full"].confidence
     assert Settings().evidence.reader == "spans"  # the default chosen on dev (README: what it measured)
+
+
+def by_length(sign: float) -> Scorer:
+    """A folder_sentence that ranks longer sentences first (sign 1) or shorter ones (-1), all of them likely."""
+    names = scorers()["folder_sentence"].names
+    coef = tuple(sign * 0.3 if name == "length" else 0.0 for name in names)
+    return Scorer(names, (4.0,) * len(names), (1.0,) * len(names), coef, 2.0)
+
+
+def test_a_small_folders_sentences_are_ranked_by_the_folder_scorer_and_a_large_stores_as_news(tmp_path, monkeypatch):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "zoo.txt").write_text("The Tallbo zoo keeps zebras.\n\nThe zebras of the Tallbo zoo came from a "
+                                    "Kenyan reserve in 2019, with their keeper.\n")
+    monkeypatch.chdir(tmp_path)
+    settings = Settings(store=tmp_path / "store")
+    engine = Assistant(settings)
+    engine.ingest([folder])
+    first_quoted = {}
+    for sign in (1, -1):
+        with overridden(folder_sentence=by_length(sign)):
+            first_quoted[sign] = engine.ask("What about the Tallbo zoo's zebras?", "extractive").citations[0].quote
+    engine.close()
+    assert first_quoted[1].startswith("The zebras of the Tallbo zoo came") and first_quoted[-1] == "The Tallbo zoo keeps zebras."
+    news = Assistant(settings.model_copy(update={"evidence": settings.evidence.model_copy(update={"folder_chunks": 0})}))
+    quoted = set()
+    for sign in (1, -1):  # a store larger than folder_chunks: the folder's scorer is not asked
+        with overridden(folder_sentence=by_length(sign)):
+            quoted.add(news.ask("What about the Tallbo zoo's zebras?", "extractive").citations[0].quote)
+    news.close()
+    assert len(quoted) == 1
 
 
 def test_unsure_answer_words_in_the_first_quote_are_stated_with_the_reader_on_full_too(tmp_path, monkeypatch):

@@ -54,8 +54,9 @@ class Answerer:
         passages = self.searcher.search(question, self.settings.top_k, filters, asked)
         set_aside: list[Evidence] = []
         found = evidence_selection.candidates(asked, passages, self.embed, self.settings.evidence, set_aside)
-        read, stacked = self._read(question, passages, found)
-        evidence = evidence_selection.rank(found, self.settings.evidence.max_sentences)
+        folder = self.reader is not None and self.searcher.store.chunk_count() <= self.settings.evidence.folder_chunks
+        read, stacked = self._read(question, passages, found, folder)
+        evidence = evidence_selection.rank(found, self.settings.evidence.max_sentences, folder)
         spans = shortanswer.candidates(asked, evidence, self.settings.evidence.span_sentences)
         short = shortanswer.stated(spans, shortanswer.threshold())
         offered = reading.short_answers(read, evidence) if read else []
@@ -70,7 +71,7 @@ class Answerer:
             return self._finish(result, started)
         if clash := shortanswer.conflict(asked, spans, evidence, self.settings.evidence.quote_share):
             return self._finish(_conflict(result, clash, evidence), started)
-        ordering = read if stacked is None else None  # the reader orders the quotes when it does not rank evidence
+        ordering = None if stacked is not None or folder else read  # the reader orders the quotes when it does not rank evidence
         if mode == "extractive":
             inside = reading.answers_inside(read, evidence) if read else {}
             return self._finish(_extractive(result, asked, short, evidence, self.settings, ordering, offered, inside),
@@ -83,17 +84,17 @@ class Answerer:
         return self._finish(_grounded(result, asked, short, draft, evidence, self.embed, self.settings, ordering),
                             started)
 
-    def _read(self, question: str, passages: list[Passage],
-              found: list[Evidence]) -> tuple[reading.Found | None, reading.Found | None]:
+    def _read(self, question: str, passages: list[Passage], found: list[Evidence],
+              folder: bool) -> tuple[reading.Found | None, reading.Found | None]:
         """What the reader found (None when it is off), and the same again when it is stacked into ranking and
-        declining (`full`): its view of each candidate sentence then joins the candidate."""
+        declining (`full`). Its view of each candidate sentence joins the candidate when it ranks them: `full`, or
+        a small `folder` (where the decline stays the word scorer's)."""
         if not (self.reader and found):
             return None, None
         read = reading.read(self.reader, question, passages)
-        if self.settings.evidence.reader != "full":
-            return read, None
-        reading.attach(read, found)
-        return read, read
+        if folder or self.settings.evidence.reader == "full":
+            reading.attach(read, found)
+        return read, (read if self.settings.evidence.reader == "full" and not folder else None)
 
     def _draft(self, question: str, evidence: list[Evidence], short: shortanswer.ShortAnswer | None,
                on_token) -> str:

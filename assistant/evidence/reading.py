@@ -24,6 +24,7 @@ from assistant.scoring.reader import AnswerSpan, Reader
 from assistant.text.words import INDEX_WORD, TABLE_ROW
 from assistant.types import (
     Evidence,
+    FolderSentenceFeatures,
     Passage,
     ReadAnswerableFeatures,
     ReadInsideFeatures,
@@ -124,6 +125,11 @@ def sentence_features(e: Evidence, word_score: float,
                       reading: tuple[float, float, float] | None = None) -> ReadSentenceFeatures:
     p, passage, agreed = reading or e.reading or (0.0, 0.0, 0.0)
     return ReadSentenceFeatures(words=logit(word_score), reader=logit(p), passage=logit(passage), agreed=agreed)
+
+
+def folder_features(e: Evidence) -> FolderSentenceFeatures:
+    p, passage, agreed = e.reading or (0.0, 0.0, 0.0)
+    return FolderSentenceFeatures(**vars(e.ranked_by()), reader=logit(p), passage=logit(passage), agreed=agreed)
 
 
 def likelihoods(found: Found, evidence: list[Evidence]) -> dict[int, float]:

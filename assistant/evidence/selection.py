@@ -140,14 +140,18 @@ def records_of(passage: Passage) -> dict[int, str]:
     return context
 
 
-def rank(found: list[Evidence], limit: int) -> list[Evidence]:
+def rank(found: list[Evidence], limit: int, folder: bool = False) -> list[Evidence]:
     """The `limit` sentences most likely to hold the answer, numbered 1..n: the fitted sentence scorer, stacked with
-    the reader's view of the sentence when the reader read it."""
-    words, read = scorers()["sentence"], scorers()["read_sentence"]
+    the reader's view of the sentence when the reader read it; in a small `folder`, the scorer fit on small folders
+    from both (folder_sentence)."""
+    words, read, small = scorers()["sentence"], scorers()["read_sentence"], scorers()["folder_sentence"]
     for sentence in found:
-        score = words.probability(sentence.ranked_by())
-        if sentence.reading is not None:
-            score = read.probability(reading.sentence_features(sentence, score))
+        if folder and sentence.reading is not None:
+            score = small.probability(reading.folder_features(sentence))
+        else:
+            score = words.probability(sentence.ranked_by())
+            if sentence.reading is not None:
+                score = read.probability(reading.sentence_features(sentence, score))
         sentence.score = round(score, 4)
     best = sorted(found, key=lambda e: e.score, reverse=True)[:limit]
     return [e.model_copy(update={"id": number}) for number, e in enumerate(best, start=1)]

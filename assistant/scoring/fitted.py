@@ -19,6 +19,7 @@ from assistant.text.words import STOPWORDS, stem
 from assistant.types import (
     AnswerableFeatures,
     Features,
+    FolderSentenceFeatures,
     PassageFeatures,
     ReadAnswerableFeatures,
     ReadInsideFeatures,
@@ -30,11 +31,12 @@ from assistant.types import (
 
 # What each scorer reads (assistant/types.py): the fields of its features type, in order, are its weights' names. The
 # read_* scorers stack on the others and the trained reader (assistant/scoring/reader.py), fit by
-# benchmarks/fit_reader.py on development weeks the reader was not trained on.
+# benchmarks/fit_reader.py on development weeks the reader was not trained on; folder_sentence ranks a small folder's
+# sentences from the word features and the reader's, fit by benchmarks/fit_folder.py on the small-folder dev suites.
 READS: dict[str, type[Features]] = {
     "passage": PassageFeatures, "sentence": SentenceFeatures, "span": SpanFeatures, "answerable": AnswerableFeatures,
     "read_sentence": ReadSentenceFeatures, "read_span": ReadSpanFeatures, "read_inside": ReadInsideFeatures,
-    "read_answerable": ReadAnswerableFeatures}
+    "read_answerable": ReadAnswerableFeatures, "folder_sentence": FolderSentenceFeatures}
 FEATURES = {name: kind.names() for name, kind in READS.items()}
 # Bump when a feature's meaning changes (not only its name): weights fit on the old meaning are then refused.
 FEATURES_VERSION = 2
@@ -107,11 +109,15 @@ def check(data: dict) -> None:
                               f"the code computes version {FEATURES_VERSION}: refit with benchmarks/fit_ranker.py")
     for name, names in FEATURES.items():
         if name not in data["scorers"]:
-            raise WeightsMismatch(f"weights.json has no {name} scorer: fit it with benchmarks/"
-                                  f"{'fit_reader' if name.startswith('read_') else 'fit_ranker'}.py")
+            raise WeightsMismatch(f"weights.json has no {name} scorer: fit it with benchmarks/{fitted_by(name)}.py")
         if tuple(data["scorers"][name]["names"]) != names:
             raise WeightsMismatch(f"weights.json's {name} scorer reads {data['scorers'][name]['names']}, the code "
-                                  f"computes {list(names)}: refit with benchmarks/fit_ranker.py")
+                                  f"computes {list(names)}: refit with benchmarks/{fitted_by(name)}.py")
+
+
+def fitted_by(name: str) -> str:
+    """The benchmarks/ script that fits a scorer."""
+    return "fit_reader" if name.startswith("read_") else "fit_folder" if name.startswith("folder_") else "fit_ranker"
 
 
 def use(models: dict[str, dict]) -> None:

@@ -16,6 +16,7 @@ said says say according told tell did does do what which who whom whose how many
 """.split())
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*\d|\d")
 NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+NAME_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’])*")  # letters of any alphabet: "Åsa Öberg" is two names, not "sa" and "berg"
 
 
 @lru_cache(maxsize=1 << 17)  # called for every word of every candidate on each question: news reuses its words
@@ -60,5 +61,5 @@ def names(text: str) -> set[str]:
 
     Hyphenated names count part by part: "Russia-China" names Russia and China.
     """
-    return {token.lower().replace("’", "'") for token in re.findall(r"[A-Za-z][A-Za-z’']*", text)
+    return {token.lower().replace("’", "'") for token in NAME_WORD.findall(text)
             if token[0].isupper() and re.sub(r"['’]s$", "", token.lower()) not in STOPWORDS}  # "What's" names no one
