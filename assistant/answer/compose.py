@@ -92,9 +92,10 @@ class Answerer:
         if not (self.reader and found):
             return None, None
         read = reading.read(self.reader, question, passages)
-        if folder or self.settings.evidence.reader == "full":
+        stacked = self.settings.evidence.reader == "full" and not folder
+        if stacked or folder:
             reading.attach(read, found)
-        return read, (read if self.settings.evidence.reader == "full" and not folder else None)
+        return read, read if stacked else None
 
     def _draft(self, question: str, evidence: list[Evidence], short: shortanswer.ShortAnswer | None,
                on_token) -> str:
