@@ -117,12 +117,13 @@ class EvidenceSettings(Group):
         "than not, not fit. Dev (cross-fitted): short answer correct +0.031 undated, +0.047 dated with 'spans', "
         "+0.016 / +0.039 with 'full' (best words overall); the words inside the sentence then add +0.031 / +0.031 "
         "with 'spans', +0.039 / +0.047 with 'full'; answer correct unchanged."))
-    folder_chunks: int = Field(2000, ge=0, description=(
+    folder_chunks: int = Field(300, ge=0, description=(
         "A store of at most this many chunks is a folder of a person's own documents: with the reader on, its "
         "sentences are ranked by folder_sentence (the word features and the reader's view of each sentence, fit on "
         "the small-folder suites by benchmarks/fit_folder.py) instead of the scorers fit on news, and the decline "
-        "stays the word scorer's in 'full' too. Not fit: the suites' folders hold 17 to 126 chunks, the news "
-        "builds 40,000 and more; 2,000 lies between, with no data there (docs/MEASUREMENTS.md, 'Small folders')."))
+        "stays the word scorer's in 'full' too. Chosen between what was measured: on the suites' folders (17 to "
+        "126 chunks) folder_sentence answers +0.047 more questions right, on a month of dev news (476 to 2,616 "
+        "chunks, benchmarks/folder_size.py) the news ranking +0.051 (docs/MEASUREMENTS.md, 'Small folders')."))
     reader: ReaderUse = Field("spans", description=(
         "The trained reader (assistant/scoring/reader_model) over the retrieved passages: 'spans' (the default) takes "
         "its answer words as the short answer (read_span; see also quoted_span) and orders the quotes the word "

@@ -379,10 +379,13 @@ def ask_each(engine, rows: list[dict], mode: str, setting: str) -> list[dict]:
 
 def use_variant(engine, base, mode: str) -> None:
     """MODE/reader, MODE/spans, MODE/words: that mode with the reader everywhere, for short answers only, or off
-    (evidence.reader full, spans, off), in the same process; MODE: as configured."""
+    (evidence.reader full, spans, off), in the same process; MODE/folder: with 'spans', the sentences ranked as a small
+    folder's are (folder_sentence) whatever the store's size; MODE: as configured."""
     variant = mode.partition("/")[2]
-    reader = {"reader": "full", "spans": "spans", "words": "off"}.get(variant, base.evidence.reader)
-    engine.settings = base.model_copy(update={"evidence": base.evidence.model_copy(update={"reader": reader})})
+    reader = {"reader": "full", "spans": "spans", "words": "off", "folder": "spans"}.get(variant, base.evidence.reader)
+    chunks = 10**9 if variant == "folder" else base.evidence.folder_chunks
+    engine.settings = base.model_copy(update={"evidence": base.evidence.model_copy(
+        update={"reader": reader, "folder_chunks": chunks})})
     engine.__dict__.pop("reader", None)  # made again from the settings on the next question
 
 
@@ -412,7 +415,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--year", type=int, choices=sorted(SIDES), required=True)
     parser.add_argument("--modes", nargs="+", default=["grounded", "extractive"],
                         help="answer modes; MODE/reader, MODE/spans, MODE/words: the reader everywhere, for short "
-                             "answers only, off")
+                             "answers only, off; MODE/folder: ranked as a small folder is, whatever the size")
     parser.add_argument("--as-of", choices=["date", "none", "both"], default="date",
                         help="date: each question as of its date (--until, the default); none: no date filter")
     parser.add_argument("--limit", type=int, help="only the first N questions (a quick look)")
