@@ -99,10 +99,14 @@ class EvidenceSettings(Group):
     extractive_sentences: int = Field(2, ge=1, le=10, description=(
         "Sentences an extractive answer quotes when no short answer is confident (issue 21: lead-2 is the "
         "baseline this must beat)."))
-    quote_share: float = Field(0.5, ge=0, le=1, description=(
-        "A quote after the first must be scored at least this share of the first's score. Fit on the 2023 dev "
-        "weeks (undated): 0 to 0.7 scored alike there (0.537 answer correct), 1.0 (one quote) 0.500; seeds and "
-        "riverton are unchanged at 0.5 and lose at 0.7."))
+    quote_share: float = Field(0.15, ge=0, le=1, description=(
+        "A quote after the first must be scored at least this share of the first's score (and a question is "
+        "declined when no sentence so quotable gives the kind asked). Fit on the 2023 dev weeks (undated): 0 to 0.7 "
+        "scored alike there (0.537 answer correct), 1.0 (one quote) 0.500. With the small folders' own sentence "
+        "scorer, whose second-best sentence is often the answer: 0.15 against 0.5 answers 143 instead of 137 of "
+        "the small-folder suites' 170 right, 8 instead of 13 wrong, declines 23 instead of 25 of their 40 "
+        "unanswerable (each suite ranked by a scorer fit on the others; 0 the same); dev news 2023 +0.008 answer "
+        "correct (−0.003 to +0.022), declines unchanged (docs/MEASUREMENTS.md, 'Small folders')."))
     passage_share: float = Field(0.35, ge=0, le=1, description=(
         "Sentences of a retrieved passage the passage scorer rates below this share of the best passage's "
         "probability are never evidence (0: every passage's are). An off-topic document in a small folder (a "
