@@ -128,16 +128,16 @@ class EvidenceSettings(Group):
         "stays the word scorer's in 'full' too. Chosen between what was measured: on the suites' folders (17 to "
         "126 chunks) folder_sentence answers +0.047 more questions right, on a month of dev news (476 to 2,616 "
         "chunks, benchmarks/folder_size.py) the news ranking +0.051 (docs/MEASUREMENTS.md, 'Small folders')."))
-    reader: ReaderUse = Field("spans", description=(
-        "The trained reader (assistant/scoring/reader_model) over the retrieved passages: 'spans' (the default) takes "
-        "its answer words as the short answer (read_span; see also quoted_span) and orders the quotes the word "
-        "scorers chose (read_sentence); 'full' also stacks it into sentence ranking and "
-        "declining (read_sentence, read_answerable in weights.json); 'off' answers with the word scorers alone. "
-        "Chosen on the reader's 20 development weeks of 2023 (128 answerable questions, undated): 'spans' adds "
-        "+0.047 (+0.02 to +0.09) short answer correct over 'off' and leaves the seeds and riverton suites unchanged; "
-        "'full' adds more there (+0.117) but its stack is fit on those questions, states a wrong choice twice as "
-        "often, and costs riverton a question and the seeds' Kuwait question its right article "
-        "(docs/MEASUREMENTS.md, 'The reader in the answers')."))
+    reader: ReaderUse = Field("full", description=(
+        "The trained reader (assistant/scoring/reader_model) over the retrieved passages: 'full' (the default) stacks "
+        "its view into sentence ranking and declining (read_sentence, read_answerable in weights.json) and takes its "
+        "answer words as the short answer (read_span; see also quoted_span); 'spans' only takes its answer words and "
+        "orders the quotes the word scorers chose; 'off' answers with the word scorers alone. In a small folder "
+        "(folder_chunks) 'full' and 'spans' are the same: folder_sentence ranks, the word scorer declines. Chosen on "
+        "all 440 dev questions of 2023 out of sample (each week read by a reader that never trained on it, the "
+        "stacks fit on other weeks; undated): 'full' minus 'spans' answer correct +0.051 (+0.011 to +0.091), short "
+        "answer +0.075, a wrong choice stated +0.016, unanswerable declined +0.162, by a rule written before the "
+        "figures (docs/MEASUREMENTS.md, 'The reader in the answers')."))
 
 
 class GroundingSettings(Group):

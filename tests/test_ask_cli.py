@@ -232,7 +232,8 @@ def test_a_passage_far_below_the_best_gives_no_evidence_and_no_conflict(workdir,
     assert "4 minutes" in answer["answer"]
     monkeypatch.setenv("ASSISTANT_EVIDENCE__PASSAGE_SHARE", "0")  # every retrieved passage's sentences
     assert {c["source"] for c in ask(run, question, "--mode", "extractive")["citations"]} == {"notes/safety.txt"}
-    monkeypatch.setenv("ASSISTANT_EVIDENCE__FOLDER_CHUNKS", "0")  # ... ranked as news is, and the recipe competes
+    monkeypatch.setenv("ASSISTANT_EVIDENCE__FOLDER_CHUNKS", "0")  # ... ranked by the word scorers as news is ...
+    monkeypatch.setenv("ASSISTANT_EVIDENCE__READER", "spans")  # ... alone: the recipe competes
     assert "notes/pancakes.md" in {c["source"] for c in ask(run, question, "--mode", "extractive")["citations"]}
 
 
@@ -254,7 +255,8 @@ def test_a_notes_field_lines_and_headings_give_its_answers(workdir, run, models,
     notes = Path(__file__).parent.parent / "evals" / "corpora" / "notes"
     ingest_folder(run, workdir / "notes", {path.name: path.read_text() for path in notes.iterdir()})
     with monkeypatch.context() as news_ranked:  # the folder's scorers quote it first too, but then decline (0.53)
-        news_ranked.setenv("ASSISTANT_EVIDENCE__FOLDER_CHUNKS", "0")
+        news_ranked.setenv("ASSISTANT_EVIDENCE__FOLDER_CHUNKS", "0")  # the word scorers alone, as news is ranked
+        news_ranked.setenv("ASSISTANT_EVIDENCE__READER", "spans")
         assert "Amber" in ask(run, "What is the overall status of the portal redesign?", "--mode", "extractive")["answer"]
     shed = ask(run, "Which company did the garden committee pick for the tool shed, and why?", "--mode", "extractive")
     assert "Brackley Timber Works" in shed["answer"]
