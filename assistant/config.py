@@ -269,6 +269,10 @@ class Settings(BaseSettings):
         given = {key: value for key, value in overrides.items() if value is not None}
         return self.model_copy(update=given) if given else self
 
+    def with_evidence(self, **changes: Any) -> Settings:
+        """A copy with these evidence settings changed (benchmarks and tests trying a variant in one process)."""
+        return self.model_copy(update={"evidence": self.evidence.model_copy(update=changes)})
+
 
 def default(name: str) -> Any:
     """A top-level setting's default, for code that must name one without reading the settings (one home)."""

@@ -104,9 +104,7 @@ def answers(suite_name: str, store: Path, folder_chunks: int) -> list[str]:
     """Each case of the suite answered in the default mode: right, wrong or declined, or for an unanswerable case
     whether it was declined."""
     suite = load_suite(ROOT / "evals" / f"{suite_name}.yaml")
-    base = load_settings({"store": store})
-    settings = base.model_copy(update={"evidence": base.evidence.model_copy(update={"folder_chunks": folder_chunks})})
-    engine, _ = Assistant(settings).for_suite(suite)
+    engine, _ = Assistant(load_settings({"store": store}).with_evidence(folder_chunks=folder_chunks)).for_suite(suite)
     report = engine.evaluate(suite)
     engine.close()
     return [("right" if c.correct else "declined" if c.abstained else "wrong") if c.answerable

@@ -40,11 +40,11 @@ def month_documents(out: Path, month: str) -> list[str]:
     return [news.doc_id(path) for (path,) in rows]
 
 
-def ask_month(out: Path, work: Path, month: str, readers: dict | None) -> dict[str, list[dict]]:
+def ask_month(out: Path, work: Path, month: str, questions: list[dict], readers: dict | None) -> dict[str, list[dict]]:
     """The month's store, built once, and its questions' outcomes ranked each way (each question read by the reader
     that kept its week out of training, given READERS: week -> Reader; questions of other weeks are left out)."""
     documents = set(month_documents(out, month))
-    rows = [row for row in news.questions(out, None) if row["role"] == "answerable"
+    rows = [row for row in questions if row["role"] == "answerable"
             and row["date"].startswith(month) and documents & set(row["gold_docs"])
             and (readers is None or row["week"] in readers)]
     engine = Assistant(load_settings({"store": work / month}))
@@ -54,7 +54,7 @@ def ask_month(out: Path, work: Path, month: str, readers: dict | None) -> dict[s
     outcomes = {}
     base = engine.settings
     for way, chunks in WAYS.items():
-        engine.settings = base.model_copy(update={"evidence": base.evidence.model_copy(update={"folder_chunks": chunks})})
+        engine.settings = base.with_evidence(folder_chunks=chunks)
         outcomes[way] = []
         for row in rows:
             if readers is not None:
@@ -80,9 +80,10 @@ def main(argv: list[str] | None = None) -> int:
         print(problem, file=sys.stderr)
         return 2
     readers = fit_reader.week_readers(args.out, args.reader) if args.reader else None
+    questions = news.questions(args.out, None)
     found: dict[str, list[dict]] = {way: [] for way in WAYS}
     for month in args.months:
-        for way, outcomes in ask_month(args.out, args.work, month, readers).items():
+        for way, outcomes in ask_month(args.out, args.work, month, questions, readers).items():
             found[way] += outcomes
     print(f"{len(found[next(iter(WAYS))])} answerable dev questions of {len(args.months)} month stores, undated, "
           "default mode (one process, 2 cores)")

@@ -384,8 +384,7 @@ def use_variant(engine, base, mode: str) -> None:
     variant = mode.partition("/")[2]
     reader = {"reader": "full", "spans": "spans", "words": "off", "folder": "spans"}.get(variant, base.evidence.reader)
     chunks = 10**9 if variant == "folder" else base.evidence.folder_chunks
-    engine.settings = base.model_copy(update={"evidence": base.evidence.model_copy(
-        update={"reader": reader, "folder_chunks": chunks})})
+    engine.settings = base.with_evidence(reader=reader, folder_chunks=chunks)
     engine.__dict__.pop("reader", None)  # made again from the settings on the next question
 
 

@@ -194,10 +194,10 @@ def test_the_reader_switched_on_answers_with_the_sentence_that_states_it(tmp_pat
     (folder / "farm.txt").write_text("The Halden farm grows wheat and barley on its eastern fields.\n")
     monkeypatch.chdir(tmp_path)
     news = Settings(store=tmp_path / "store")
-    settings = news.model_copy(update={"evidence": news.evidence.model_copy(update={"folder_chunks": 0})})  # as news
+    settings = news.with_evidence(folder_chunks=0)  # ranked as news is
     answers = {}
     for use in ("off", "spans", "full"):
-        engine = Assistant(settings.model_copy(update={"evidence": settings.evidence.model_copy(update={"reader": use})}))
+        engine = Assistant(settings.with_evidence(reader=use))
         engine.ingest([folder])
         answers[use] = engine.ask("How many zebras does the Tallbo zoo keep?", "extractive")
         assert (engine.reader is None) is (use == "off")
@@ -230,7 +230,7 @@ def test_a_small_folders_sentences_are_ranked_by_the_folder_scorer_and_a_large_s
             first_quoted[sign] = engine.ask("What about the Tallbo zoo's zebras?", "extractive").citations[0].quote
     engine.close()
     assert first_quoted[1].startswith("The zebras of the Tallbo zoo came") and first_quoted[-1] == "The Tallbo zoo keeps zebras."
-    news = Assistant(settings.model_copy(update={"evidence": settings.evidence.model_copy(update={"folder_chunks": 0})}))
+    news = Assistant(settings.with_evidence(folder_chunks=0))
     quoted = set()
     for sign in (1, -1):  # a store larger than folder_chunks: the folder's scorer is not asked
         with overridden(folder_sentence=by_length(sign)):
@@ -245,7 +245,7 @@ def test_unsure_answer_words_in_the_first_quote_are_stated_with_the_reader_on_fu
     (folder / "zoo.txt").write_text("The Tallbo zoo keeps 9 zebras and 40 goats in its northern paddock.\n")
     monkeypatch.chdir(tmp_path)
     settings = Settings(store=tmp_path / "store")
-    engine = Assistant(settings.model_copy(update={"evidence": settings.evidence.model_copy(update={"reader": "full"})}))
+    engine = Assistant(settings.with_evidence(reader="full"))
     engine.ingest([folder])
     unsure = constant(0.6, scorers()["read_span"].names, threshold=0.9)  # below the threshold, above even odds
     with overridden(read_span=unsure):
