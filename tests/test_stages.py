@@ -332,6 +332,8 @@ def test_the_readers_likeliest_words_inside_the_first_quote_are_stated_when_noth
     # the reader's best words overall come first when they stand in the first quote and are likely enough
     assert said([ShortAnswer("northern hill", 0.6, lead)], in_lead).startswith("northern hill. [1]")
     assert said([ShortAnswer("northern hill", 0.4, lead)], in_lead).startswith("1990. [1]")
+    # words that end their sentence keep its one full stop
+    assert said([ShortAnswer("the northern hill.", 0.6, lead)], in_lead).startswith("the northern hill. [1]")
 
 
 def test_with_the_default_reader_a_quoted_sentences_answer_words_follow_the_read_inside_scorer(tmp_path, monkeypatch):

@@ -136,7 +136,9 @@ def _lead(short: shortanswer.ShortAnswer | None) -> list[SentenceCheck]:
     """The short answer, stated first and cited to the sentence it was taken from."""
     if short is None:
         return []
-    return [SentenceCheck(text=f"{short.text}.", cited=[short.evidence.id], status="span",
+    # Words that end a sentence in their source ("Disney+.", "Jeopardy!") are not given a second full stop.
+    text = short.text if short.text.endswith((".", "!", "?")) else f"{short.text}."
+    return [SentenceCheck(text=text, cited=[short.evidence.id], status="span",
                           reason=f"a span of [{short.evidence.id}], p={short.probability:.2f}")]
 
 
