@@ -247,7 +247,7 @@ def test_unsure_answer_words_in_the_first_quote_are_stated_with_the_reader_on_fu
     settings = Settings(store=tmp_path / "store")
     engine = Assistant(settings.with_evidence(reader="full"))
     engine.ingest([folder])
-    unsure = constant(0.6, scorers()["read_span"].names, threshold=0.9)  # below the threshold, above even odds
+    unsure = constant(0.6, scorers()["read_span"].names, threshold=0.9)  # below the threshold, above quoted_span
     with overridden(read_span=unsure):
         answer = engine.ask("How many zebras does the Tallbo zoo keep?", "extractive")
     engine.close()
@@ -293,7 +293,7 @@ def test_the_sentence_holding_the_short_answer_is_quoted_first_and_a_near_one_af
     assert [q.cited for q in _quotes(asked, short, [elsewhere, goats], Settings())] == [[2]]  # adds no name
 
 
-def test_unsure_answer_words_standing_in_the_first_quote_are_stated_before_it_from_even_odds():
+def test_unsure_answer_words_standing_in_the_first_quote_are_stated_before_it_from_quoted_span():
     from assistant.answer.compose import _extractive
     from assistant.types import ABSTENTION, Answer
 
@@ -307,7 +307,7 @@ def test_unsure_answer_words_standing_in_the_first_quote_are_stated_before_it_fr
         return _extractive(blank, asked, None, [lead, goats], settings, None, offered).answer
 
     assert said([ShortAnswer("1990", 0.6, lead)]).startswith("1990. [1] “The Tallbo zoo opened")
-    assert said([ShortAnswer("1990", 0.4, lead)]).startswith("“The Tallbo zoo opened")  # less likely than not
+    assert said([ShortAnswer("1990", 0.1, lead)]).startswith("“The Tallbo zoo opened")  # below quoted_span (0.2)
     assert said([ShortAnswer("40", 0.9, goats)]).startswith("“The Tallbo zoo opened")  # not in the first quote
     assert said([]).startswith("“The Tallbo zoo opened")
 
@@ -327,11 +327,11 @@ def test_the_readers_likeliest_words_inside_the_first_quote_are_stated_when_noth
 
     in_lead = {1: ShortAnswer("1990", 0.7, lead), 2: ShortAnswer("40 goats", 0.9, goats)}
     assert said([], in_lead).startswith("1990. [1] “The Tallbo zoo opened")
-    assert said([], {1: ShortAnswer("1990", 0.3, lead)}).startswith("“The Tallbo zoo opened")  # less likely than not
+    assert said([], {1: ShortAnswer("1990", 0.1, lead)}).startswith("“The Tallbo zoo opened")  # below quoted_span
     assert said([], {2: ShortAnswer("40 goats", 0.9, goats)}).startswith("“The Tallbo zoo opened")  # not quoted first
     # the reader's best words overall come first when they stand in the first quote and are likely enough
     assert said([ShortAnswer("northern hill", 0.6, lead)], in_lead).startswith("northern hill. [1]")
-    assert said([ShortAnswer("northern hill", 0.4, lead)], in_lead).startswith("1990. [1]")
+    assert said([ShortAnswer("northern hill", 0.1, lead)], in_lead).startswith("1990. [1]")
     # words that end their sentence keep its one full stop
     assert said([ShortAnswer("the northern hill.", 0.6, lead)], in_lead).startswith("the northern hill. [1]")
 
