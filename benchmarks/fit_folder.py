@@ -40,6 +40,7 @@ if str(ROOT) not in sys.path:
 from assistant.config import load_settings
 from assistant.engine import Assistant
 from assistant.evaluation.phrases import contains
+from assistant.evaluation.run import CaseResult
 from assistant.evaluation.suite import load_suite
 from assistant.evidence import reading, selection
 from assistant.query.question import Asked, analyse
@@ -107,8 +108,14 @@ def answers(suite_name: str, store: Path, folder_chunks: int) -> list[str]:
     engine, _ = Assistant(load_settings({"store": store}).with_evidence(folder_chunks=folder_chunks)).for_suite(suite)
     report = engine.evaluate(suite)
     engine.close()
-    return [("right" if c.correct else "declined" if c.abstained else "wrong") if c.answerable
-            else ("unanswerable declined" if c.abstained else "unanswerable answered") for c in report.cases]
+    return [outcome(c) for c in report.cases]
+
+
+def outcome(case: CaseResult) -> str:
+    """One of OUTCOMES for a judged case."""
+    if case.answerable:
+        return "right" if case.correct else "declined" if case.abstained else "wrong"
+    return "unanswerable declined" if case.abstained else "unanswerable answered"
 
 
 def top_hits(cases: list[Case], score: Callable[[Evidence], float], k: int) -> list[float]:

@@ -35,7 +35,7 @@ from assistant.engine import Assistant
 from assistant.evaluation.suite import Suite, load_suite
 from assistant.scoring import fitted
 from assistant.scoring.fitted import Scorer
-from benchmarks.fit_folder import DEV_SUITES, cases_of, scorer, sentence_rows
+from benchmarks.fit_folder import DEV_SUITES, cases_of, outcome, scorer, sentence_rows
 from benchmarks.fit_ranker import fit
 from benchmarks.heldout import HELD_OUT_SUITES, NotDevelopmentData, log_held_out_set, require_development
 from benchmarks.scoring import bootstrap, paired
@@ -62,12 +62,6 @@ def saved_articles(news: Path | None, count: int) -> list[Path]:
         return []
     articles = sorted((news / "corpus").glob("*.txt"))
     return sorted(random.Random(SEED).sample(articles, len(articles))[:count])
-
-
-def outcome(case) -> str:
-    if case.answerable:
-        return "right" if case.correct else "declined" if case.abstained else "wrong"
-    return "unanswerable declined" if case.abstained else "unanswerable answered"
 
 
 def ask_all(store: Path, documents: list[Path], asked: list[Suite],
