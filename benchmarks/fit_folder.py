@@ -101,6 +101,12 @@ def scorer(model: dict) -> Scorer:
                   tuple(model["coef"]), model["bias"])
 
 
+def fits_leaving_out(X: np.ndarray, y: np.ndarray, suites: list[str], l2: float = 1.0) -> dict[str, Scorer]:
+    """Per development suite, folder_sentence fit on the candidate sentences of the other suites."""
+    held = {name: np.array([s == name for s in suites]) for name in DEV_SUITES}
+    return {name: scorer(fit(X[~rows], y[~rows], l2=l2)) for name, rows in held.items()}
+
+
 def answers(suite_name: str, store: Path, folder_chunks: int) -> list[str]:
     """Each case of the suite answered in the default mode: right, wrong or declined, or for an unanswerable case
     whether it was declined."""
@@ -140,9 +146,8 @@ def main(argv: list[str] | None = None) -> None:
               f"{len(y)} candidate sentences of the answerable, {int(y.sum())} holding the answer")
         folder_score: dict[int, float] = {}
         outcomes: dict[str, list[str]] = {"news": [], "folder": []}
-        for name in DEV_SUITES:  # leave one suite out: the held suite ranked by a scorer fit on the other four
-            held = np.array([s == name for s in suites])
-            fold = scorer(fit(X[~held], y[~held], l2=args.l2))
+        folds = fits_leaving_out(X, y, suites, args.l2)
+        for name, fold in folds.items():  # leave one suite out: the held suite ranked by a scorer fit on the other four
             folder_score.update({id(e): fold.probability(reading.folder_features(e))
                                  for c in cases if c.suite == name for e in c.found})
             outcomes["news"] += answers(name, store, folder_chunks=0)

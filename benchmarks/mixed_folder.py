@@ -24,8 +24,6 @@ import sys
 from contextlib import nullcontext
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -35,13 +33,12 @@ from assistant.engine import Assistant
 from assistant.evaluation.suite import Suite, load_suite
 from assistant.scoring import fitted
 from assistant.scoring.fitted import Scorer
-from benchmarks.fit_folder import DEV_SUITES, cases_of, outcome, scorer, sentence_rows
-from benchmarks.fit_ranker import fit
+from benchmarks.fit_folder import DEV_SUITES, cases_of, fits_leaving_out, outcome, sentence_rows
+from benchmarks.folder_size import WAYS
 from benchmarks.heldout import HELD_OUT_SUITES, NotDevelopmentData, log_held_out_set, require_development
 from benchmarks.scoring import bootstrap, paired
 
 SUITES = (*DEV_SUITES, "notes5", "notes6")
-WAYS = {"ranked as news is": 0, "ranked as a folder is": 100_000}
 SEED = 25
 
 
@@ -51,9 +48,7 @@ def suites(names: tuple[str, ...] = SUITES) -> list[Suite]:
 
 def left_out_scorers(work: Path) -> dict[str, Scorer]:
     """Per suite folder_sentence was fit on, folder_sentence fit as fit_folder.py fits it on the other four."""
-    X, y, suite_of = sentence_rows([case for name in DEV_SUITES for case in cases_of(name, work / "suites")])
-    held = {name: np.array([s == name for s in suite_of]) for name in DEV_SUITES}
-    return {name: scorer(fit(X[~rows], y[~rows])) for name, rows in held.items()}
+    return fits_leaving_out(*sentence_rows([case for name in DEV_SUITES for case in cases_of(name, work / "suites")]))
 
 
 def saved_articles(news: Path | None, count: int) -> list[Path]:

@@ -28,3 +28,20 @@ def test_top_hits_counts_the_cases_whose_best_sentences_hold_the_answer():
     assert fit_folder.top_hits(cases, score, 1) == [1.0, 0.0]
     assert fit_folder.top_hits(cases, score, 2) == [1.0, 1.0]
     assert fit_folder.top_hits(cases, lambda e: -e.score, 1) == [0.0, 0.0]
+
+
+def test_each_suites_left_out_fit_never_reads_that_suites_sentences():
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    suites = [name for name in fit_folder.DEV_SUITES for _ in range(12)]
+    X = rng.normal(size=(len(suites), len(fit_folder.FEATURES["folder_sentence"])))
+    y = (X[:, 0] > 0).astype(float)
+    folds = fit_folder.fits_leaving_out(X, y, suites)
+    assert list(folds) == list(fit_folder.DEV_SUITES)
+    flipped = y.copy()
+    held = np.array([s == "notes" for s in suites])
+    flipped[held] = 1 - flipped[held]
+    again = fit_folder.fits_leaving_out(X, flipped, suites)
+    assert again["notes"].coef == folds["notes"].coef  # its own labels changed, its fit did not
+    assert again["seeds"].coef != folds["seeds"].coef  # the others read them
