@@ -1,10 +1,11 @@
-"""python -m training.reader {verify-base,retrieve,build-data,swap-negatives,cloze,train,average,from-int8,evaluate,
+"""python -m training.reader {verify-base,retrieve,build-data,extra-qa,swap-negatives,cloze,train,average,from-int8,evaluate,
 export,latency} ...
 (training/README.md)"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 from pathlib import Path
 
@@ -67,6 +68,11 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--limit-weeks", type=int, default=None, help="only each year's first N training weeks (a smoke run)")
     p.add_argument("--years", type=int, nargs="+", default=list(ALLOWED_YEARS))
 
+    p = sub.add_parser("extra-qa", help="rows on documents that are not news (TAT-QA tables, PolicyQA policies), "
+                                        "near misses included: for train --cloze")
+    p.add_argument("--out", type=Path, default=CACHE / "extra-qa.jsonl")
+    p.add_argument("--limit", type=int, default=None, help="at most N questions per source (a seeded sample)")
+
     p = sub.add_parser("train", help="fine-tune (resumes from RUN/last.pt when it exists)")
     p.add_argument("--data", type=Path, default=CACHE / "data")
     p.add_argument("--run", type=Path, default=CACHE / "run", help="checkpoints, log, metrics")
@@ -84,6 +90,9 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--shared-norm", type=float, default=0.0, metavar="W",
                    help="also train W x a softmax over all sentences of a question's passages, batched together "
                         "(shared normalisation; 0: off, the shipped readers' training)")
+    p.add_argument("--init", type=Path, default=None, metavar="CHECKPOINT",
+                   help="start from this checkpoint's weights instead of the base encoder's (e.g. RUN/best.pt of "
+                        "from-int8: further training of a shipped reader)")
     p.add_argument("--cloze", type=Path, default=None,
                    help="extra labelled passages to mix into training (train.jsonl format, e.g. synthetic cloze "
                         "questions, or swap-negatives' rows)")
@@ -139,6 +148,9 @@ def main(argv: list[str] | None = None) -> None:
         from .cloze import build as cloze
         cloze(args.repo, args.out, tuple(args.dev_slots), limit=args.limit, years=tuple(args.years),
               limit_weeks=args.limit_weeks)
+    elif args.command == "extra-qa":
+        from .documents_qa import build as extra_qa
+        print(json.dumps(extra_qa(args.out, args.limit), indent=1))
     elif args.command == "swap-negatives":
         from .swapped import build as swap_negatives
         swap_negatives(args.data, args.out or args.data / "swapped.jsonl", side=args.side)

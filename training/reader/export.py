@@ -190,6 +190,14 @@ def _averaged_line(config: dict) -> str:
             f"(training/reader/averaged.py): {', '.join(config['averaged'])}; the settings below are the last one's.\n")
 
 
+def _init_line(config: dict) -> str:
+    """The model card's line for a reader trained further from another's weights (train --init)."""
+    if not config.get("init"):
+        return ""
+    return (f"- Weights: trained further from the checkpoint `{config['init']}` (train --init), not from the base "
+            f"encoder; the steps and data below are that further training only.\n")
+
+
 def _mixed_line(config: dict) -> str:
     """The model card's line about the rows mixed in with `train --cloze` (swap-negatives writes such a file)."""
     if not config.get("cloze"):
@@ -215,8 +223,13 @@ def _mixed_line(config: dict) -> str:
                      f"sentence of a training-week article with a name, number or date replaced by a question word, "
                      f"paired with a passage of another article of the same week that states it, and with one "
                      f"that does not)")
+    for name in sorted({r["source"] for r in rows if r.get("licence")}):
+        own = [r for r in rows if r.get("source") == name]
+        parts.append(f"{len(own)} {name} rows for {len({r['question_id'] for r in own})} questions, "
+                     f"{sum(r['has_answer'] for r in own)} of them answering (training/reader/documents_qa.py, "
+                     f"documents that are not news; licence: {own[0]['licence']})")
     return (f"- **Rows mixed into training** from `{path.name}` (sha256 `{_sha(path)[:16]}…`): {len(rows)}: "
-            f"{'; '.join(parts) or 'no swapped, paired or cloze rows'}.\n")
+            f"{'; '.join(parts) or 'no swapped, paired, cloze or extra-qa rows'}.\n")
 
 
 def _retrieved_line(summary: dict) -> str:
@@ -311,7 +324,8 @@ def model_card(args, report: dict, meta: dict, rows: list[dict]) -> str:
         **extra_data(summary),
     }
     values.update(_rows_lines(report, summary))
-    values["extra_data"] = _averaged_line(config) + _mixed_line(config) + values["extra_data"]
+    values["extra_data"] = (_averaged_line(config) + _init_line(config) + _mixed_line(config)
+                          + values["extra_data"])
     return string.Template(TEMPLATE.read_text(encoding="utf-8")).safe_substitute(values)
 
 

@@ -179,6 +179,9 @@ def train(args) -> None:
     model = Reader(Config())
     missing = load_base(model)
     assert not missing, missing
+    if config.get("init") and not resume:  # further training of a reader (from-int8 rebuilds a shipped one)
+        model.load_state_dict(torch.load(config["init"], weights_only=False)["model"])
+        log.info(f"weights from {config['init']}")
     if not config.get("train_embeddings"):
         model.encoder.word.weight.requires_grad_(False)  # 11.7M of 22.7M parameters: frozen is faster, steadier
     heads = [p for n, p in model.named_parameters() if not n.startswith("encoder.")]
