@@ -14,9 +14,10 @@ repositories with a permissive licence, both read from a fetched snapshot at a p
 
 Each context is cut and labelled as SQuAD's are (training/reader/squad.py: the product's chunker, the answer located
 by its offsets, per question at most squad.SQUAD_POS answerable and squad.SQUAD_NEG no-answer chunks of its own
-context). Near misses are added from the same document: per question, one chunk of another context of the same
-report or policy that does not hold the answer's words, labelled "no answer" (the record exists; what is asked is
-not in this part of it). Seeded; at most `limit` questions per source.
+context). Near misses are added from the same document: per PolicyQA question, one chunk of another segment of
+the same policy that does not hold the answer's words, labelled "no answer" (the record exists; what is asked is
+not in this part of it). A TAT-QA report excerpt is its own document, so its near misses are only the other chunks
+of the excerpt. Seeded; at most `limit` questions per source.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ def table_lines(table: list[list[str]]) -> list[str]:
 def tatqa_items(raw: bytes, file: str, stats: Counter) -> list[Item]:
     items = []
     for n, block in enumerate(json.loads(raw)):
-        lines = [line for line in table_lines(block["table"]["table"]) if line]
+        lines = table_lines(block["table"]["table"])
         lines += [" ".join(p["text"].split()) for p in sorted(block["paragraphs"], key=lambda p: p["order"])]
         context = "\n".join(lines)
         title = f"{file}#{n}"
