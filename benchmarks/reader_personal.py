@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.fit_folder import states_every_fact
 from benchmarks.fit_reader import auc
 from benchmarks.mixed_folder import suites
 from benchmarks.scoring import RESAMPLES, SEED
@@ -56,7 +57,6 @@ def auc_interval(pairs: list[tuple[float, bool]], resamples: int = RESAMPLES, se
 def read_cases(work: Path, readers: dict[str, object]) -> dict[str, Figures]:
     from assistant.config import load_settings
     from assistant.engine import Assistant
-    from assistant.evaluation.phrases import contains
     from assistant.evidence import reading, selection
     from assistant.query.question import analyse
 
@@ -70,8 +70,7 @@ def read_cases(work: Path, readers: dict[str, object]) -> dict[str, Figures]:
             passages = engine.searcher.search(case.question, engine.settings.top_k, asked=asked)
             found = selection.candidates(asked, passages, engine.embedding.embeddings.embed_documents,
                                          engine.settings.evidence)
-            holds = [case.answerable and all(any(contains(e.text, a) for a in fact) for fact in case.facts())
-                     for e in found]
+            holds = [states_every_fact(case, e.text) for e in found]
             for name, reader in readers.items():
                 read = reading.read(reader or engine.reader, case.question, passages)
                 figures[name].best_passage.append((read.best_passage, case.answerable))

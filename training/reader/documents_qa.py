@@ -28,6 +28,7 @@ import random
 import re
 import subprocess
 from collections import Counter, defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 import realtimeqa as rtqa
@@ -35,9 +36,8 @@ import realtimeqa as rtqa
 from assistant.evaluation.phrases import padded
 
 from .common import SEED, Timer, log_to, write_json
-from .data import key_hits
 from .features import passage_text
-from .squad import Item, Passage, cut, key_words, question_rows
+from .squad import Item, Passage, cut, key_words, label_passage, parse_item, question_rows, stem_counts
 
 MIRROR = Path("/work/.mirror")
 SOURCES = {
@@ -95,16 +95,13 @@ def policyqa_items(raw: bytes, file: str, stats: Counter) -> list[Item]:
     items = []
     for article in json.loads(raw)["data"]:
         for para in article["paragraphs"]:
-            context = para["context"]
             for qa in para["qas"]:
                 stats["policyqa questions"] += 1
-                answers = [(a["text"].strip(), a["answer_start"] + len(a["text"]) - len(a["text"].lstrip()))
-                           for a in qa["answers"] if a["text"].strip()
-                           and context[a["answer_start"]:a["answer_start"] + len(a["text"])] == a["text"]]
-                if not answers:
-                    stats["policyqa left out: no answer at its offset"] += 1
+                item = parse_item(qa, para["context"], article["title"], file, stats)
+                if not item.answers:
+                    stats["policyqa left out: no answer found in its segment"] += 1
                     continue
-                items.append(Item(qa["id"], qa["question"].strip(), answers, context, article["title"], file))
+                items.append(item)
     return items
 
 
@@ -119,11 +116,10 @@ def near_miss(item: Item, others: list[Passage], keys: dict[str, bool], rng: ran
     if not fitting:
         return None
     p = rng.choice(fitting)
+    row = label_passage(p, replace(item, answers=[]), keys, Counter())  # no answer here: every sentence 0
+    assert row is not None
     text = passage_text(p.sentences)[0]
-    return {"sentences": p.sentences, "labels": [0] * len(p.sentences), "has_answer": False, "holds_wrong": False,
-            "sentence_keys": [key_hits(padded(s), keys) for s in p.sentences],
-            "passage_keys": key_hits(padded(text), keys), "span": None,
-            "doc_id": "extra:" + hashlib.sha1(text.encode()).hexdigest()[:16], "doc_rank": 0, "chunk": 0}
+    return {**row, "doc_id": "extra:" + hashlib.sha1(text.encode()).hexdigest()[:16], "doc_rank": 0, "chunk": 0}
 
 
 def build(out: Path, limit: int | None = None, seed: int = SEED) -> dict:
@@ -143,7 +139,7 @@ def build(out: Path, limit: int | None = None, seed: int = SEED) -> dict:
             rng.shuffle(items)
             items = items[:limit] if limit else items
             contexts = {i.context for i in items}
-            freq = Counter(r for c in contexts for r in {rtqa.stem(w) for w in padded(c).split()})
+            freq = stem_counts(contexts)
             cuts = {c: cut(c) for c in contexts}
             by_title = defaultdict(set)
             for i in items:

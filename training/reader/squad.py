@@ -92,7 +92,7 @@ def read_squad(paths: list[Path], stats: Counter) -> tuple[list[Item], list[dict
         for article in data["data"]:
             for para in article["paragraphs"]:
                 for qa in para["qas"]:
-                    item = _item(qa, para["context"], article.get("title", ""), path.name, stats)
+                    item = parse_item(qa, para["context"], article.get("title", ""), path.name, stats)
                     counts["questions"] += 1
                     counts["unanswerable"] += not item.answers
                     if item.id in items:
@@ -108,7 +108,9 @@ def read_squad(paths: list[Path], stats: Counter) -> tuple[list[Item], list[dict
     return list(items.values()), files
 
 
-def _item(qa: dict, context: str, title: str, file: str, stats: Counter) -> Item:
+def parse_item(qa: dict, context: str, title: str, file: str, stats: Counter) -> Item:
+    """One SQuAD-format question on its paragraph, each answer located by its offset (by string search when the
+    offset does not point at it)."""
     answers = []
     impossible = qa.get("is_impossible", False)
     for a in [] if impossible else qa.get("answers", []):
@@ -197,6 +199,11 @@ def label_passage(p: Passage, item: Item, keys: dict[str, bool], stats: Counter)
             "span": span}
 
 
+def stem_counts(contexts: set[str]) -> Counter:
+    """In how many of the contexts each word stem occurs (for key_words' rare words)."""
+    return Counter(r for c in contexts for r in {rtqa.stem(w) for w in padded(c).split()})
+
+
 def key_words(question: str, freq: Counter, paragraphs: int) -> dict[str, bool]:
     """The question's stemmed content words found in some paragraph -> whether rare (as rtqa.key_words)."""
     roots = {rtqa.stem(w) for w in rtqa.content_words(question) if w not in rtqa.STOPWORDS}
@@ -266,7 +273,7 @@ def add_squad(out: Path, paths: list[Path], max_passages: int | None = DEFAULT_M
         raise SystemExit(f"{out} already holds SQuAD rows: run build-data again (it rewrites train.jsonl)")
     labelled: Counter = Counter()
     items, files = read_squad(paths, labelled)
-    freq = Counter(r for c in {i.context for i in items} for r in {rtqa.stem(w) for w in padded(c).split()})
+    freq = stem_counts({i.context for i in items})
     paragraphs = len({i.context for i in items})
     cache: dict[str, list[Passage]] = {}
     groups = []
