@@ -90,6 +90,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, required=True, help="where the store is built")
     parser.add_argument("--reader", type=Path, nargs="*", default=[], metavar="EXPORT")
     args = parser.parse_args(argv)
+    if missing := [str(path) for path in args.reader if not (path / "reader.json").is_file()]:
+        print(f"no reader export (reader.json) in {', '.join(missing)}", file=sys.stderr)
+        return 2
     readers = {"shipped": None, **{str(path): Reader(2, path) for path in args.reader}}
     print("The seven dev suites' cases in one store of their documents; each reader's own outputs (one process)")
     for name, f in read_cases(args.work, readers).items():

@@ -18,3 +18,10 @@ def test_the_auc_says_no_to_scores_that_separate_nothing_and_its_interval_holds_
     assert value == 0.5 and low <= 0.5 <= high
     reversed_ = [(s, not h) for s, h in perfect]
     assert auc_interval(reversed_, resamples=200)[0] == 0.0
+
+
+def test_a_folder_that_is_no_reader_export_is_refused_in_one_line(tmp_path, capsys):
+    from benchmarks.reader_personal import main
+
+    assert main(["--work", str(tmp_path), "--reader", str(tmp_path / "nothing")]) == 2
+    assert capsys.readouterr().err.strip() == f"no reader export (reader.json) in {tmp_path / 'nothing'}"

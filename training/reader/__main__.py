@@ -155,6 +155,8 @@ def main(argv: list[str] | None = None) -> None:
         from .swapped import build as swap_negatives
         swap_negatives(args.data, args.out or args.data / "swapped.jsonl", side=args.side)
     elif args.command == "train":
+        if args.init is not None and not args.init.is_file():
+            raise SystemExit(f"no checkpoint at {args.init} (from-int8 --run RUN writes RUN/best.pt)")
         from .train import train
         train(args)
     elif args.command == "average":
