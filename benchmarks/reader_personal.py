@@ -83,7 +83,7 @@ def read_cases(work: Path, readers: dict[str, object]) -> dict[str, Figures]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from assistant.scoring.reader import Reader
+    from assistant.scoring.reader import Reader, model_file
     from benchmarks.scoring import bootstrap
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -93,7 +93,14 @@ def main(argv: list[str] | None = None) -> int:
     if missing := [str(path) for path in args.reader if not (path / "reader.json").is_file()]:
         print(f"no reader export (reader.json) in {', '.join(missing)}", file=sys.stderr)
         return 2
-    readers = {"shipped": None, **{str(path): Reader(2, path) for path in args.reader}}
+    try:
+        readers = {"shipped": None, **{str(path): Reader(2, path) for path in args.reader}}
+        for reader in readers.values():
+            if reader is not None:
+                model_file(reader.directory)  # an export the product cannot read as trained is refused here
+    except ValueError as refused:
+        print(refused, file=sys.stderr)
+        return 2
     print("The seven dev suites' cases in one store of their documents; each reader's own outputs (one process)")
     for name, f in read_cases(args.work, readers).items():
         (b, bl, bh), (s, sl, sh) = auc_interval(f.best_passage), auc_interval(f.sentences)

@@ -46,6 +46,14 @@ def test_a_reader_exported_elsewhere_is_read_from_its_own_directory(tmp_path, re
         Reader(threads=1, directory=broken).read(question, [TOUR])
 
 
+def test_a_reader_trained_to_read_titles_is_refused_rather_than_read_without_them(tmp_path):
+    titled = tmp_path / "titled"
+    shutil.copytree(model_file().parent, titled)
+    (titled / "reader.json").write_text(json.dumps({**contract(), "title_line": True}))
+    with pytest.raises(ValueError, match="title"):
+        Reader(threads=1, directory=titled).read("Who won the 2023 Tour de France?", [TOUR])
+
+
 def test_the_sentence_that_states_the_answer_ranks_first_and_its_words_are_the_span(reader):
     tour, = reader.read("Who won the 2023 Tour de France?", [TOUR])
     assert int(np.argmax(tour.sentences)) == 1

@@ -67,7 +67,11 @@ def contract(directory: Path | None = None) -> dict:
 
 
 def model_file(directory: Path | None = None) -> Path:
-    return _directory(directory) / contract(directory)["model"]
+    meta = contract(directory)
+    if meta.get("title_line"):  # scores without the title would be of another input than it was trained on
+        raise ValueError(f"{_directory(directory)} holds a reader trained to read each passage after its document's "
+                         "title (train --title); the product reads passages without one")
+    return _directory(directory) / meta["model"]
 
 
 def _sigmoid(x: np.ndarray | float) -> np.ndarray:

@@ -141,3 +141,19 @@ def test_the_model_card_of_a_reader_without_dev_weeks_says_its_figures_check_the
     assert none["selection"] == "The final step is kept (no dev weeks to choose a step by)."
     template = TEMPLATE.read_text(encoding="utf-8")
     assert all(f"${name}" in template for name in none) and "dev_weeks" not in template
+
+
+def test_a_titled_row_reads_its_title_first_never_as_a_label_and_its_span_still_holds_the_answer():
+    from training.reader.features import passage_text
+    from training.reader.rows import titled
+
+    row = {"title": "Super_Bowl_50", "sentences": ["The game was played in 2016.", "Denver won it."],
+           "labels": [0, 1], "sentence_keys": [1, 2], "span": [29, 35]}
+    assert passage_text(row["sentences"])[0][29:35] == "Denver"
+    read = titled(row)
+    assert read["sentences"] == ["Super Bowl 50.", *row["sentences"]]
+    assert read["labels"] == [-1, 0, 1] and read["sentence_keys"] == [0, 1, 2]
+    a, b = read["span"]
+    assert passage_text(read["sentences"])[0][a:b] == "Denver"
+    assert titled({**row, "title": ""}) == {**row, "title": ""}
+    assert titled({**row, "title": "Is it over?", "span": None})["sentences"][0] == "Is it over?"

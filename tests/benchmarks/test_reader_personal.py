@@ -25,3 +25,18 @@ def test_a_folder_that_is_no_reader_export_is_refused_in_one_line(tmp_path, caps
 
     assert main(["--work", str(tmp_path), "--reader", str(tmp_path / "nothing")]) == 2
     assert capsys.readouterr().err.strip() == f"no reader export (reader.json) in {tmp_path / 'nothing'}"
+
+
+def test_an_export_trained_to_read_titles_is_refused_in_one_line(tmp_path, capsys):
+    import json
+    import shutil
+
+    from assistant.scoring.reader import contract, model_file
+    from benchmarks.reader_personal import main
+
+    titled = tmp_path / "titled"
+    shutil.copytree(model_file().parent, titled)
+    (titled / "reader.json").write_text(json.dumps({**contract(), "title_line": True}))
+    assert main(["--work", str(tmp_path), "--reader", str(titled)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "title" in err and str(titled) in err

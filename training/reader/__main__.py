@@ -93,6 +93,9 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--init", type=Path, default=None, metavar="CHECKPOINT",
                    help="start from this checkpoint's weights instead of the base encoder's (e.g. RUN/best.pt of "
                         "from-int8: further training of a shipped reader)")
+    p.add_argument("--title", action="store_true",
+                   help="read each passage after its document's title, as a first sentence that is never scored "
+                        "(rows.titled; export records it in reader.json as title_line)")
     p.add_argument("--cloze", type=Path, default=None,
                    help="extra labelled passages to mix into training (train.jsonl format, e.g. synthetic cloze "
                         "questions, or swap-negatives' rows)")

@@ -71,7 +71,7 @@ def export(args) -> None:
 
     tok = load_tokenizer()
     rows, checked_on = check_rows(args.data, args.max_dev_questions)
-    rows, feats = prepare(rows, tok)
+    rows, feats = prepare(rows, tok, bool(state.get("args", {}).get("title")))
     t = time.time()
     torch_preds = predict(model, feats)
     fig_torch = figures(rows, feats, torch_preds)
@@ -135,7 +135,10 @@ def reader_json(int8_path: Path, fig: dict, state: dict, span_kinds: str, dev_we
         "tokenizer_settings": {"padding": "none (pad each batch to its longest with id 0, type 0, mask 0)",
                                "truncation": {"max_length": MAX_LEN, "strategy": "only_second"}},
         "input": "tokenizer.encode(question, passage): [CLS] question [SEP] passage [SEP], type ids 0 then 1; "
-                 "passage = the chunk's sentences joined by single spaces",
+                 "passage = the chunk's sentences joined by single spaces"
+                 + ("; the first sentence is the document's title (training.reader.rows.title_line), never scored"
+                    if state.get("args", {}).get("title") else ""),
+        "title_line": bool(state.get("args", {}).get("title")),
         "inputs": {name: ["batch", "sequence"] for name in INPUTS},
         "outputs": {"start_logits": ["batch", "sequence"], "end_logits": ["batch", "sequence"],
                     "sentence_logits": ["batch", "sequence"], "na_logit": ["batch"]},

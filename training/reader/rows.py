@@ -21,6 +21,25 @@ def source(row: dict) -> str:
     return row.get("source", "realtimeqa")
 
 
+def title_line(title: str) -> str:
+    """A passage's document title as the sentence the reader reads first ("Super_Bowl_50" -> "Super Bowl 50.")."""
+    line = " ".join(title.replace("_", " ").split())
+    return line if not line or line.endswith((".", "?", "!")) else f"{line}."
+
+
+def titled(row: dict) -> dict:
+    """The row with its document's title read first, as a sentence of its own that is never a label (-1); the
+    answer span moves with the text. A row without a title is unchanged."""
+    line = title_line(row.get("title") or "")
+    if not line:
+        return row
+    span, keys = row.get("span"), row.get("sentence_keys")
+    shift = len(line) + 1  # the sentences are joined by one space (features.passage_text)
+    return {**row, "sentences": [line, *row["sentences"]], "labels": [-1, *row["labels"]],
+            "span": [span[0] + shift, span[1] + shift] if span else span,
+            **({"sentence_keys": [0, *keys]} if keys is not None else {})}
+
+
 def subsample_questions(rows: list[dict], max_rows: int | None, seed: int) -> list[dict]:
     """At most max_rows passages, taking whole questions in a seeded order (keeps each question's balance)."""
     if max_rows is None or len(rows) <= max_rows:

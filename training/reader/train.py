@@ -19,7 +19,7 @@ from .common import SEED, Timer, load_tokenizer, log_to, seed_everything, write_
 from .features import Features, decode, featurize
 from .metrics import brief, figures
 from .model import Config, Reader, load_base
-from .rows import check_rows, dev_subset, read_rows, source, subsample_questions
+from .rows import check_rows, dev_subset, read_rows, source, subsample_questions, titled
 
 NEG = -1e4
 
@@ -27,12 +27,14 @@ NEG = -1e4
 # ---------------------------------------------------------------- data
 
 
-def prepare(rows: list[dict], tok) -> tuple[list[dict], list[Features]]:
+def prepare(rows: list[dict], tok, title: bool = False) -> tuple[list[dict], list[Features]]:
+    """Rows -> model inputs (with --title, each passage after its document's title: rows.titled)."""
     kept, feats = [], []
     for r in rows:
-        f = featurize(tok, r["question"], r["sentences"], r["labels"], r.get("span"))
+        read = titled(r) if title else r
+        f = featurize(tok, read["question"], read["sentences"], read["labels"], read.get("span"))
         if f is not None:
-            kept.append(r)
+            kept.append(read)
             feats.append(f)
     return kept, feats
 
@@ -165,8 +167,10 @@ def train(args) -> None:
     if config.get("cloze"):
         train_rows += read_rows(Path(config["cloze"]))
     train_rows = subsample_questions(train_rows, config.get("max_train"), seed)
-    train_rows, train_feats = prepare(train_rows, tok)
-    dev_rows, dev_feats = prepare(dev_subset(read_rows(data / "dev.jsonl"), config.get("max_dev_questions")), tok)
+    title = bool(config.get("title"))
+    train_rows, train_feats = prepare(train_rows, tok, title)
+    dev_rows, dev_feats = prepare(dev_subset(read_rows(data / "dev.jsonl"), config.get("max_dev_questions")), tok,
+                                  title)
     assert not {r["week"] for r in train_rows} & {r["week"] for r in dev_rows}, "a dev week is in training"
     assert all(source(r) == "realtimeqa" for r in dev_rows), "dev is RealTimeQA only"
     assert all(r["year"] in (2022, 2023) for r in train_rows + dev_rows if source(r) == "realtimeqa")
@@ -301,7 +305,7 @@ def evaluate_checkpoint(args) -> None:
     model, state = load_reader(args.run / args.checkpoint)
     tok = load_tokenizer()
     rows, checked_on = check_rows(args.data, args.max_dev_questions)
-    rows, feats = prepare(rows, tok)
+    rows, feats = prepare(rows, tok, bool(state.get("args", {}).get("title")))
     fig = evaluate(model, rows, feats)
     fig["rows"] = checked_on
     fig["checkpoint"] = str(args.run / args.checkpoint)
