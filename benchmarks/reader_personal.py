@@ -94,13 +94,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no reader export (reader.json) in {', '.join(missing)}", file=sys.stderr)
         return 2
     try:
-        readers = {"shipped": None, **{str(path): Reader(2, path) for path in args.reader}}
-        for reader in readers.values():
-            if reader is not None:
-                model_file(reader.directory)  # an export the product cannot read as trained is refused here
+        for path in args.reader:
+            model_file(path)  # an export the product cannot read as it was trained is refused here
     except ValueError as refused:
         print(refused, file=sys.stderr)
         return 2
+    readers = {"shipped": None, **{str(path): Reader(2, path) for path in args.reader}}
     print("The seven dev suites' cases in one store of their documents; each reader's own outputs (one process)")
     for name, f in read_cases(args.work, readers).items():
         (b, bl, bh), (s, sl, sh) = auc_interval(f.best_passage), auc_interval(f.sentences)

@@ -16,6 +16,7 @@ from .common import MAX_LEN, ROOT, base_onnx_path, load_tokenizer, log_to, run_c
 from .features import MAX_ANSWER_TOKENS, decode
 from .metrics import brief, figures
 from .onnxio import INPUTS, export_float, latency, quantize, run, session
+from .rows import reads_titles
 from .swapped import PAIRED
 
 TEMPLATE = ROOT / "training" / "MODEL_CARD.template.md"
@@ -71,7 +72,7 @@ def export(args) -> None:
 
     tok = load_tokenizer()
     rows, checked_on = check_rows(args.data, args.max_dev_questions)
-    rows, feats = prepare(rows, tok, bool(state.get("args", {}).get("title")))
+    rows, feats = prepare(rows, tok, reads_titles(state))
     t = time.time()
     torch_preds = predict(model, feats)
     fig_torch = figures(rows, feats, torch_preds)
@@ -137,8 +138,8 @@ def reader_json(int8_path: Path, fig: dict, state: dict, span_kinds: str, dev_we
         "input": "tokenizer.encode(question, passage): [CLS] question [SEP] passage [SEP], type ids 0 then 1; "
                  "passage = the chunk's sentences joined by single spaces"
                  + ("; the first sentence is the document's title (training.reader.rows.title_line), never scored"
-                    if state.get("args", {}).get("title") else ""),
-        "title_line": bool(state.get("args", {}).get("title")),
+                    if reads_titles(state) else ""),
+        "title_line": reads_titles(state),
         "inputs": {name: ["batch", "sequence"] for name in INPUTS},
         "outputs": {"start_logits": ["batch", "sequence"], "end_logits": ["batch", "sequence"],
                     "sentence_logits": ["batch", "sequence"], "na_logit": ["batch"]},

@@ -40,6 +40,11 @@ def titled(row: dict) -> dict:
             **({"sentence_keys": [0, *keys]} if keys is not None else {})}
 
 
+def reads_titles(state: dict) -> bool:
+    """Whether a checkpoint's run read each passage after its document's title (train --title)."""
+    return bool(state.get("args", {}).get("title"))
+
+
 def subsample_questions(rows: list[dict], max_rows: int | None, seed: int) -> list[dict]:
     """At most max_rows passages, taking whole questions in a seeded order (keeps each question's balance)."""
     if max_rows is None or len(rows) <= max_rows:

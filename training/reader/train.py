@@ -19,7 +19,7 @@ from .common import SEED, Timer, load_tokenizer, log_to, seed_everything, write_
 from .features import Features, decode, featurize
 from .metrics import brief, figures
 from .model import Config, Reader, load_base
-from .rows import check_rows, dev_subset, read_rows, source, subsample_questions, titled
+from .rows import check_rows, dev_subset, read_rows, reads_titles, source, subsample_questions, titled
 
 NEG = -1e4
 
@@ -305,7 +305,7 @@ def evaluate_checkpoint(args) -> None:
     model, state = load_reader(args.run / args.checkpoint)
     tok = load_tokenizer()
     rows, checked_on = check_rows(args.data, args.max_dev_questions)
-    rows, feats = prepare(rows, tok, bool(state.get("args", {}).get("title")))
+    rows, feats = prepare(rows, tok, reads_titles(state))
     fig = evaluate(model, rows, feats)
     fig["rows"] = checked_on
     fig["checkpoint"] = str(args.run / args.checkpoint)

@@ -1,0 +1,186 @@
+"""Can the article that holds the answer come first? Article-level features among a question's candidates, dev only.
+
+    python benchmarks/article_first.py --out BUILD
+
+BUILD is a benchmarks/news.py build of 2023 with its store (anything but development data is refused). For every
+answerable question, undated and as of its date, the retriever's candidates are read with the passage scorer's
+features and two of their article's: how many of its chunks are candidates (log) and how much of the question's word
+weight their union and the title hold. Out of fold by week (five folds), a passage scorer is refit with and without
+them, and the passages are ordered three ways against the refit without them:
+- doc_in_scorer: the article features inside the passage scorer;
+- all_from_article: articles by their best chunk under that scorer, chunks inside an article by the plain one;
+- first_from_article: only the first place from the best article (its best chunk by the plain scorer), the rest
+  as the plain scorer orders them.
+Printed per order: an answer-holding article first, an answering passage among the five, answering passages among
+the five; paired 95% bootstrap intervals over questions. Then the scorer with the article features fit on all of them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks import realtimeqa
+from benchmarks.fit_ranker import fit, logits
+from benchmarks.heldout import require_development
+from benchmarks.news import as_of, questions
+from benchmarks.scoring import bootstrap
+
+FOLDS = 5
+TOP = 5
+
+
+@dataclass(frozen=True)
+class Candidate:
+    source: str
+    features: list[float]  # the passage scorer's
+    article: tuple[float, float]  # log(1 + its article's candidates), the cover of their union and the title
+    gold: bool  # from an article that holds the answer
+    states: bool  # the chunk states the answer
+
+
+def article_features(chunks: list, asked, stems, idf_cover) -> dict[str, tuple[float, float]]:
+    """Per article among the candidates: log(1 + how many of its chunks are candidates), and the share of the
+    question's word weight their text and its title hold together."""
+    by_source: dict[str, list] = {}
+    for chunk in chunks:
+        by_source.setdefault(chunk.source, []).append(chunk)
+    out = {}
+    for source, same in by_source.items():
+        words = set(stems(same[0].title or "")).union(*(set(stems(c.text)) for c in same))
+        out[source] = (math.log(1 + len(same)), idf_cover(asked, words))
+    return out
+
+
+def first_from_article(plain: np.ndarray, with_article: np.ndarray, sources: list[str]) -> list[int]:
+    """The best article's best chunk first (article by its best chunk under `with_article`, chunk by `plain`),
+    then every other candidate in the plain order."""
+    order = list(np.argsort(-plain, kind="stable"))
+    best = max(range(len(sources)), key=lambda i: with_article[i])
+    first = next(i for i in order if sources[i] == sources[best])
+    return [first] + [i for i in order if i != first]
+
+
+def all_from_article(plain: np.ndarray, with_article: np.ndarray, sources: list[str]) -> list[int]:
+    """Articles by their best chunk under `with_article`, chunks inside each by `plain`."""
+    article = {}
+    for i, s in enumerate(sources):
+        article[s] = max(article.get(s, -math.inf), with_article[i])
+    return sorted(range(len(sources)), key=lambda i: (-article[sources[i]], -plain[i]))
+
+
+def spread(order: list[int], sources: list[str], k: int = TOP) -> list[int]:
+    """The product's rule (retrieve/search._diverse): no article takes more than k-1 of the k places."""
+    taken: dict[str, int] = {}
+    chosen, held = [], []
+    for i in order:
+        if taken.get(sources[i], 0) < max(1, k - 1):
+            chosen.append(i)
+            taken[sources[i]] = taken.get(sources[i], 0) + 1
+        else:
+            held.append(i)
+        if len(chosen) == k:
+            break
+    return (chosen + held)[:k]
+
+
+def outcome(top: list[int], candidates: list[Candidate]) -> tuple[float, float, float]:
+    """(an answer-holding article first, an answering passage among them, how many answering passages)."""
+    if not top:
+        return 0.0, 0.0, 0.0
+    states = [candidates[i].states for i in top]
+    return float(candidates[top[0]].gold), float(any(states)), float(sum(states))
+
+
+def collect(out: Path, dated: bool) -> list[tuple[str, list[Candidate]]]:
+    from assistant.config import load_settings
+    from assistant.engine import Assistant
+    from assistant.query.question import analyse
+    from assistant.scoring.fitted import idf_cover, stems
+
+    engine = Assistant(load_settings({"store": out / "store"}))
+    found = []
+    for row in questions(out, None):
+        if row["role"] != "answerable":
+            continue
+        asked = analyse(row["question"], engine.searcher.frequencies)
+        scored = engine.searcher.candidates(row["question"], as_of(row, dated), asked)
+        articles = article_features([c for c, _, _ in scored], asked, stems, idf_cover)
+        found.append((row["week"], [
+            Candidate(c.source, list(f.values()), articles[c.source], Path(c.source).stem in row["gold_docs"],
+                      bool(realtimeqa.contains(realtimeqa.padded(c.text), row["answer"]))) for c, f, _ in scored]))
+    engine.close()
+    return found
+
+
+def orders(found: list[tuple[str, list[Candidate]]]) -> dict[str, list[tuple[float, float, float]]]:
+    weeks = sorted({week for week, _ in found})
+    fold = {week: i % FOLDS for i, week in enumerate(weeks)}
+    plain_x = lambda cs: np.array([c.features for c in cs])  # noqa: E731
+    article_x = lambda cs: np.column_stack([plain_x(cs), np.array([c.article for c in cs])])  # noqa: E731
+    results: dict[str, list] = {"plain": [], "doc_in_scorer": [], "all_from_article": [], "first_from_article": []}
+    for k in range(FOLDS):
+        train = [c for week, cs in found if fold[week] != k for c in cs]
+        y = np.array([c.gold for c in train], dtype=float)
+        plain_model, article_model = fit(plain_x(train), y), fit(article_x(train), y)
+        for week, cs in found:
+            if fold[week] != k:
+                continue
+            if not cs:
+                for r in results.values():
+                    r.append((0.0, 0.0, 0.0))
+                continue
+            sources = [c.source for c in cs]
+            plain, with_article = logits(plain_model, plain_x(cs)), logits(article_model, article_x(cs))
+            results["plain"].append(outcome(spread(list(np.argsort(-plain, kind="stable")), sources), cs))
+            results["doc_in_scorer"].append(outcome(spread(list(np.argsort(-with_article, kind="stable")), sources), cs))
+            results["all_from_article"].append(outcome(all_from_article(plain, with_article, sources)[:TOP], cs))
+            results["first_from_article"].append(outcome(
+                spread(first_from_article(plain, with_article, sources), sources), cs))
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, required=True, help="a benchmarks/news.py build of 2023, with its store")
+    args = parser.parse_args(argv)
+    require_development(args.out)
+    for dated in (False, True):
+        found = collect(args.out, dated)
+        results = orders(found)
+        base = np.array(results["plain"])
+        print(f"{'as of each date' if dated else 'undated'}: {len(base)} answerable questions, out of fold by week")
+        for name, rows in results.items():
+            r = np.array(rows)
+            cells = []
+            for j, label in enumerate(("answer-holding article first", "answering passage in the five",
+                                       "answering passages in the five")):
+                diff = bootstrap(list(r[:, j] - base[:, j]))
+                cells.append(f"{label} {r[:, j].mean():.3f} ({diff[0]:+.3f}, {diff[1]:+.3f} to {diff[2]:+.3f})")
+            print(f"  {name}: " + "; ".join(cells))
+        print("  fit on all of them: " + weights(found))
+    return 0
+
+
+def weights(found: list[tuple[str, list[Candidate]]]) -> str:
+    """The passage scorer with the article features, fit on every question (standardised coefficients)."""
+    from assistant.scoring.fitted import FEATURES
+
+    candidates = [c for _, cs in found for c in cs]
+    x = np.column_stack([np.array([c.features for c in candidates]), np.array([c.article for c in candidates])])
+    model = fit(x, np.array([c.gold for c in candidates], dtype=float))
+    names = [*FEATURES["passage"], "article_chunks", "article_cover"]
+    return ", ".join(f"{n} {w:+.2f}" for n, w in zip(names, model["coef"]))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
