@@ -5,8 +5,8 @@
 BUILD is a benchmarks/news.py build of 2023 with its store (anything but development data is refused). For every
 answerable question, undated and as of its date, the retriever's candidates are read with the passage scorer's
 features and two of their article's: how many of its chunks are candidates (log) and how much of the question's word
-weight their union and the title hold. Out of fold by week (five folds), a passage scorer is refit with and without
-them, and the passages are ordered three ways against the refit without them:
+weight their union and the title hold. Out of fold by week (five folds, as benchmarks/fit_reader.py deals them), a
+passage scorer is refit with and without them, and the passages are ordered three ways against the refit without them:
 - doc_in_scorer: the article features inside the passage scorer;
 - all_from_article: articles by their best chunk under that scorer, chunks inside an article by the plain one;
 - first_from_article: only the first place from the best article (its best chunk by the plain scorer), the rest
@@ -29,10 +29,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import realtimeqa
-from benchmarks.fit_ranker import fit, logits
+from benchmarks.fit_ranker import fit
+from benchmarks.fit_reader import out_of_fold_by_question
 from benchmarks.heldout import require_development
-from benchmarks.news import as_of, questions
+from benchmarks.passage_labels import searched, states_answer
 from benchmarks.scoring import bootstrap
 
 FOLDS = 5
@@ -102,50 +102,39 @@ def outcome(top: list[int], candidates: list[Candidate]) -> tuple[float, float, 
 
 
 def collect(out: Path, dated: bool) -> list[tuple[str, list[Candidate]]]:
-    from assistant.config import load_settings
-    from assistant.engine import Assistant
-    from assistant.query.question import analyse
+    """Per answerable question: its week and its candidates, with their article's features and their labels."""
     from assistant.scoring.fitted import idf_cover, stems
 
-    engine = Assistant(load_settings({"store": out / "store"}))
     found = []
-    for row in questions(out, None):
-        if row["role"] != "answerable":
-            continue
-        asked = analyse(row["question"], engine.searcher.frequencies)
-        scored = engine.searcher.candidates(row["question"], as_of(row, dated), asked)
+    for row, asked, scored in searched(out, dated):
         articles = article_features([c for c, _, _ in scored], asked, stems, idf_cover)
-        found.append((row["week"], [
-            Candidate(c.source, list(f.values()), articles[c.source], Path(c.source).stem in row["gold_docs"],
-                      bool(realtimeqa.contains(realtimeqa.padded(c.text), row["answer"]))) for c, f, _ in scored]))
-    engine.close()
+        found.append((row["week"], [Candidate(c.source, list(f.values()), articles[c.source],
+                                              Path(c.source).stem in row["gold_docs"], states_answer(c, row))
+                                    for c, f, _ in scored]))
     return found
 
 
 def orders(found: list[tuple[str, list[Candidate]]]) -> dict[str, list[tuple[float, float, float]]]:
-    weeks = sorted({week for week, _ in found})
-    fold = {week: i % FOLDS for i, week in enumerate(weeks)}
-    plain_x = lambda cs: np.array([c.features for c in cs])  # noqa: E731
-    article_x = lambda cs: np.column_stack([plain_x(cs), np.array([c.article for c in cs])])  # noqa: E731
+    """Each order's outcome per question, the scorers fit out of fold by week (benchmarks/fit_reader.py)."""
+    weeks = [week for week, _ in found]
+    plain_x = [np.array([c.features for c in cs]).reshape(len(cs), -1) for _, cs in found]
+    article_x = [np.column_stack([x, np.array([c.article for c in cs]).reshape(len(cs), 2)])
+                 for x, (_, cs) in zip(plain_x, found)]
+    labels = [np.array([c.gold for c in cs], dtype=bool) for _, cs in found]
+    plain_p = out_of_fold_by_question(plain_x, labels, weeks, FOLDS)
+    article_p = out_of_fold_by_question(article_x, labels, weeks, FOLDS)
     results: dict[str, list] = {"plain": [], "doc_in_scorer": [], "all_from_article": [], "first_from_article": []}
-    for k in range(FOLDS):
-        train = [c for week, cs in found if fold[week] != k for c in cs]
-        y = np.array([c.gold for c in train], dtype=float)
-        plain_model, article_model = fit(plain_x(train), y), fit(article_x(train), y)
-        for week, cs in found:
-            if fold[week] != k:
-                continue
-            if not cs:
-                for r in results.values():
-                    r.append((0.0, 0.0, 0.0))
-                continue
-            sources = [c.source for c in cs]
-            plain, with_article = logits(plain_model, plain_x(cs)), logits(article_model, article_x(cs))
-            results["plain"].append(outcome(spread(list(np.argsort(-plain, kind="stable")), sources), cs))
-            results["doc_in_scorer"].append(outcome(spread(list(np.argsort(-with_article, kind="stable")), sources), cs))
-            results["all_from_article"].append(outcome(all_from_article(plain, with_article, sources)[:TOP], cs))
-            results["first_from_article"].append(outcome(
-                spread(first_from_article(plain, with_article, sources), sources), cs))
+    for (_, cs), plain, with_article in zip(found, plain_p, article_p):
+        if not cs:
+            for r in results.values():
+                r.append((0.0, 0.0, 0.0))
+            continue
+        sources = [c.source for c in cs]
+        results["plain"].append(outcome(spread(list(np.argsort(-plain, kind="stable")), sources), cs))
+        results["doc_in_scorer"].append(outcome(spread(list(np.argsort(-with_article, kind="stable")), sources), cs))
+        results["all_from_article"].append(outcome(all_from_article(plain, with_article, sources)[:TOP], cs))
+        results["first_from_article"].append(outcome(spread(first_from_article(plain, with_article, sources),
+                                                            sources), cs))
     return results
 
 

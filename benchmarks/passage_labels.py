@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -28,30 +30,44 @@ from benchmarks.fit_reader import out_of_fold_by_question
 from benchmarks.heldout import require_development
 from benchmarks.news import as_of, questions
 
+if TYPE_CHECKING:
+    from assistant.query.question import Asked
+
 LABELS = {"article": "an article holding the answer", "passage": "a passage stating the answer"}
 FOLDS = 5
 TOP = 5
 
 
-def candidates(out: Path, dated: bool) -> list[dict]:
-    """Per answerable question: its week, and its candidates' features and labels."""
+def searched(out: Path, dated: bool) -> Iterator[tuple[dict, Asked, list]]:
+    """Each answerable question of the build, as analysed, with the search's candidates for it (chunk, passage
+    features, cosine), searched as benchmarks/fit_ranker.py searches."""
     from assistant.config import load_settings
     from assistant.engine import Assistant
     from assistant.query.question import analyse
 
     engine = Assistant(load_settings({"store": out / "store"}))
+    try:
+        for row in questions(out, None):
+            if row["role"] == "answerable":
+                asked = analyse(row["question"], engine.searcher.frequencies)
+                yield row, asked, engine.searcher.candidates(row["question"], as_of(row, dated), asked)
+    finally:
+        engine.close()
+
+
+def states_answer(chunk, row: dict) -> bool:
+    """The chunk's text holds the right choice as a phrase."""
+    return bool(realtimeqa.contains(realtimeqa.padded(chunk.text), row["answer"]))
+
+
+def candidates(out: Path, dated: bool) -> list[dict]:
+    """Per answerable question: its week, and its candidates' features and labels."""
     found = []
-    for row in questions(out, None):
-        if row["role"] != "answerable":
-            continue
-        asked = analyse(row["question"], engine.searcher.frequencies)
-        rows = engine.searcher.candidates(row["question"], as_of(row, dated), asked)
+    for row, _, rows in searched(out, dated):
         article = np.array([Path(chunk.source).stem in row["gold_docs"] for chunk, _, _ in rows], dtype=bool)
-        states = np.array([realtimeqa.contains(realtimeqa.padded(chunk.text), row["answer"]) for chunk, _, _ in rows],
-                          dtype=bool)
+        states = np.array([states_answer(chunk, row) for chunk, _, _ in rows], dtype=bool)
         found.append({"week": row["week"], "X": np.array([features.values() for _, features, _ in rows]),
                       "article": article, "passage": article & states})
-    engine.close()
     return found
 
 
