@@ -29,6 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from assistant.retrieve.search import diverse
+from assistant.scoring.fitted import FEATURES, idf_cover, stems
 from benchmarks.fit_ranker import fit
 from benchmarks.fit_reader import out_of_fold_by_question
 from benchmarks.heldout import require_development
@@ -48,7 +50,7 @@ class Candidate:
     states: bool  # the chunk states the answer
 
 
-def article_features(chunks: list, asked, stems, idf_cover) -> dict[str, tuple[float, float]]:
+def article_features(chunks: list, asked) -> dict[str, tuple[float, float]]:
     """Per article among the candidates: log(1 + how many of its chunks are candidates), and the share of the
     question's word weight their text and its title hold together."""
     by_source: dict[str, list] = {}
@@ -78,36 +80,24 @@ def all_from_article(plain: np.ndarray, with_article: np.ndarray, sources: list[
     return sorted(range(len(sources)), key=lambda i: (-article[sources[i]], -plain[i]))
 
 
-def spread(order: list[int], sources: list[str], k: int = TOP) -> list[int]:
-    """The product's rule (retrieve/search._diverse): no article takes more than k-1 of the k places."""
-    taken: dict[str, int] = {}
-    chosen, held = [], []
-    for i in order:
-        if taken.get(sources[i], 0) < max(1, k - 1):
-            chosen.append(i)
-            taken[sources[i]] = taken.get(sources[i], 0) + 1
-        else:
-            held.append(i)
-        if len(chosen) == k:
-            break
-    return (chosen + held)[:k]
-
-
-def outcome(top: list[int], candidates: list[Candidate]) -> tuple[float, float, float]:
+def outcome(top: list[Candidate]) -> tuple[float, float, float]:
     """(an answer-holding article first, an answering passage among them, how many answering passages)."""
     if not top:
         return 0.0, 0.0, 0.0
-    states = [candidates[i].states for i in top]
-    return float(candidates[top[0]].gold), float(any(states)), float(sum(states))
+    states = [c.states for c in top]
+    return float(top[0].gold), float(any(states)), float(sum(states))
+
+
+def spread(order: list[int], candidates: list[Candidate]) -> list[Candidate]:
+    """The first TOP of the order, as search spreads them: no article takes every place (retrieve/search.diverse)."""
+    return diverse([candidates[i] for i in order], TOP)
 
 
 def collect(out: Path, dated: bool) -> list[tuple[str, list[Candidate]]]:
     """Per answerable question: its week and its candidates, with their article's features and their labels."""
-    from assistant.scoring.fitted import idf_cover, stems
-
     found = []
     for row, asked, scored in searched(out, dated):
-        articles = article_features([c for c, _, _ in scored], asked, stems, idf_cover)
+        articles = article_features([c for c, _, _ in scored], asked)
         found.append((row["week"], [Candidate(c.source, list(f.values()), articles[c.source],
                                               Path(c.source).stem in row["gold_docs"], states_answer(c, row))
                                     for c, f, _ in scored]))
@@ -117,8 +107,9 @@ def collect(out: Path, dated: bool) -> list[tuple[str, list[Candidate]]]:
 def orders(found: list[tuple[str, list[Candidate]]]) -> dict[str, list[tuple[float, float, float]]]:
     """Each order's outcome per question, the scorers fit out of fold by week (benchmarks/fit_reader.py)."""
     weeks = [week for week, _ in found]
-    plain_x = [np.array([c.features for c in cs]).reshape(len(cs), -1) for _, cs in found]
-    article_x = [np.column_stack([x, np.array([c.article for c in cs]).reshape(len(cs), 2)])
+    width = len(FEATURES["passage"])  # explicit, so that a question without candidates is an empty row block
+    plain_x = [np.array([c.features for c in cs], dtype=float).reshape(len(cs), width) for _, cs in found]
+    article_x = [np.column_stack([x, np.array([c.article for c in cs], dtype=float).reshape(len(cs), 2)])
                  for x, (_, cs) in zip(plain_x, found)]
     labels = [np.array([c.gold for c in cs], dtype=bool) for _, cs in found]
     plain_p = out_of_fold_by_question(plain_x, labels, weeks, FOLDS)
@@ -130,11 +121,10 @@ def orders(found: list[tuple[str, list[Candidate]]]) -> dict[str, list[tuple[flo
                 r.append((0.0, 0.0, 0.0))
             continue
         sources = [c.source for c in cs]
-        results["plain"].append(outcome(spread(list(np.argsort(-plain, kind="stable")), sources), cs))
-        results["doc_in_scorer"].append(outcome(spread(list(np.argsort(-with_article, kind="stable")), sources), cs))
-        results["all_from_article"].append(outcome(all_from_article(plain, with_article, sources)[:TOP], cs))
-        results["first_from_article"].append(outcome(spread(first_from_article(plain, with_article, sources),
-                                                            sources), cs))
+        results["plain"].append(outcome(spread(list(np.argsort(-plain, kind="stable")), cs)))
+        results["doc_in_scorer"].append(outcome(spread(list(np.argsort(-with_article, kind="stable")), cs)))
+        results["all_from_article"].append(outcome([cs[i] for i in all_from_article(plain, with_article, sources)[:TOP]]))
+        results["first_from_article"].append(outcome(spread(first_from_article(plain, with_article, sources), cs)))
     return results
 
 
@@ -162,8 +152,6 @@ def main(argv: list[str] | None = None) -> int:
 
 def weights(found: list[tuple[str, list[Candidate]]]) -> str:
     """The passage scorer with the article features, fit on every question (standardised coefficients)."""
-    from assistant.scoring.fitted import FEATURES
-
     candidates = [c for _, cs in found for c in cs]
     x = np.column_stack([np.array([c.features for c in candidates]), np.array([c.article for c in candidates])])
     model = fit(x, np.array([c.gold for c in candidates], dtype=float))

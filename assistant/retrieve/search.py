@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Protocol, TypeVar
 
 import numpy as np
 
@@ -33,7 +34,7 @@ class Searcher:
         scorer = scorers()["passage"]
         scores = {c.id: scorer.probability(features) for c, features, _ in found}
         similarity = {c.id: cosine for c, _, cosine in found}
-        chosen = _diverse(sorted((c for c, _, _ in found), key=lambda c: scores[c.id], reverse=True), k)
+        chosen = diverse(sorted((c for c, _, _ in found), key=lambda c: scores[c.id], reverse=True), k)
         return [Passage(text=c.text, source=c.source, start_line=c.start_line, end_line=c.end_line, page=c.page,
                         section=c.section, score=round(scores[c.id], 5), similarity=round(similarity[c.id], 4),
                         title=c.title, date=c.date, chunk_id=c.id, spans=c.spans) for c in chosen]
@@ -154,7 +155,15 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 1.0
 
 
-def _diverse(chunks: list[StoredChunk], k: int) -> list[StoredChunk]:
+class _FromDocument(Protocol):
+    @property
+    def source(self) -> str: ...
+
+
+Sourced = TypeVar("Sourced", bound=_FromDocument)
+
+
+def diverse(chunks: list[Sourced], k: int) -> list[Sourced]:
     """Top k, but no document takes more than k-1 places while other documents have matches."""
     per_document: dict[str, int] = {}
     chosen, held_back = [], []

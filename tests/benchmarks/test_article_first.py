@@ -17,16 +17,28 @@ def test_only_the_first_place_comes_from_the_best_article_and_the_rest_keep_the_
     assert all_from_article(plain, with_article, sources) == [2, 1, 3, 0]
 
 
-def test_no_article_takes_every_place_while_others_have_candidates():
-    assert spread([0, 1, 2, 3], ["a", "a", "a", "b"], k=3) == [0, 1, 3]
-    assert spread([0, 1], ["a", "a"], k=3) == [0, 1]
+def test_the_five_are_spread_as_search_spreads_them_no_article_takes_every_place():
+    cs = [_c("a", states=True), _c("a"), _c("a"), _c("a"), _c("a"), _c("b")]
+    assert spread([0, 1, 2, 3, 4, 5], cs) == [cs[0], cs[1], cs[2], cs[3], cs[5]]
+    assert spread([1, 0], cs[:2]) == [cs[1], cs[0]]
 
 
 def test_an_outcome_counts_the_first_place_and_the_answering_passages():
     cs = [_c("a"), _c("b", gold=True, states=True), _c("b", gold=True, states=True)]
-    assert outcome([1, 0, 2], cs) == (1.0, 1.0, 2.0)
-    assert outcome([0], cs) == (0.0, 0.0, 0.0)
-    assert outcome([], cs) == (0.0, 0.0, 0.0)
+    assert outcome([cs[1], cs[0], cs[2]]) == (1.0, 1.0, 2.0)
+    assert outcome([cs[0]]) == (0.0, 0.0, 0.0)
+    assert outcome([]) == (0.0, 0.0, 0.0)
+
+
+def test_a_question_without_candidates_scores_nothing_and_the_others_are_still_ordered():
+    from benchmarks.article_first import orders
+
+    weeks = [f"2023{m:02d}01" for m in range(1, 11)]
+    found = [(week, [Candidate(s, [float(g)] * 10, (0.0, float(g)), g, g) for s, g in (("x", True), ("y", False))])
+             for week in weeks] + [("20231201", [])]
+    results = orders(found)
+    assert all(rows[-1] == (0.0, 0.0, 0.0) for rows in results.values())
+    assert all(rows[0] == (1.0, 1.0, 1.0) for rows in results.values())
 
 
 def test_a_held_out_build_is_refused_before_anything_is_read(tmp_path):
