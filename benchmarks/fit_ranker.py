@@ -1,7 +1,10 @@
-"""Fit the four small scorers of assistant/scoring/weights.json on the development questions (RealTimeQA 2023) only.
+"""Fit the five word scorers of assistant/scoring/weights.json on the development questions (RealTimeQA 2023) only.
 
-    python benchmarks/fit_ranker.py --repo PATH [--out benchmarks/out/news-2023] [--write]
+    python benchmarks/fit_ranker.py --repo PATH [--out benchmarks/out/news-2023] [--scorers NAME ...] [--write]
 
+0. passage: is a candidate chunk from an article that holds the answer? article: the same label, read with the
+   chunk's document's standing among the question's candidates (which document's best chunk leads an archive's
+   search). Both over the candidates of the answerable questions, asked as of their dates.
 1. sentence: does an evidence sentence hold the answer? Labels: the sentence states the quiz's right choice (word
    boundaries, normalised), over every candidate sentence of the passages retrieved for the answerable questions.
 2. span: is a short span (name, number, date) of the top sentences the answer? Labels: it states the right choice.
@@ -11,8 +14,9 @@
    or below FALSE_ABSTENTION.
 Logistic regression (standardised features, L2), fit with numpy; the held-out year is never read here: the year
 is taken from the data read (OUT/summary.json, written by the build) and anything but 2023 (development) is refused
-with one line (benchmarks/heldout.py). With --write the weights replace assistant/scoring/weights.json, recording what they
-were fit on.
+with one line (benchmarks/heldout.py). --scorers refits only those named (the others score as weights.json has
+them, and keep their weights). With --write the refit weights replace theirs in assistant/scoring/weights.json,
+recording what they were fit on: the file's stamp for a refit of all five, each scorer's own for a refit of some.
 """
 
 from __future__ import annotations
@@ -31,10 +35,24 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from assistant.scoring.fitted import (
+    FEATURES,
+    FEATURES_VERSION,
+    article_features,
+    article_standing,
+    feature_settings,
+    scorers,
+    span_features,
+    spans,
+    use,
+    weights_file,
+)
 from benchmarks import realtimeqa
 from benchmarks.heldout import require_development
 from benchmarks.news import as_of, build, questions
 
+WEIGHTS = ROOT / "assistant" / "scoring" / "weights.json"
+SCORERS = ("passage", "article", "sentence", "span", "answerable")
 SPAN_PRECISION = 0.80
 FALSE_ABSTENTION = 0.05
 
@@ -67,47 +85,60 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repo", type=Path, required=True)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out" / "news-2023")
     parser.add_argument("--write", action="store_true")
+    parser.add_argument("--scorers", nargs="+", choices=SCORERS, default=list(SCORERS),
+                        help="refit only these (the others as weights.json has them); default all")
     args = parser.parse_args(argv)
+    partial = set(args.scorers) != set(SCORERS)
+    if partial and weights_file()["features"]["version"] != FEATURES_VERSION:
+        raise SystemExit("weights.json was fit on other features than the code computes: refit every scorer "
+                         "(leave out --scorers)")
     build(args.repo, 2023, args.out)
     require_development(args.out)  # an --out holding another year's build is refused here, before anything is read
-    weeks = len(json.loads((args.out / "summary.json").read_text())["weeks"])
 
-    from assistant.answer.decide import features
     from assistant.config import load_settings
     from assistant.engine import Assistant
-    from assistant.evidence import selection as evidence
-    from assistant.evidence import spans as shortanswer
     from assistant.query.question import analyse
-    from assistant.scoring.fitted import (
-        FEATURES,
-        FEATURES_VERSION,
-        feature_settings,
-        span_features,
-        spans,
-        use,
-        weights_file,
-    )
 
     engine = Assistant(load_settings({"store": args.out / "store"}))
     engine.ingest([args.out / "corpus"])
     rows = questions(args.out, None)
-    settings = engine.settings
 
-    # 0. passages: is a candidate chunk from an article that holds the answer? (Fit on "the chunk states the answer"
-    #    instead, the answers were no better on dev: benchmarks/passage_labels.py and the README.)
-    X, y = [], []
+    # 0. passages and articles: is a candidate chunk from an article that holds the answer? The passage scorer reads
+    #    the chunk, the article scorer its document's standing among the candidates too (which document leads).
+    #    (Fit on "the chunk states the answer" instead, the answers were no better on dev: passage_labels.py.)
+    X, X_article, y = [], [], []
     for row in rows:
         if row["role"] == "answerable":
             asked = analyse(row["question"], engine.searcher.frequencies)
-            for chunk, passage_row, _ in engine.searcher.candidates(row["question"], as_of(row), asked):
+            found = engine.searcher.candidates(row["question"], as_of(row), asked)
+            standing = article_standing(asked, (chunk for chunk, _, _ in found))
+            for chunk, passage_row, _ in found:
                 X.append(passage_row.values())
+                X_article.append(article_features(passage_row, standing[chunk.source]).values())
                 y.append(Path(chunk.source).stem in row["gold_docs"])
-    passage = fit(np.array(X), np.array(y, dtype=float))
-    model: dict = {"passage": {"names": list(FEATURES["passage"]), **passage}}
     use(weights_file()["scorers"])  # the others as they stand until refit below: unchecked, they may read old features
+    model: dict = {}
+    for name, x in (("passage", X), ("article", X_article)):
+        if name in args.scorers:
+            model[name] = {"names": list(FEATURES[name]), **fit(np.array(x), np.array(y, dtype=float))}
     use(model)
     print(f"passages: {len(y)} candidates, {int(sum(y))} from an article holding the answer")
 
+    if {"sentence", "span", "answerable"} & set(args.scorers):
+        fit_reading(engine, rows, model, args.scorers)
+    for name, scorer in model.items():
+        print(f"  {name}: " + ", ".join(f"{n} {c:+.2f}" for n, c in zip(scorer["names"], scorer["coef"])))
+    if args.write:
+        write(model, args.out, rows, not partial, WEIGHTS)
+
+
+def fit_reading(engine, rows: list[dict], model: dict, chosen: list[str]) -> None:
+    """Steps 1 to 3, those chosen: the sentence, span and answerable scorers, on the passages search now returns
+    (a scorer not chosen reads as weights.json has it)."""
+    from assistant.evidence import selection as evidence
+    from assistant.query.question import analyse
+
+    settings = engine.settings
     prepared = []
     for row in rows:
         asked = analyse(row["question"], engine.searcher.frequencies)
@@ -115,17 +146,27 @@ def main(argv: list[str] | None = None) -> None:
         prepared.append((row, asked, evidence.candidates(asked, passages, engine.embedding.embeddings.embed_documents,
                                                         settings.evidence)))
     answerable = [(row, asked, found) for row, asked, found in prepared if row["role"] == "answerable"]
+    for name, step in (("sentence", _fit_sentence), ("span", _fit_span)):
+        if name in chosen:
+            model[name] = step(answerable, settings)
+            use(model)
+    if "answerable" in chosen:
+        model["answerable"] = _fit_answerable(prepared, settings)
 
-    # 1. sentences
+
+def _fit_sentence(answerable: list[tuple], settings) -> dict:
+    """1. Does an evidence sentence hold the answer?"""
     X = np.array([s.ranked_by().values() for _, _, found in answerable for s in found])
     y = np.array([realtimeqa.contains(realtimeqa.padded(s.text), row["answer"])
                   for row, _, found in answerable for s in found], dtype=float)
-    sentence = fit(X, y)
-    model["sentence"] = {"names": list(FEATURES["sentence"]), **sentence}
     print(f"sentences: {len(y)} candidates of {len(answerable)} answerable questions, {int(y.sum())} hold the answer")
+    return {"names": list(FEATURES["sentence"]), **fit(X, y)}
 
-    # 2. spans, from the sentences ranked by the fitted sentence scorer
-    use(model)
+
+def _fit_span(answerable: list[tuple], settings) -> dict:
+    """2. Is a short span of the top sentences (ranked by the sentence scorer in use) the answer?"""
+    from assistant.evidence import selection as evidence
+
     span_rows, span_labels = [], []
     for row, asked, found in answerable:
         ranked = evidence.rank(found, settings.evidence.max_sentences)[: settings.evidence.span_sentences]
@@ -136,14 +177,19 @@ def main(argv: list[str] | None = None) -> None:
             span_labels.append(realtimeqa.states_answer(text, row["answer"], wrong_choices(row)))
     X, y = np.array(span_rows), np.array(span_labels, dtype=float)
     span = fit(X, y)
-    p = probabilities(span, X)
-    span_threshold = _lowest_with_precision(p, y.astype(bool), SPAN_PRECISION)
-    model["span"] = {"names": list(FEATURES["span"]), **span, "threshold": span_threshold}
-    print(f"spans: {len(y)} candidates, {int(y.sum())} state the answer; threshold {span_threshold:.2f} "
+    threshold = _lowest_with_precision(probabilities(span, X), y.astype(bool), SPAN_PRECISION)
+    print(f"spans: {len(y)} candidates, {int(y.sum())} state the answer; threshold {threshold:.2f} "
           f"(stated spans right >= {SPAN_PRECISION} of the time on these)")
+    return {"names": list(FEATURES["span"]), **span, "threshold": threshold}
 
-    # 3. answerable or not
-    use(model)
+
+def _fit_answerable(prepared: list[tuple], settings) -> dict:
+    """3. Do the documents answer the question? (With the sentence and span scorers in use.)"""
+    from assistant.answer.decide import features
+    from assistant.evidence import selection as evidence
+    from assistant.evidence import spans as shortanswer
+
+    span_threshold = scorers()["span"].threshold
     decision_rows, decision_labels = [], []
     for row, asked, found in prepared:
         ranked = evidence.rank(found, settings.evidence.max_sentences)
@@ -154,25 +200,32 @@ def main(argv: list[str] | None = None) -> None:
     X, y = np.array(decision_rows), np.array(decision_labels, dtype=float)
     decision = fit(X, y)
     p = probabilities(decision, X)
-    answerable_threshold = _highest_keeping(p, y.astype(bool), FALSE_ABSTENTION)
-    model["answerable"] = {"names": list(FEATURES["answerable"]), **decision, "threshold": answerable_threshold}
-    declined = float(((p < answerable_threshold) & (y == 0)).sum() / max(1, (y == 0).sum()))
-    print(f"answerable: {int(y.sum())} answerable, {int((y == 0).sum())} not; threshold {answerable_threshold:.2f} "
+    threshold = _highest_keeping(p, y.astype(bool), FALSE_ABSTENTION)
+    declined = float(((p < threshold) & (y == 0)).sum() / max(1, (y == 0).sum()))
+    print(f"answerable: {int(y.sum())} answerable, {int((y == 0).sum())} not; threshold {threshold:.2f} "
           f"(false abstention <= {FALSE_ABSTENTION} here); unanswerable declined here {declined:.2f}")
-    for name, scorer in model.items():
-        print(f"  {name}: " + ", ".join(f"{n} {c:+.2f}" for n, c in zip(scorer["names"], scorer["coef"])))
-    if args.write:
-        fit_on = (f"RealTimeQA 2023 (development): {len(rows)} questions of {weeks} weeks, {len(answerable)} answerable; "
-                  f"fit by benchmarks/fit_ranker.py on {date.today().isoformat()}")
-        stamp = {"fit_on": fit_on, "data": _data_stamp(args.out, len(rows), len(answerable)),
-                 "written_in_commit": _commit(), "features": {**feature_settings(), "version": FEATURES_VERSION}}
-        path = ROOT / "assistant" / "scoring" / "weights.json"
-        before = json.loads(path.read_text())
-        stacked = {k: v for k, v in before["scorers"].items() if k not in model}  # read_*, folder_*: fit elsewhere
-        kept = {k: before[k] for k in ("reader_stack", "folder_stack") if k in before}
-        path.write_text(json.dumps({**stamp, **kept, "scorers": {**_rounded(model), **stacked}}, indent=1) + "\n")
-        print("wrote assistant/scoring/weights.json (the read_* scorers stack on these: refit them with "
-              "benchmarks/fit_reader.py; folder_sentence reads their features: refit it with benchmarks/fit_folder.py)")
+    return {"names": list(FEATURES["answerable"]), **decision, "threshold": threshold}
+
+
+def write(model: dict, out: Path, rows: list[dict], every: bool, path: Path) -> None:
+    """Replace the refit scorers in `path` (assistant/scoring/weights.json), keeping the others. A refit of all of
+    them stamps the file; a refit of some stamps each of those (what they were fit on, by which commit) and leaves
+    the file's stamp as it was."""
+    answerable = sum(row["role"] == "answerable" for row in rows)
+    weeks = len(json.loads((out / "summary.json").read_text())["weeks"])
+    fit_on = (f"RealTimeQA 2023 (development): {len(rows)} questions of {weeks} weeks, {answerable} answerable; "
+              f"fit by benchmarks/fit_ranker.py on {date.today().isoformat()}")
+    stamp = {"fit_on": fit_on, "data": _data_stamp(out, len(rows), answerable), "written_in_commit": _commit()}
+    before = json.loads(path.read_text())
+    refit = _rounded(model) if every else {name: {**scorer, **stamp} for name, scorer in _rounded(model).items()}
+    kept = {k: v for k, v in before["scorers"].items() if k not in model}  # read_*, folder_*: fit elsewhere
+    head = {**stamp, "features": {**feature_settings(), "version": FEATURES_VERSION}} if every else \
+        {k: before[k] for k in ("fit_on", "data", "written_in_commit", "features")}
+    stacks = {k: before[k] for k in ("reader_stack", "folder_stack") if k in before}
+    path.write_text(json.dumps({**head, **stacks, "scorers": {**refit, **kept}}, indent=1) + "\n")
+    print(f"wrote {', '.join(model)} to {path} (the read_* scorers stack on the word scorers: "
+          "refit them with benchmarks/fit_reader.py; folder_sentence reads their features: refit it with "
+          "benchmarks/fit_folder.py)")
 
 
 def _data_stamp(out: Path, questions: int, answerable: int) -> dict:
