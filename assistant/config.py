@@ -89,12 +89,6 @@ class RetrievalSettings(Group):
     common_floor: int = Field(5000, ge=0, description=(
         "... but only words in more chunks than this: a small index scores every word fast, and in a small "
         "folder a word of the question is often in most chunks."))
-    article_first_chunks: int = Field(300, ge=0, description=(
-        "In a store above this many chunks the first passage is the best chunk of the document the article scorer "
-        "prefers (how many of its chunks are candidates, how much of the question they hold together; fit on dev "
-        "2023 news, 60,000 chunks). In a smaller one the candidates are most of the store and a document's count "
-        "only says how long it is (seeds: the longer Iran article led 'Whom did Putin meet in Saudi Arabia?'). Set "
-        "at evidence.folder_chunks' 300, the product's line between a person's folder and an archive, not fit."))
 
 
 class EvidenceSettings(Group):

@@ -134,15 +134,6 @@ class PassageFeatures(Features):
 
 
 @dataclass(frozen=True)
-class ArticleFeatures(PassageFeatures):
-    """A candidate chunk with its document's standing among the candidates, as the article scorer reads it: which
-    document's best chunk comes first."""
-
-    article_chunks: float  # log(1 + how many of its document's chunks are candidates)
-    article_cover: float  # the share of the question's word weight those chunks and the title hold together
-
-
-@dataclass(frozen=True)
 class SentenceFeatures(Features):
     """A candidate evidence sentence, as the sentence scorer reads it."""
 

@@ -30,7 +30,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from assistant.retrieve.search import diverse
-from assistant.scoring.fitted import FEATURES, article_standing
+from assistant.scoring.fitted import FEATURES, idf_cover, stems
 from benchmarks.fit_ranker import fit
 from benchmarks.fit_reader import out_of_fold_by_question
 from benchmarks.heldout import require_development
@@ -48,6 +48,19 @@ class Candidate:
     article: tuple[float, float]  # log(1 + its article's candidates), the cover of their union and the title
     gold: bool  # from an article that holds the answer
     states: bool  # the chunk states the answer
+
+
+def article_features(chunks: list, asked) -> dict[str, tuple[float, float]]:
+    """Per article among the candidates: log(1 + how many of its chunks are candidates), and the share of the
+    question's word weight their text and its title hold together."""
+    by_source: dict[str, list] = {}
+    for chunk in chunks:
+        by_source.setdefault(chunk.source, []).append(chunk)
+    out = {}
+    for source, same in by_source.items():
+        words = set(stems(same[0].title or "")).union(*(set(stems(c.text)) for c in same))
+        out[source] = (math.log(1 + len(same)), idf_cover(asked, words))
+    return out
 
 
 def first_from_article(plain: np.ndarray, with_article: np.ndarray, sources: list[str]) -> list[int]:
@@ -84,7 +97,7 @@ def collect(out: Path, dated: bool) -> list[tuple[str, list[Candidate]]]:
     """Per answerable question: its week and its candidates, with their article's features and their labels."""
     found = []
     for row, asked, scored in searched(out, dated):
-        articles = article_standing(asked, (c for c, _, _ in scored))
+        articles = article_features([c for c, _, _ in scored], asked)
         found.append((row["week"], [Candidate(c.source, list(f.values()), articles[c.source],
                                               Path(c.source).stem in row["gold_docs"], states_answer(c, row))
                                     for c, f, _ in scored]))

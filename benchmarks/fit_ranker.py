@@ -1,10 +1,9 @@
-"""Fit the five word scorers of assistant/scoring/weights.json on the development questions (RealTimeQA 2023) only.
+"""Fit the four word scorers of assistant/scoring/weights.json on the development questions (RealTimeQA 2023) only.
 
     python benchmarks/fit_ranker.py --repo PATH [--out benchmarks/out/news-2023] [--scorers NAME ...] [--write]
 
-0. passage: is a candidate chunk from an article that holds the answer? article: the same label, read with the
-   chunk's document's standing among the question's candidates (which document's best chunk leads an archive's
-   search). Both over the candidates of the answerable questions, asked as of their dates.
+0. passage: is a candidate chunk from an article that holds the answer? Over the candidates of the answerable
+   questions, asked as of their dates.
 1. sentence: does an evidence sentence hold the answer? Labels: the sentence states the quiz's right choice (word
    boundaries, normalised), over every candidate sentence of the passages retrieved for the answerable questions.
 2. span: is a short span (name, number, date) of the top sentences the answer? Labels: it states the right choice.
@@ -16,7 +15,7 @@ Logistic regression (standardised features, L2), fit with numpy; the held-out ye
 is taken from the data read (OUT/summary.json, written by the build) and anything but 2023 (development) is refused
 with one line (benchmarks/heldout.py). --scorers refits only those named (the others score as weights.json has
 them, and keep their weights). With --write the refit weights replace theirs in assistant/scoring/weights.json,
-recording what they were fit on: the file's stamp for a refit of all five, each scorer's own for a refit of some.
+recording what they were fit on: the file's stamp for a refit of all four, each scorer's own for a refit of some.
 """
 
 from __future__ import annotations
@@ -38,8 +37,6 @@ if str(ROOT) not in sys.path:
 from assistant.scoring.fitted import (
     FEATURES,
     FEATURES_VERSION,
-    article_features,
-    article_standing,
     feature_settings,
     scorers,
     span_features,
@@ -52,7 +49,7 @@ from benchmarks.heldout import require_development
 from benchmarks.news import as_of, build, questions
 
 WEIGHTS = ROOT / "assistant" / "scoring" / "weights.json"
-SCORERS = ("passage", "article", "sentence", "span", "answerable")
+SCORERS = ("passage", "sentence", "span", "answerable")
 SPAN_PRECISION = 0.80
 FALSE_ABSTENTION = 0.05
 
@@ -97,32 +94,16 @@ def main(argv: list[str] | None = None) -> None:
 
     from assistant.config import load_settings
     from assistant.engine import Assistant
-    from assistant.query.question import analyse
 
     engine = Assistant(load_settings({"store": args.out / "store"}))
     engine.ingest([args.out / "corpus"])
     rows = questions(args.out, None)
 
-    # 0. passages and articles: is a candidate chunk from an article that holds the answer? The passage scorer reads
-    #    the chunk, the article scorer its document's standing among the candidates too (which document leads).
-    #    (Fit on "the chunk states the answer" instead, the answers were no better on dev: passage_labels.py.)
-    X, X_article, y = [], [], []
-    for row in rows:
-        if row["role"] == "answerable":
-            asked = analyse(row["question"], engine.searcher.frequencies)
-            found = engine.searcher.candidates(row["question"], as_of(row), asked)
-            standing = article_standing(asked, (chunk for chunk, _, _ in found))
-            for chunk, passage_row, _ in found:
-                X.append(passage_row.values())
-                X_article.append(article_features(passage_row, standing[chunk.source]).values())
-                y.append(Path(chunk.source).stem in row["gold_docs"])
     use(weights_file()["scorers"])  # the others as they stand until refit below: unchecked, they may read old features
     model: dict = {}
-    for name, x in (("passage", X), ("article", X_article)):
-        if name in args.scorers:
-            model[name] = {"names": list(FEATURES[name]), **fit(np.array(x), np.array(y, dtype=float))}
-    use(model)
-    print(f"passages: {len(y)} candidates, {int(sum(y))} from an article holding the answer")
+    if "passage" in args.scorers:
+        model["passage"] = _fit_passage(engine, rows)
+        use(model)
 
     if {"sentence", "span", "answerable"} & set(args.scorers):
         fit_reading(engine, rows, model, args.scorers)
@@ -130,6 +111,22 @@ def main(argv: list[str] | None = None) -> None:
         print(f"  {name}: " + ", ".join(f"{n} {c:+.2f}" for n, c in zip(scorer["names"], scorer["coef"])))
     if args.write:
         write(model, args.out, rows, not partial, WEIGHTS)
+
+
+def _fit_passage(engine, rows: list[dict]) -> dict:
+    """0. Is a candidate chunk from an article that holds the answer? (Fit on "the chunk states the answer" instead,
+    the answers were no better on dev: benchmarks/passage_labels.py and the README.)"""
+    from assistant.query.question import analyse
+
+    X, y = [], []
+    for row in rows:
+        if row["role"] == "answerable":
+            asked = analyse(row["question"], engine.searcher.frequencies)
+            for chunk, passage_row, _ in engine.searcher.candidates(row["question"], as_of(row), asked):
+                X.append(passage_row.values())
+                y.append(Path(chunk.source).stem in row["gold_docs"])
+    print(f"passages: {len(y)} candidates, {int(sum(y))} from an article holding the answer")
+    return {"names": list(FEATURES["passage"]), **fit(np.array(X), np.array(y, dtype=float))}
 
 
 def fit_reading(engine, rows: list[dict], model: dict, chosen: list[str]) -> None:

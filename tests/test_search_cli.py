@@ -64,39 +64,3 @@ def test_a_small_folder_keeps_every_word_of_the_question_in_the_lexical_query(in
         searcher = Assistant(settings, models.build()).searcher
         words = set(searcher.fts_query(question).replace('"', "").split(" OR "))
         assert words >= expected if floor else words == expected  # without the floor: only the two rarest
-
-
-def test_in_an_archive_the_document_the_article_scorer_prefers_leads_and_in_a_folder_nothing_moves(indexed, models):
-    """Above article_first_chunks the first passage is the best chunk (by the passage scorer) of the document the
-    article scorer prefers, and the others keep the passage scorer's order; at or below it the order is the passage
-    scorer's alone. The article scorer here prefers the document with the most candidate chunks."""
-    from collections import Counter
-
-    from assistant.config import RetrievalSettings, Settings
-    from assistant.engine import Assistant
-    from assistant.filters import Filters
-    from assistant.query.question import analyse
-    from assistant.scoring.fitted import Scorer, overridden, scorers
-
-    question = "What did Russia and Saudi Arabia agree on defense?"
-    names = scorers()["article"].names
-    by_count = Scorer(names, (0.0,) * len(names), (1.0,) * len(names),
-                      tuple(float(n == "article_chunks") for n in names), 0.0)
-
-    def search(limit: int, k: int = 5):
-        settings = Settings(store=indexed / ".assistant", retrieval=RetrievalSettings(article_first_chunks=limit))
-        searcher = Assistant(settings, models.build()).searcher
-        return searcher, [p.chunk_id for p in searcher.search(question, k)]
-
-    with overridden(article=by_count):
-        searcher, ranked = search(10**6, k=100)
-        _, plain = search(10**6)
-        _, in_folder = search(300)
-        _, led = search(0)
-    found = searcher.candidates(question, Filters(), analyse(question, searcher.frequencies))
-    most = Counter(c.source for c, _, _ in found).most_common(1)[0][0]
-    source = {c.id: c.source for c, _, _ in found}
-    assert source[plain[0]] != most  # so the article scorer has something to change
-    first = next(chunk for chunk in ranked if source[chunk] == most)
-    assert led == [first] + [chunk for chunk in plain if chunk != first][:4]
-    assert in_folder == plain  # the seeds hold 126 chunks

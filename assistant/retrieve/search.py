@@ -11,7 +11,7 @@ from assistant.config import RetrievalSettings
 from assistant.errors import UserError
 from assistant.filters import Filters
 from assistant.query.question import Asked, analyse
-from assistant.scoring.fitted import article_features, article_standing, passage_features, scorers
+from assistant.scoring.fitted import passage_features, scorers
 from assistant.store.index import Store, StoredChunk
 from assistant.text.words import STOPWORDS, stem
 from assistant.types import EmbedQuery, Passage, PassageFeatures
@@ -29,17 +29,12 @@ class Searcher:
 
     def search(self, query: str, k: int, filters: Filters = Filters(), asked: Asked | None = None) -> list[Passage]:
         """The k passages most likely to hold the answer: BM25 and dense candidates fused by rank, near-duplicates
-        collapsed, then ordered by the fitted passage scorer (assistant/scoring/weights.json), spread across documents;
-        in a store above article_first_chunks the document the article scorer prefers leads."""
-        asked = asked or analyse(query, self.frequencies)
-        found = self.candidates(query, filters, asked)
+        collapsed, then ordered by the fitted passage scorer (assistant/scoring/weights.json), spread across documents."""
+        found = self.candidates(query, filters, asked or analyse(query, self.frequencies))
         scorer = scorers()["passage"]
         scores = {c.id: scorer.probability(features) for c, features, _ in found}
         similarity = {c.id: cosine for c, _, cosine in found}
-        ranked = sorted((c for c, _, _ in found), key=lambda c: scores[c.id], reverse=True)
-        if self.store.chunk_count() > self.params.article_first_chunks:
-            ranked = best_article_first(ranked, found, asked)
-        chosen = diverse(ranked, k)
+        chosen = diverse(sorted((c for c, _, _ in found), key=lambda c: scores[c.id], reverse=True), k)
         return [Passage(text=c.text, source=c.source, start_line=c.start_line, end_line=c.end_line, page=c.page,
                         section=c.section, score=round(scores[c.id], 5), similarity=round(similarity[c.id], 4),
                         title=c.title, date=c.date, chunk_id=c.id, spans=c.spans) for c in chosen]
@@ -113,20 +108,6 @@ class Searcher:
     def _similarity(self, query_vector: np.ndarray, ids: list[str]) -> dict[str, float]:
         vectors = self.store.vectors_for(ids)
         return {i: float(np.dot(query_vector, np.asarray(v, dtype=np.float32))) for i, v in vectors.items()}
-
-
-def best_article_first(ranked: list[StoredChunk], found: list[tuple[StoredChunk, PassageFeatures, float]],
-                       asked: Asked) -> list[StoredChunk]:
-    """The chunks as ranked, but the best one of the document the article scorer prefers comes first. The document
-    that holds the answer shows in how many of its chunks are candidates and how much of the question they hold
-    together, which no single chunk's features see (benchmarks/article_first.py)."""
-    if not found:
-        return ranked
-    standing = article_standing(asked, (c for c, _, _ in found))
-    scorer = scorers()["article"]
-    best, _, _ = max(found, key=lambda f: scorer.probability(article_features(f[1], standing[f[0].source])))
-    first = next(c for c in ranked if c.source == best.source)
-    return [first] + [c for c in ranked if c is not first]
 
 
 def _days_before(day: str | None, until: str | None) -> int | None:

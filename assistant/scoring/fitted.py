@@ -8,18 +8,16 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from importlib import resources
-from typing import Protocol
 
 from assistant.query.question import Asked
 from assistant.text.calendar import MONTH_PATTERN, WEEKDAY_PATTERN
 from assistant.text.words import STOPWORDS, stem
 from assistant.types import (
     AnswerableFeatures,
-    ArticleFeatures,
     Features,
     FolderSentenceFeatures,
     PassageFeatures,
@@ -36,8 +34,7 @@ from assistant.types import (
 # benchmarks/fit_reader.py on development weeks the reader was not trained on; folder_sentence ranks a small folder's
 # sentences from the word features and the reader's, fit by benchmarks/fit_folder.py on the small-folder dev suites.
 READS: dict[str, type[Features]] = {
-    "passage": PassageFeatures, "article": ArticleFeatures, "sentence": SentenceFeatures, "span": SpanFeatures,
-    "answerable": AnswerableFeatures,
+    "passage": PassageFeatures, "sentence": SentenceFeatures, "span": SpanFeatures, "answerable": AnswerableFeatures,
     "read_sentence": ReadSentenceFeatures, "read_span": ReadSpanFeatures, "read_inside": ReadInsideFeatures,
     "read_answerable": ReadAnswerableFeatures, "folder_sentence": FolderSentenceFeatures}
 FEATURES = {name: kind.names() for name, kind in READS.items()}
@@ -61,17 +58,6 @@ CALENDAR = re.compile(rf"(?:{MONTH}|{WEEKDAY_PATTERN}|Today|Yesterday|Tomorrow)"
                       r"(?:\s+\d{1,4})*", re.I)
 LEADING = re.compile(r"^(?:The|A|An|In|On|At|But|And|As|For|By|After|Before|When|While|If|This|That|These|Those|Its|"
                      r"His|Her|Their|Our|Former|New|Mr\.?|Mrs\.?|Ms\.?|Dr\.?)\s+")
-
-
-class Titled(Protocol):
-    """A chunk as the article features read it."""
-
-    @property
-    def source(self) -> str: ...
-    @property
-    def title(self) -> str | None: ...
-    @property
-    def text(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -187,24 +173,6 @@ def passage_features(asked: Asked, text: str, title: str, section: str, cosine: 
         idf_cover_title=idf_cover(asked, set(stems(title))), rarest_missing=max(missing, default=0.0) / top,
         phrases=min(MAX_PHRASES, len(asked.phrases & set(zip(words, words[1:])))), first_chunk=float(first_chunk), recent=recent,
         dated=float(days_before is not None))
-
-
-def article_standing(asked: Asked, chunks: Iterable[Titled]) -> dict[str, tuple[float, float]]:
-    """Per document among a question's candidate chunks: log(1 + how many of its chunks are candidates), and the
-    share of the question's word weight their text and its title hold together."""
-    by_source: dict[str, list[Titled]] = {}
-    for chunk in chunks:
-        by_source.setdefault(chunk.source, []).append(chunk)
-    standing = {}
-    for source, same in by_source.items():
-        words = set(stems(same[0].title or "")).union(*(stems(c.text) for c in same))
-        standing[source] = (math.log(1 + len(same)), idf_cover(asked, words))
-    return standing
-
-
-def article_features(passage: PassageFeatures, standing: tuple[float, float]) -> ArticleFeatures:
-    """What the article scorer reads: the passage's features and its document's standing (article_standing)."""
-    return ArticleFeatures(**asdict(passage), article_chunks=standing[0], article_cover=standing[1])
 
 
 def sentence_features(asked: Asked, text: str, title: str, cosine: float, passage_similarity: float,

@@ -31,15 +31,15 @@ ROWS = [{"role": "answerable"}, {"role": "unanswerable"}]
 
 
 def test_a_partial_refit_replaces_and_stamps_only_its_scorers(tmp_path, weights, capsys):
-    fit_ranker.write({"article": _scorer([0.123456789, -1.0])}, _build(tmp_path / "build"), ROWS, False, weights)
+    fit_ranker.write({"span": _scorer([0.123456789, -1.0])}, _build(tmp_path / "build"), ROWS, False, weights)
     written = json.loads(weights.read_text())
     assert {k: written[k] for k in ("fit_on", "written_in_commit", "reader_stack")} == \
         {"fit_on": "before", "written_in_commit": "abc", "reader_stack": {"fit_on": "reads"}}
     assert written["scorers"]["passage"] == _scorer([1.0, 2.0]) and written["scorers"]["read_sentence"]["coef"] == [3, 4]
-    article = written["scorers"]["article"]
-    assert article["coef"] == [0.12346, -1.0]
-    assert "2 questions of 2 weeks, 1 answerable" in article["fit_on"] and article["data"]["year"] == 2023
-    assert article["written_in_commit"] and "wrote article to" in capsys.readouterr().out
+    span = written["scorers"]["span"]
+    assert span["coef"] == [0.12346, -1.0]
+    assert "2 questions of 2 weeks, 1 answerable" in span["fit_on"] and span["data"]["year"] == 2023
+    assert span["written_in_commit"] and "wrote span to" in capsys.readouterr().out
 
 
 def test_a_full_refit_stamps_the_file(tmp_path, weights):
