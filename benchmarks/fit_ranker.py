@@ -143,15 +143,17 @@ def fit_reading(engine, rows: list[dict], model: dict, chosen: list[str]) -> Non
         prepared.append((row, asked, evidence.candidates(asked, passages, engine.embedding.embeddings.embed_documents,
                                                         settings.evidence)))
     answerable = [(row, asked, found) for row, asked, found in prepared if row["role"] == "answerable"]
-    for name, step in (("sentence", _fit_sentence), ("span", _fit_span)):
-        if name in chosen:
-            model[name] = step(answerable, settings)
-            use(model)
+    if "sentence" in chosen:
+        model["sentence"] = _fit_sentence(answerable)
+        use(model)
+    if "span" in chosen:
+        model["span"] = _fit_span(answerable, settings)
+        use(model)
     if "answerable" in chosen:
         model["answerable"] = _fit_answerable(prepared, settings)
 
 
-def _fit_sentence(answerable: list[tuple], settings) -> dict:
+def _fit_sentence(answerable: list[tuple]) -> dict:
     """1. Does an evidence sentence hold the answer?"""
     X = np.array([s.ranked_by().values() for _, _, found in answerable for s in found])
     y = np.array([realtimeqa.contains(realtimeqa.padded(s.text), row["answer"])
