@@ -63,9 +63,12 @@ def main(argv: list[str] | None = None) -> int:
     reports = []
     for folder in (args.before, args.after):
         try:
-            reports.append(json.loads((folder / args.report).read_text()))
+            report = json.loads((folder / args.report).read_text())
         except (OSError, ValueError) as error:
             raise SystemExit(f"{folder / args.report}: not a news.py report ({error})") from None
+        if not isinstance(report, dict) or not {"year", "questions"} <= set(report):
+            raise SystemExit(f"{folder / args.report}: not a news.py report (no year or questions)")
+        reports.append(report)
     if reports[0]["year"] != reports[1]["year"]:
         raise SystemExit("the two reports are of different years")
     before, after = (r["questions"] for r in reports)

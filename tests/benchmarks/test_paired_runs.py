@@ -46,10 +46,9 @@ def test_a_look_at_held_out_reports_is_logged_and_a_dev_one_is_not(tmp_path, cap
     assert "0.333 -> 0.667 (+0.333" in capsys.readouterr().out
 
 
-def test_a_folder_without_the_report_is_one_line(tmp_path):
-    try:
+@pytest.mark.parametrize("text", [None, "{not json", '{"year": 2023}', "[1, 2]"])
+def test_a_missing_or_foreign_report_is_one_line(tmp_path, text):
+    if text is not None:
+        (tmp_path / "report-extractive-reader-undated.json").write_text(text)
+    with pytest.raises(SystemExit, match=r"not a news\.py report"):
         paired_runs.main([str(tmp_path), str(tmp_path)])
-    except SystemExit as stop:
-        assert "not a news.py report" in str(stop)
-    else:
-        raise AssertionError("no error")
