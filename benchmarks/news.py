@@ -207,6 +207,7 @@ METRICS = {
     "latency_p50_s": (lambda o: True, lambda o: None if o["ms"] is None else o["ms"] / 1000, scoring.median),
     "latency_p95_s": (lambda o: True, lambda o: None if o["ms"] is None else o["ms"] / 1000, scoring.p95),
 }
+SHARES = tuple(name for name, (_, _, statistic) in METRICS.items() if statistic is None)  # shares of questions
 BASELINE_METRICS = ("answer_correct", "short_answer_correct", "wrong_answer_rate", "states_a_wrong_choice",
                     "incomplete")
 LABELS = {"answer_correct": "answer correct (of answerable)", "short_answer_correct": "short answer correct",
@@ -240,15 +241,30 @@ def above(product: list[dict], baseline: list[dict], resamples: int = scoring.RE
           seed: int = scoring.SEED) -> dict:
     """The product minus a baseline (or another mode) on the same answerable questions, with paired bootstrap
     intervals."""
-    by_id = {o["id"]: o for o in product}
-    pairs = [(by_id[b["id"]], b) for b in baseline if b["id"] in by_id and _answerable(b)]
+    found = paired_shares(baseline, product, ("answer_correct", "short_answer_correct"), resamples, seed)
+    return {name: {"value": point, "low": low, "high": high, "n": n}
+            for name, (_, _, point, low, high, n) in found.items()}
+
+
+def paired_shares(before: list[dict], after: list[dict], names: tuple[str, ...] = SHARES,
+                  resamples: int = scoring.RESAMPLES, seed: int = scoring.SEED) -> dict[str, tuple]:
+    """Per metric, over the questions both lists count (matched by id, in BEFORE's order): (before, after, after -
+    before, low, high, n), the difference with a paired bootstrap interval; nan figures where no question counts."""
+    by_id = {o["id"]: o for o in after}
+    pairs = [(o, by_id[o["id"]]) for o in before if o["id"] in by_id]
     found = {}
-    for name, result in (("answer_correct", "result"), ("short_answer_correct", "short_result")):
-        a = [float(p[result] == "correct") for p, _ in pairs]
-        b = [float(q[result] == "correct") for _, q in pairs]
-        point, low, high = scoring.paired(a, b, resamples, seed)
-        found[name] = {"value": point, "low": low, "high": high, "n": len(pairs)}
+    for name in names:
+        who, value, _ = METRICS[name]
+        kept = [(float(v), float(w)) for a, b in pairs if who(a) and who(b)
+                and (v := value(a)) is not None and (w := value(b)) is not None]
+        first, second = [v for v, _ in kept], [w for _, w in kept]
+        point, low, high = scoring.paired(second, first, resamples, seed)
+        found[name] = (_share(first), _share(second), point, low, high, len(kept))
     return found
+
+
+def _share(values: list[float]) -> float:
+    return sum(values) / len(values) if values else float("nan")
 
 
 def table(year: int, setting: str, columns: dict[str, dict], deltas: dict[str, dict], resamples: int,

@@ -19,26 +19,14 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import heldout, scoring
-from benchmarks.news import LABELS, METRICS
-
-SHARES = [name for name, (_, _, statistic) in METRICS.items() if statistic is None]
+from benchmarks import heldout
+from benchmarks.news import LABELS, paired_shares
 
 
 def compare(before: list[dict], after: list[dict]) -> dict[str, tuple[float, float, float, float, float, int]]:
-    """Per metric: (before, after, after - before, low, high, n) over the questions both runs count."""
-    by_id = {o["id"]: o for o in after}
-    pairs = [(o, by_id[o["id"]]) for o in before if o["id"] in by_id]
-    found = {}
-    for name in SHARES:
-        who, value, _ = METRICS[name]
-        kept = [(float(v), float(w)) for a, b in pairs if who(a) and who(b)
-                and (v := value(a)) is not None and (w := value(b)) is not None]
-        if kept:
-            a, b = [v for v, _ in kept], [w for _, w in kept]
-            point, low, high = scoring.paired(b, a)
-            found[name] = (sum(a) / len(a), sum(b) / len(b), point, low, high, len(kept))
-    return found
+    """Per share of news.py's METRICS that some question both runs count: (before, after, after - before, low,
+    high, n)."""
+    return {name: figures for name, figures in paired_shares(before, after).items() if figures[5]}
 
 
 def moves(before: list[dict], after: list[dict]) -> dict[str, int]:
