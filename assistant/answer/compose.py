@@ -15,7 +15,7 @@ from assistant.answer.cite import cite, say_once
 from assistant.answer.decide import answerable, gives_what_is_asked, quotable
 from assistant.config import Settings
 from assistant.errors import UsageError
-from assistant.evidence import reading
+from assistant.evidence import names, reading
 from assistant.evidence import selection as evidence_selection
 from assistant.evidence import spans as shortanswer
 from assistant.evidence.selection import missing_names
@@ -132,14 +132,20 @@ def found_line(template: str, short: shortanswer.ShortAnswer | None) -> str:
     return template.format(id=short.evidence.id, words=short.text) + "\n"
 
 
-def _lead(short: shortanswer.ShortAnswer | None) -> list[SentenceCheck]:
-    """The short answer, stated first and cited to the sentence it was taken from."""
+def _lead(asked: Asked, short: shortanswer.ShortAnswer | None, shown: list[SentenceCheck],
+          evidence: list[Evidence]) -> list[SentenceCheck]:
+    """The short answer, stated first and cited to the sentence it was taken from (and to the shown sentence that
+    gives its whole name, when it is part of one)."""
     if short is None:
         return []
+    by_id = {e.id: e for e in evidence}
+    short = names.completed(asked, short, [by_id[i] for s in shown for i in s.cited if i in by_id])
     # Words that end a sentence in their source ("Disney+.", "Jeopardy!") are not given a second full stop.
     text = short.text if short.text.endswith((".", "!", "?")) else f"{short.text}."
-    return [SentenceCheck(text=text, cited=[short.evidence.id], status="span",
-                          reason=f"a span of [{short.evidence.id}], p={short.probability:.2f}")]
+    cited = [short.evidence.id] + ([short.named_in.id] if short.named_in else [])
+    named = f", named in full in [{short.named_in.id}]" if short.named_in else ""
+    return [SentenceCheck(text=text, cited=cited, status="span",
+                          reason=f"a span of [{short.evidence.id}]{named}, p={short.probability:.2f}")]
 
 
 def _quotes(asked: Asked, short: shortanswer.ShortAnswer | None, evidence: list[Evidence],
@@ -174,10 +180,11 @@ def _grounded(result: Answer, asked: Asked, short: shortanswer.ShortAnswer | Non
               for c in check(asked.text, draft, evidence, embed, settings.grounding)]
     kept = say_once([c for c in checks if c.status == "supported"])
     if not kept:
-        shown = _lead(short) + _quotes(asked, short, evidence, settings, read)
+        quotes = _quotes(asked, short, evidence, settings, read)
+        shown = _lead(asked, short, quotes, evidence) + quotes
         return _compose(result, shown, checks + shown, evidence)
-    shown = _lead(short) + kept
-    return _compose(result, shown, _lead(short) + checks, evidence)
+    lead = _lead(asked, short, kept, evidence)
+    return _compose(result, lead + kept, lead + checks, evidence)
 
 
 def _on_answer(sentence: SentenceCheck, evidence: list[Evidence], share: float) -> SentenceCheck:
@@ -199,7 +206,7 @@ def _extractive(result: Answer, asked: Asked, short: shortanswer.ShortAnswer | N
     quotes = _quotes(asked, short, evidence, settings, read)
     if short is None and quotes:
         short = _unsure_words(quotes[0].cited[0], offered or [], inside or {}, settings.evidence.quoted_span)
-    shown = _lead(short) + quotes
+    shown = _lead(asked, short, quotes, evidence) + quotes
     return _compose(result, shown, shown, evidence)
 
 

@@ -17,6 +17,7 @@ class ShortAnswer:
     text: str
     probability: float
     evidence: Evidence  # the best-ranked sentence holding the span: the answer cites it
+    named_in: Evidence | None = None  # the sentence giving the whole name the span is part of, when another one
 
 
 @dataclass(frozen=True)
