@@ -60,6 +60,7 @@ class Answerer:
         spans = shortanswer.candidates(asked, evidence, self.settings.evidence.span_sentences)
         short = shortanswer.stated(spans, shortanswer.threshold())
         offered = reading.short_answers(read, evidence) if read else []
+        inside = reading.answers_inside(read, evidence) if read else {}
         result = Answer(question=question, answer=ABSTENTION, abstained=True, mode=mode, retrieved=passages,
                         timings=Timings(retrieve_ms=_ms(started)), set_aside=[SetAside.of(s) for s in set_aside],
                         model=self.model if mode != "extractive" else {"provider": "none", "name": "extractive"})
@@ -73,7 +74,6 @@ class Answerer:
             return self._finish(_conflict(result, clash, evidence), started)
         ordering = None if stacked is not None or folder else read  # the reader orders the quotes when it does not rank evidence
         if mode == "extractive":
-            inside = reading.answers_inside(read, evidence) if read else {}
             return self._finish(_extractive(result, asked, short, evidence, self.settings, ordering, offered, inside),
                                 started)
         generating = time.perf_counter()
@@ -81,8 +81,9 @@ class Answerer:
         result.timings.generate_ms = _ms(generating)
         if mode == "free":
             return self._finish(_free(result, draft, evidence), started)
-        return self._finish(_grounded(result, asked, short, draft, evidence, self.embed, self.settings, ordering),
-                            started)
+        words = offered + list(inside.values())
+        return self._finish(_grounded(result, asked, short, draft, evidence, self.embed, self.settings, ordering,
+                                      words), started)
 
     def _read(self, question: str, passages: list[Passage], found: list[Evidence],
               folder: bool) -> tuple[reading.Found | None, reading.Found | None]:
@@ -133,13 +134,12 @@ def found_line(template: str, short: shortanswer.ShortAnswer | None) -> str:
 
 
 def _lead(asked: Asked, short: shortanswer.ShortAnswer | None, shown: list[SentenceCheck],
-          evidence: list[Evidence]) -> list[SentenceCheck]:
-    """The short answer, stated first and cited to the sentence it was taken from (and to the shown sentence that
-    gives its whole name, when it is part of one)."""
+          words: list[shortanswer.ShortAnswer]) -> list[SentenceCheck]:
+    """The short answer, stated first and cited to the sentence it was taken from (and to the shown sentence where
+    the reader's words (`words`) give its whole name, when it is part of one)."""
     if short is None:
         return []
-    by_id = {e.id: e for e in evidence}
-    short = names.completed(asked, short, [by_id[i] for s in shown for i in s.cited if i in by_id])
+    short = names.completed(asked, short, {i for s in shown for i in s.cited} | {short.evidence.id}, words)
     # Words that end a sentence in their source ("Disney+.", "Jeopardy!") are not given a second full stop.
     text = short.text if short.text.endswith((".", "!", "?")) else f"{short.text}."
     cited = [short.evidence.id] + ([short.named_in.id] if short.named_in else [])
@@ -175,15 +175,18 @@ def _adds_names(asked: Asked, first: Evidence, other: Evidence) -> bool:
 
 
 def _grounded(result: Answer, asked: Asked, short: shortanswer.ShortAnswer | None, draft: str,
-              evidence: list[Evidence], embed, settings: Settings, read: reading.Found | None = None) -> Answer:
+              evidence: list[Evidence], embed, settings: Settings, read: reading.Found | None = None,
+              words: list[shortanswer.ShortAnswer] | None = None) -> Answer:
+    """The model's checked sentences after the short answer (its name completed from the reader's `words`), or
+    the quotes when none survives."""
     checks = [_on_answer(c, evidence, settings.grounding.min_evidence_share)
               for c in check(asked.text, draft, evidence, embed, settings.grounding)]
     kept = say_once([c for c in checks if c.status == "supported"])
     if not kept:
         quotes = _quotes(asked, short, evidence, settings, read)
-        shown = _lead(asked, short, quotes, evidence) + quotes
+        shown = _lead(asked, short, quotes, words or []) + quotes
         return _compose(result, shown, checks + shown, evidence)
-    lead = _lead(asked, short, kept, evidence)
+    lead = _lead(asked, short, kept, words or [])
     return _compose(result, lead + kept, lead + checks, evidence)
 
 
@@ -206,7 +209,7 @@ def _extractive(result: Answer, asked: Asked, short: shortanswer.ShortAnswer | N
     quotes = _quotes(asked, short, evidence, settings, read)
     if short is None and quotes:
         short = _unsure_words(quotes[0].cited[0], offered or [], inside or {}, settings.evidence.quoted_span)
-    shown = _lead(asked, short, quotes, evidence) + quotes
+    shown = _lead(asked, short, quotes, (offered or []) + list((inside or {}).values())) + quotes
     return _compose(result, shown, shown, evidence)
 
 
