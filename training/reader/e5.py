@@ -8,6 +8,7 @@ rows use most (250,037 rows of embeddings would be 96 MB at int8): the reader th
 
 from __future__ import annotations
 
+import hashlib
 import json
 import struct
 from collections import Counter
@@ -127,6 +128,10 @@ def vocabulary(data: Path, size: int = VOCABULARY) -> list[int]:
     ids = sorted(keep)
     cached.write_text(json.dumps(ids))
     return ids
+
+
+def digest(keep: list[int]) -> str:
+    return hashlib.sha256(json.dumps(keep).encode()).hexdigest()
 
 
 def pruned_tokenizer(keep: list[int], max_len: int = MAX_LEN):

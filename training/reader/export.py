@@ -352,7 +352,13 @@ def model_card(args, report: dict, meta: dict, rows: list[dict]) -> str:
 def latency_command(args) -> None:
     from .rows import check_rows
     from .train import prepare
-    tok = load_tokenizer()
+    own = args.model.parent / TOKENIZER  # a reader with its own vocabulary reads with the tokenizer beside it
+    if own.exists():
+        from tokenizers import Tokenizer
+        tok = Tokenizer.from_file(str(own))
+        tok.enable_truncation(MAX_LEN, strategy="only_second")
+    else:
+        tok = load_tokenizer()
     _, feats = prepare(check_rows(args.data, None)[0][:64], tok)
     encs = [(f.ids, f.types) for f in feats]
     for b in (args.passages, 8, 4, 1):
