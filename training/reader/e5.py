@@ -13,6 +13,7 @@ import json
 import struct
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -48,6 +49,7 @@ class E5File:
         return (np.concatenate([low, high], axis=1).astype(np.float32) * scale).reshape(shape)
 
 
+@cache  # a run asks for its tokenizer, its shape and its weights: the 72 MB file is read and parsed once
 def read(path: Path | None = None) -> E5File:
     data = (path or e5_path()).read_bytes()
     if data[:4] != b"E5S1":
@@ -139,11 +141,12 @@ def pruned_tokenizer(keep: list[int], max_len: int = MAX_LEN):
     return tokenizer([model.pieces[i] for i in keep], model.scores[keep], max_len)
 
 
-def config_of(keep: list[int]):
+def config_of(vocab: int, dropout: float = 0.1):
+    """The encoder's shape with `vocab` word embeddings."""
     from .model import Config
     c = read().config
-    return Config(vocab=len(keep), hidden=c["H"], layers=c["NL"], heads=c["NH"], intermediate=c["FF"],
-                  positions=c["MAXP"], types=c["TVS"], eps=c["eps"])
+    return Config(vocab=vocab, hidden=c["H"], layers=c["NL"], heads=c["NH"], intermediate=c["FF"],
+                  positions=c["MAXP"], types=c["TVS"], eps=c["eps"], dropout=dropout)
 
 
 LINEAR = {"q": "query", "k": "key", "v": "value", "ao": "attn_out", "fi": "inter", "fo": "out"}
@@ -191,14 +194,13 @@ def verify(library: Path, sentences: list[str] | None = None) -> float:
 
     import torch
 
-    from .model import Config, Reader
+    from .model import Reader
     sentences = sentences or ["Bed Bath & Beyond is accused of turning off the AC in its stores.",
                               "Who won the 2022 World Cup final in Qatar?",
                               "Jamie Lee Curtis achieved a career milestone."]
     m = read()
     c = m.config
-    reader = Reader(Config(vocab=c["VOC"], hidden=c["H"], layers=c["NL"], heads=c["NH"], intermediate=c["FF"],
-                           positions=c["MAXP"], types=c["TVS"], eps=c["eps"], dropout=0.0))
+    reader = Reader(config_of(c["VOC"], dropout=0.0))
     state = reader.state_dict()
     state.update({k: torch.from_numpy(v) for k, v in weights().items()})
     reader.load_state_dict(state)
