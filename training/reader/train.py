@@ -299,7 +299,8 @@ def base_parts(config: dict, dropout: float = 0.1):
     from . import e5
     keep = e5.vocabulary(Path(config["data"]))
     # the embedding rows are the kept pieces': a data folder built again may keep others
-    if config.setdefault("e5_vocabulary_sha256", e5.digest(keep)) != e5.digest(keep):
+    kept = e5.digest(keep)
+    if config.setdefault("e5_vocabulary_sha256", kept) != kept:
         raise SystemExit(f"{config['data']} keeps another e5 vocabulary than this run was trained with")
     shape = e5.config_of(len(keep), dropout)
     return e5.pruned_tokenizer(keep), shape, lambda reader: e5.load_base(reader, keep)
