@@ -83,12 +83,6 @@ class RetrievalSettings(Group):
     # Fit on the development news (61,525 chunks): 0.2 / 0.1 / 0.05 gave extractive answer_correct 0.586 / 0.594 /
     # 0.578 and search p95 60 / 50 / 42 ms. On the five seed articles (126 chunks) a 10% cut left out "Saudi" and
     # declined a question the seeds answer: hence the floor.
-    article_pool: int = Field(30, ge=0, le=500, description=(
-        "The best candidates whose articles the article scorer compares to choose the passage given first (that "
-        "article's best); 0 leaves the passage scorer's order. 30, the candidates one retriever proposes: on the "
-        "2023 dev questions (373 answerable, undated) 10 / 20 / 30 / 50 put an answer-holding article first for 0.727 / "
-        "0.737 / 0.745 / 0.735 of them, the scorer fit out of fold by week (the passage scorer's order: 0.710; "
-        "docs/MEASUREMENTS.md, 'Which article comes first')."))
     common_share: float = Field(0.1, gt=0, le=1, description=(
         "Query words in more than this share of chunks are left out of the lexical query: they tell BM25 little "
         "and cost the most to score ..."))

@@ -134,18 +134,6 @@ class PassageFeatures(Features):
 
 
 @dataclass(frozen=True)
-class ArticleFeatures(Features):
-    """A document among the search's best candidates, as the article scorer reads it (which article comes first)."""
-
-    best: float  # logit of the passage scorer's probability for its best candidate chunk
-    second: float  # the same for its second best; SECOND_FLOOR when it has one
-    passages: float  # log of how many of the best candidates are its chunks
-    opening: float  # 1 when its first chunk is among them
-    place: float  # log(1 + the place of its best chunk among them, 0 first)
-    cosine: float  # the highest cosine of its chunks to the query
-
-
-@dataclass(frozen=True)
 class SentenceFeatures(Features):
     """A candidate evidence sentence, as the sentence scorer reads it."""
 

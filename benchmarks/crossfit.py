@@ -7,11 +7,10 @@
 
 OUT is fit_reader.py's build of the reader's dev weeks. Its weeks are dealt into FOLDS groups (as fit_reader deals
 them for its out-of-fold AUCs); each group's questions are asked, in every mode and setting, with the read_* stacks
-(and their thresholds) fit by fit_reader.fit_stacks, and the article scorer fit by fit_ranker.fit_article, on the
-other groups' questions only. The other word scorers stay as shipped (fit on all of 2023 by fit_ranker.py); the
-reads the stacks are fit on were searched with the shipped article scorer. Scored and reported as
-benchmarks/news.py does, baselines and paired differences included, written to OUT/crossfit/ (OUT/crossfit-NAME/
-with --name). Nothing is written to assistant/scoring/weights.json.
+(and their thresholds) fit by fit_reader.fit_stacks on the other groups' questions only. The word scorers stay as
+shipped (fit on all of 2023 by fit_ranker.py). Scored and reported as benchmarks/news.py does, baselines and paired
+differences included, written to OUT/crossfit/ (OUT/crossfit-NAME/ with --name). Nothing is written to
+assistant/scoring/weights.json.
 
 With --reader, BUILD may hold any 2023 weeks (all of them: an index the size of the held-out year's) and each
 question is read and answered by the exported reader (`python -m training.reader export`'s directory; the shipped
@@ -30,8 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from assistant.scoring import fitted
-from benchmarks import fit_ranker, fit_reader, news, scoring
+from benchmarks import fit_reader, news, scoring
 from benchmarks.heldout import require_development
 
 MODES = ["extractive/words", "extractive/spans", "extractive/reader"]
@@ -39,20 +37,16 @@ MODES = ["extractive/words", "extractive/spans", "extractive/reader"]
 
 def crossfit(engine, prepared: list[tuple], modes: list[str], settings: list[str], folds: int,
              readers: dict | None = None) -> dict[str, dict[str, list[dict]]]:
-    """setting -> mode -> each question's record, asked with the stacks and the article scorer of the folds it is
-    not in (and with its week's reader, given READERS: week -> Reader)."""
+    """setting -> mode -> each question's record, asked with the stacks of the folds it is not in (and with its
+    week's reader, given READERS: week -> Reader)."""
     base = engine.settings
     rows = [row for row, *_ in prepared]
     fold = fit_reader.week_folds([row["week"] for row in rows], folds)
-    fold_of = {row["week"]: f for row, f in zip(rows, fold)}
-    documents = fit_ranker.article_rows(engine, rows)
     records: dict[str, dict[str, list]] = {s: {m: [None] * len(rows) for m in modes} for s in settings}
     for k in range(folds):
         held = [i for i, f in enumerate(fold) if f == k]
         if not held:
             continue
-        if any(figures for _, figures, _ in documents):  # none with retrieval.article_pool 0
-            fitted.use({"article": fit_ranker.fit_article([d for d in documents if fold_of[d[0]["week"]] != k])})
         fit_reader.fit_stacks([p for p, f in zip(prepared, fold) if f != k], base, say=lambda _: None)
         for setting in settings:
             for mode in modes:

@@ -1,13 +1,9 @@
-"""Fit the word scorers of assistant/scoring/weights.json on the development questions (RealTimeQA 2023) only.
+"""Fit the four word scorers of assistant/scoring/weights.json on the development questions (RealTimeQA 2023) only.
 
     python benchmarks/fit_ranker.py --repo PATH [--out benchmarks/out/news-2023] [--scorers NAME ...] [--write]
 
 0. passage: is a candidate chunk from an article that holds the answer? Over the candidates of the answerable
    questions, asked as of their dates.
-0b. article: does a document among a question's best candidates (retrieval.article_pool of them, ranked by the
-   passage scorer) hold the answer? Over the answerable questions asked without a date, as users ask; it decides
-   which article's passage the search gives first (assistant/retrieve/articles.py). Printed: an answer-holding
-   article first in the passage scorer's order and in its own, out of fold by week.
 1. sentence: does an evidence sentence hold the answer? Labels: the sentence states the quiz's right choice (word
    boundaries, normalised), over every candidate sentence of the passages retrieved for the answerable questions.
 2. span: is a short span (name, number, date) of the top sentences the answer? Labels: it states the right choice.
@@ -19,7 +15,7 @@ Logistic regression (standardised features, L2), fit with numpy; the held-out ye
 is taken from the data read (OUT/summary.json, written by the build) and anything but 2023 (development) is refused
 with one line (benchmarks/heldout.py). --scorers refits only those named (the others score as weights.json has
 them, and keep their weights). With --write the refit weights replace theirs in assistant/scoring/weights.json,
-recording what they were fit on: the file's stamp for a refit of all of them, each scorer's own for a refit of some.
+recording what they were fit on: the file's stamp for a refit of all four, each scorer's own for a refit of some.
 """
 
 from __future__ import annotations
@@ -53,7 +49,7 @@ from benchmarks.heldout import require_development
 from benchmarks.news import as_of, build, questions
 
 WEIGHTS = ROOT / "assistant" / "scoring" / "weights.json"
-SCORERS = ("passage", "article", "sentence", "span", "answerable")
+SCORERS = ("passage", "sentence", "span", "answerable")
 SPAN_PRECISION = 0.80
 FALSE_ABSTENTION = 0.05
 
@@ -108,9 +104,6 @@ def main(argv: list[str] | None = None) -> None:
     if "passage" in args.scorers:
         model["passage"] = _fit_passage(engine, rows)
         use(model)
-    if "article" in args.scorers:
-        model["article"] = _fit_article(engine, rows)
-        use(model)
 
     if {"sentence", "span", "answerable"} & set(args.scorers):
         fit_reading(engine, rows, model, args.scorers)
@@ -134,51 +127,6 @@ def _fit_passage(engine, rows: list[dict]) -> dict:
                 y.append(Path(chunk.source).stem in row["gold_docs"])
     print(f"passages: {len(y)} candidates, {int(sum(y))} from an article holding the answer")
     return {"names": list(FEATURES["passage"]), **fit(np.array(X), np.array(y, dtype=float))}
-
-
-def article_rows(engine, rows: list[dict]) -> list[tuple[dict, list, list[bool]]]:
-    """Per answerable question, asked without a date: the article figures of the documents among its best
-    retrieval.article_pool candidates (ranked by the passage scorer in use), in the order of their best chunk, and
-    whether each holds the answer."""
-    from assistant.filters import Filters
-    from assistant.query.question import analyse
-    from assistant.retrieve import articles
-
-    passage, pool = scorers()["passage"], engine.settings.retrieval.article_pool
-    found = []
-    for row in (r for r in rows if r["role"] == "answerable"):
-        candidates = engine.searcher.candidates(row["question"], Filters(), analyse(row["question"],
-                                                                                     engine.searcher.frequencies))
-        ranked = sorted((articles.Scored(chunk.source, passage.probability(features), cosine, bool(features.first_chunk))
-                         for chunk, features, cosine in candidates), key=lambda c: c.probability, reverse=True)
-        figures = articles.articles(ranked[:pool])
-        found.append((row, list(figures.values()), [Path(source).stem in row["gold_docs"] for source in figures]))
-    return found
-
-
-def fit_article(found: list[tuple[dict, list, list[bool]]]) -> dict:
-    """The article scorer fit on these questions' documents (article_rows)."""
-    X = np.array([f.values() for _, figures, _ in found for f in figures])
-    y = np.array([label for _, _, labels in found for label in labels], dtype=float)
-    return {"names": list(FEATURES["article"]), **fit(X, y)}
-
-
-def _fit_article(engine, rows: list[dict]) -> dict:
-    """0b. Which article's passage comes first?"""
-    from benchmarks.fit_reader import out_of_fold_by_question  # fit_reader builds on this module
-
-    found = article_rows(engine, rows)
-    held = out_of_fold_by_question([[f.values() for f in figures] for _, figures, _ in found],
-                                   [labels for *_, labels in found], [row["week"] for row, *_ in found])
-    before = [labels[0] for *_, labels in found if labels]
-    after = [labels[int(np.argmax(p))] for (*_, labels), p in zip(found, held) if labels]
-    gained = sum(a and not b for a, b in zip(after, before))
-    lost = sum(b and not a for a, b in zip(after, before))
-    print(f"articles: {len(found)} answerable questions, {sum(map(len, (f for _, f, _ in found)))} documents among "
-          f"their best {engine.settings.retrieval.article_pool} candidates; an answer-holding article first "
-          f"{np.mean(before):.3f} by the passage scorer, {np.mean(after):.3f} by the article scorer out of fold "
-          f"(by week: {gained} gained, {lost} lost)")
-    return fit_article(found)
 
 
 def fit_reading(engine, rows: list[dict], model: dict, chosen: list[str]) -> None:

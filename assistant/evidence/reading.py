@@ -19,7 +19,7 @@ from functools import cached_property
 
 from assistant.evidence.planted import is_planted
 from assistant.evidence.spans import ShortAnswer
-from assistant.scoring.fitted import logit, scorers
+from assistant.scoring.fitted import scorers
 from assistant.scoring.reader import AnswerSpan, Reader
 from assistant.text.words import INDEX_WORD, TABLE_ROW
 from assistant.types import (
@@ -71,6 +71,11 @@ def key(source: str, page: int | None, first_line: int, text: str) -> SentenceKe
 
 def evidence_key(e: Evidence) -> SentenceKey:
     return key(e.source, e.page, e.start_line, e.text)
+
+
+def logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
 
 
 def readable(passage: Passage) -> list[tuple[str, int]]:

@@ -11,7 +11,6 @@ from assistant.config import RetrievalSettings
 from assistant.errors import UserError
 from assistant.filters import Filters
 from assistant.query.question import Asked, analyse
-from assistant.retrieve import articles
 from assistant.scoring.fitted import passage_features, scorers
 from assistant.store.index import Store, StoredChunk
 from assistant.text.words import STOPWORDS, stem
@@ -30,17 +29,12 @@ class Searcher:
 
     def search(self, query: str, k: int, filters: Filters = Filters(), asked: Asked | None = None) -> list[Passage]:
         """The k passages most likely to hold the answer: BM25 and dense candidates fused by rank, near-duplicates
-        collapsed, then ordered by the fitted passage scorer (assistant/scoring/weights.json), spread across documents,
-        the best passage of the article the article scorer prefers first (articles.py)."""
+        collapsed, then ordered by the fitted passage scorer (assistant/scoring/weights.json), spread across documents."""
         found = self.candidates(query, filters, asked or analyse(query, self.frequencies))
         scorer = scorers()["passage"]
         scores = {c.id: scorer.probability(features) for c, features, _ in found}
         similarity = {c.id: cosine for c, _, cosine in found}
-        ranked = sorted((c for c, features, _ in found), key=lambda c: scores[c.id], reverse=True)
-        opening = {c.id: bool(features.first_chunk) for c, features, _ in found}
-        lead = articles.first([articles.Scored(c.source, scores[c.id], similarity[c.id], opening[c.id]) for c in ranked],
-                              self.params.article_pool)
-        chosen = diverse([ranked[lead]] + ranked[:lead] + ranked[lead + 1:], k)
+        chosen = diverse(sorted((c for c, _, _ in found), key=lambda c: scores[c.id], reverse=True), k)
         return [Passage(text=c.text, source=c.source, start_line=c.start_line, end_line=c.end_line, page=c.page,
                         section=c.section, score=round(scores[c.id], 5), similarity=round(similarity[c.id], 4),
                         title=c.title, date=c.date, chunk_id=c.id, spans=c.spans) for c in chosen]

@@ -1,8 +1,7 @@
-"""Small logistic scorers fit on development data, and the features they read: how likely a passage holds the
-answer, which of the search's articles is the story asked about, whether an evidence sentence holds the answer, a
-short span of it (a name, a number, a date) is it, and whether the question is answerable at all. Their weights are
-data in assistant/scoring/weights.json, written by benchmarks/fit_ranker.py (and fit_reader.py, fit_folder.py for
-the stacks), which stamps what they were fit on; loading checks the file's feature lists against the code's."""
+"""Four small logistic scorers fit on development data, and the features they read: how likely a passage holds the
+answer, an evidence sentence holds it, a short span of it (a name, a number, a date) is it, and whether the question
+is answerable at all. Their weights are data in assistant/scoring/weights.json, written by benchmarks/fit_ranker.py,
+which stamps what they were fit on; loading checks the file's feature lists against the code's."""
 
 from __future__ import annotations
 
@@ -19,7 +18,6 @@ from assistant.text.calendar import MONTH_PATTERN, WEEKDAY_PATTERN
 from assistant.text.words import STOPWORDS, stem
 from assistant.types import (
     AnswerableFeatures,
-    ArticleFeatures,
     Features,
     FolderSentenceFeatures,
     PassageFeatures,
@@ -36,8 +34,7 @@ from assistant.types import (
 # benchmarks/fit_reader.py on development weeks the reader was not trained on; folder_sentence ranks a small folder's
 # sentences from the word features and the reader's, fit by benchmarks/fit_folder.py on the small-folder dev suites.
 READS: dict[str, type[Features]] = {
-    "passage": PassageFeatures, "article": ArticleFeatures, "sentence": SentenceFeatures, "span": SpanFeatures,
-    "answerable": AnswerableFeatures,
+    "passage": PassageFeatures, "sentence": SentenceFeatures, "span": SpanFeatures, "answerable": AnswerableFeatures,
     "read_sentence": ReadSentenceFeatures, "read_span": ReadSpanFeatures, "read_inside": ReadInsideFeatures,
     "read_answerable": ReadAnswerableFeatures, "folder_sentence": FolderSentenceFeatures}
 FEATURES = {name: kind.names() for name, kind in READS.items()}
@@ -81,11 +78,6 @@ class Scorer:
         values = features.values()
         z = self.bias + sum(c * (f - m) / s for c, f, m, s in zip(self.coef, values, self.mean, self.scale))
         return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
-
-
-def logit(p: float) -> float:
-    p = min(max(p, 1e-6), 1 - 1e-6)
-    return math.log(p / (1 - p))
 
 
 class WeightsMismatch(RuntimeError):

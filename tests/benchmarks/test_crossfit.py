@@ -1,4 +1,4 @@
-"""benchmarks/crossfit.py: no question is answered by stacks, or an article scorer, fit on its own week."""
+"""benchmarks/crossfit.py: no question is answered by stacks fit on its own week."""
 
 import json
 import shutil
@@ -7,20 +7,11 @@ from types import SimpleNamespace
 import pytest
 
 from assistant.scoring.reader import contract, model_file
-from benchmarks import crossfit, fit_ranker, fit_reader, news
+from benchmarks import crossfit, fit_reader, news
 
 
 def _prepared(weeks):
     return [({"id": f"q{i}", "week": week, "role": "answerable"}, None, [], None) for i, week in enumerate(weeks)]
-
-
-def _article_fits(monkeypatch) -> list[set]:
-    """Each fold's article scorer, as the set of questions it was fit on (the fitted scorers are left alone)."""
-    fits: list[set] = []
-    monkeypatch.setattr(fit_ranker, "article_rows", lambda engine, rows: [(row, [None], [True]) for row in rows])
-    monkeypatch.setattr(fit_ranker, "fit_article", lambda found: {row["id"] for row, *_ in found})
-    monkeypatch.setattr(crossfit.fitted, "use", lambda models: fits.append(models["article"]))
-    return fits
 
 
 def test_weeks_are_dealt_whole_in_date_order():
@@ -33,14 +24,12 @@ def test_each_question_is_asked_with_stacks_fit_without_its_week(monkeypatch):
     prepared = _prepared(["20230105", "20230105", "20230203", "20230310", "20230407", "20230505", "20230505"])
     fit_on: list[set] = []
     asked: list[tuple] = []
-    articles = _article_fits(monkeypatch)
     monkeypatch.setattr(fit_reader, "fit_stacks", lambda rows, settings, say: fit_on.append(
         {row["id"] for row, *_ in rows}))
     monkeypatch.setattr(news, "use_variant", lambda engine, base, mode: None)
 
     def ask_each(engine, rows, mode, setting):
         for row in rows:
-            assert articles[-1] == fit_on[-1]  # the article scorer fit on the same questions as the stacks
             asked.append((row["id"], frozenset(fit_on[-1]), mode, setting))
         return [{"asked": row["id"], "mode": mode, "setting": setting} for row in rows]
 
@@ -64,7 +53,6 @@ def test_with_readers_each_question_is_asked_by_the_reader_that_kept_its_week_ou
     first, second = object(), object()
     readers = {"20230105": first, "20230310": first, "20230505": first, "20230203": second, "20230407": second}
     asked: dict[str, object] = {}
-    _article_fits(monkeypatch)
     monkeypatch.setattr(fit_reader, "fit_stacks", lambda rows, settings, say: None)
     monkeypatch.setattr(news, "use_variant", lambda engine, base, mode: None)
 

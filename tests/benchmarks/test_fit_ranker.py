@@ -49,21 +49,3 @@ def test_a_full_refit_stamps_the_file(tmp_path, weights):
     assert written["features"]["version"] == fit_ranker.FEATURES_VERSION
     assert "fit_on" not in written["scorers"]["passage"] and written["scorers"]["passage"]["coef"] == [5, 6]
     assert written["reader_stack"] == {"fit_on": "reads"} and "read_sentence" in written["scorers"]
-
-
-def test_the_article_scorer_learns_which_figures_mark_the_answering_article():
-    import numpy as np
-
-    from assistant.scoring.fitted import FEATURES
-    from assistant.types import ArticleFeatures
-
-    def article(passages: float, best: float) -> ArticleFeatures:
-        return ArticleFeatures(best=best, second=-9.0, passages=passages, opening=0.0, place=0.0, cosine=0.5)
-
-    rng = np.random.default_rng(0)  # the answering article has more chunks among the candidates, the best one does not
-    found = [({"id": str(i)}, [article(1.5, rng.normal()), article(0.0, rng.normal()), article(0.0, rng.normal())],
-              [True, False, False]) for i in range(40)]
-    model = fit_ranker.fit_article(found)
-    assert model["names"] == list(FEATURES["article"])
-    coef = dict(zip(model["names"], model["coef"]))
-    assert coef["passages"] > 1.0 and abs(coef["best"]) < 0.5
