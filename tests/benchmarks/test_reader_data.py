@@ -7,7 +7,7 @@ import pytest
 
 from benchmarks import realtimeqa as rtqa
 from training.reader import retrieved
-from training.reader.data import from_retrieval
+from training.reader.data import from_evidence, from_retrieval
 
 WEEKS = ["20230106", "20230113", "20230120", "20230127", "20230203"]  # the fifth (index 4) is dev by default
 
@@ -40,6 +40,19 @@ def test_a_retrieved_passage_is_labelled_by_where_the_answer_stands_and_a_repeat
     assert rows[0]["holds_wrong"] and rows[0]["title"] == "Trade news"
     assert stats["retrieved passages already among the hits"] == 1 and stats["retrieved passages holding the answer"] == 1
     assert stats["retrieved passages dropped: the answer in an article that was no hit of the question"] == 1
+
+
+def test_the_quiz_evidence_becomes_an_answering_passage_only_when_it_states_the_answer():
+    keys = {"quarterback": True, "sign": False}
+    stating = _question(evidence="The quarterback signed with the Buffalo Bills on Monday.\nHe is 25 years old.")
+    stats: Counter = Counter()
+    rows = from_evidence(stating, keys, stats)
+    assert [(r["doc_id"], r["has_answer"], r["labels"]) for r in rows] == [
+        ("evidence-20230113_0", True, [1, 0])]
+    assert rows[0]["span"] is not None and rows[0]["sentences"][0][slice(*rows[0]["span"])] == "Buffalo Bills"
+    silent = _question(evidence="The quarterback signed a contract on Monday, his agent said.")
+    assert from_evidence(silent, keys, stats) == [] and from_evidence(_question(), keys, stats) == []
+    assert stats["evidence passages"] == 1
 
 
 def _build(folder, docs, questions):
@@ -99,7 +112,7 @@ def test_build_data_with_no_dev_keeps_no_2023_week_out_and_refuses_dev_slots_bes
     from training.reader import data
 
     called = {}
-    monkeypatch.setattr(data, "build", lambda repo, out, years, limit, slots, found: called.update(slots=slots))
+    monkeypatch.setattr(data, "build", lambda repo, out, years, limit, slots, found, evidence: called.update(slots=slots))
     cli.main(["build-data", "--out", str(tmp_path), "--no-dev"])
     assert called["slots"] == ()
     cli.main(["build-data", "--out", str(tmp_path), "--dev-slots", "0"])

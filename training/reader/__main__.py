@@ -51,6 +51,8 @@ def main(argv: list[str] | None = None) -> None:
                         "0: no cap)")
     p.add_argument("--retrieved", type=Path, default=None, metavar="JSONL",
                    help="the output of retrieve: each 2023 training question also trains on those passages")
+    p.add_argument("--evidence", action="store_true",
+                   help="each training question also trains on the quiz's evidence passage when it states the answer")
 
     p = sub.add_parser("swap-negatives", help="answering training passages paired with the question after one of "
                                               "its names is swapped: 'no answer' rows for train --cloze")
@@ -151,7 +153,7 @@ def main(argv: list[str] | None = None) -> None:
         from .retrieved import load
         dev_slots = () if args.no_dev else tuple(args.dev_slots)
         build(args.repo, args.out, tuple(args.years), args.limit_weeks, dev_slots,
-              load(args.retrieved, dev_slots) if args.retrieved else None)
+              load(args.retrieved, dev_slots) if args.retrieved else None, args.evidence)
         if args.squad:
             from .squad import DEFAULT_MAX, add_squad
             limit = DEFAULT_MAX if args.squad_max is None else (args.squad_max or None)

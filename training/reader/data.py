@@ -14,6 +14,10 @@ word-boundary phrase matcher (benchmarks/realtimeqa.py):
 With --retrieved, a 2023 training question also gets the passages the product's own search put in front of the
 reader for it (retrieved.py), labelled the same way: what the reader meets at run time.
 
+With --evidence, a training question also gets the quiz's own evidence (the few sentences its writer quoted to
+back the answer, HTML stripped), cut and labelled the same way, as one more passage when it states the answer:
+an answering passage for many questions whose hits never state the answer as a phrase.
+
 Only 2022 and 2023 are read. Every 5th week of 2023 (sorted, index % 5 == 4) is dev; the rest train.
 """
 
@@ -210,14 +214,29 @@ def from_retrieval(found: list[dict], rows: list[dict], q: rtqa.Question, keys: 
     return extra
 
 
+def from_evidence(q: rtqa.Question, keys: dict[str, bool], st: Counter) -> list[dict]:
+    """The quiz's evidence passage of a training question, cut as a document is, when it states the answer: it
+    was written to back the right choice, so a passage that does not state it as a phrase teaches nothing sure."""
+    lines = q.evidence.split("\n")
+    rows = []
+    for c, spans in enumerate(chunk_spans(lines, [bool(line.strip()) for line in lines], CHUNK_CHARS)):
+        row = label_passage([s.text for s in spans], q, keys)
+        if row is not None and row["has_answer"]:
+            row.update(doc_id=f"evidence-{q.id}", doc_rank=-1, chunk=c, title="", evidence=True)
+            rows.append(row)
+    st["evidence passages"] += len(rows)
+    return rows
+
+
 def question_key(q: rtqa.Question) -> str:
     return rtqa.normalize(q.question) + " => " + rtqa.normalize(q.answer)
 
 
 def build(repo: Path, out: Path = CACHE / "data", years: tuple[int, ...] = ALLOWED_YEARS,
           limit_weeks: int | None = None, dev_slots: tuple[int, ...] = DEV_SLOTS,
-          retrieved: Retrieved | None = None) -> dict:
-    """`retrieved`: the product's own top passages per question (retrieved.py), added to its training examples."""
+          retrieved: Retrieved | None = None, evidence: bool = False) -> dict:
+    """`retrieved`: the product's own top passages per question (retrieved.py), added to its training examples;
+    `evidence`: the quiz's evidence passage too (from_evidence)."""
     found = retrieved.passages if retrieved else {}
     log = log_to(CACHE / "build-data.log")
     rng = random.Random(SEED)
@@ -265,6 +284,10 @@ def build(repo: Path, out: Path = CACHE / "data", years: tuple[int, ...] = ALLOW
                     row.update(doc_id=doc_id, doc_rank=rank, chunk=c)
                     rows.append(row)
             extra = [] if dev or q.id not in found else from_retrieval(found[q.id], rows, q, keys, st)
+            quoted = from_evidence(q, keys, st) if evidence and not dev else []
+            st["questions whose only answering passage is their evidence"] += bool(quoted) and not any(
+                r["has_answer"] for r in rows + extra)
+            extra += quoted
             if not rows and not extra:
                 st["dropped: no passages"] += 1
                 continue
@@ -288,7 +311,7 @@ def build(repo: Path, out: Path = CACHE / "data", years: tuple[int, ...] = ALLOW
         f.close()
     summary = {"years": list(years), "dev_slots": list(dev_slots),
                "dev_weeks": sorted({w for d, weeks in datasets for w in weeks if is_dev_week(w, weeks, dev_slots)}),
-               "limit_weeks": limit_weeks, "retrieved": retrieved.summary if retrieved else None,
+               "limit_weeks": limit_weeks, "retrieved": retrieved.summary if retrieved else None, "evidence": evidence,
                "repo_head": _head(repo), "seconds": round(timer()),
                "files": {k: str(v.name) for k, v in files.items()},
                "stats": {k: dict(v) for k, v in stats.items()},
