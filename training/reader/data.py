@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
 import re
 import subprocess
@@ -41,7 +42,9 @@ from assistant.ingest.cleaning import content_mask
 from .common import ALLOWED_YEARS, CACHE, DEV_SLOTS, SEED, Timer, check_year, is_dev_week, log_to, write_json
 from .retrieved import Retrieved
 
-CHUNK_CHARS = ChunkingSettings().chunk_chars  # the product's default chunk size (700 when this was written)
+# The product's default chunk size (700 when this was written); READER_CHUNK_CHARS cuts every passage (hits,
+# evidence, SQuAD, cloze) at another size, for a reader meant to read a product ingested at that size.
+CHUNK_CHARS = int(os.environ.get("READER_CHUNK_CHARS", ChunkingSettings().chunk_chars))
 MAX_CHARS = rtqa.DEFAULT_MAX_CHARS  # articles cut at a line break before this (as the benchmark does)
 SPAN_KINDS = {"name", "number", "date"}  # answer kinds that get a span target
 TRAIN_POS, TRAIN_HARD, TRAIN_NEG, TRAIN_RANDOM = 3, 2, 2, 1  # per training question (see select())
@@ -312,6 +315,7 @@ def build(repo: Path, out: Path = CACHE / "data", years: tuple[int, ...] = ALLOW
     summary = {"years": list(years), "dev_slots": list(dev_slots),
                "dev_weeks": sorted({w for d, weeks in datasets for w in weeks if is_dev_week(w, weeks, dev_slots)}),
                "limit_weeks": limit_weeks, "retrieved": retrieved.summary if retrieved else None, "evidence": evidence,
+               "chunk_chars": CHUNK_CHARS,
                "repo_head": _head(repo), "seconds": round(timer()),
                "files": {k: str(v.name) for k, v in files.items()},
                "stats": {k: dict(v) for k, v in stats.items()},
