@@ -7,7 +7,7 @@ import pytest
 
 from benchmarks import realtimeqa as rtqa
 from training.reader import retrieved
-from training.reader.data import from_evidence, from_retrieval
+from training.reader.data import chunk_chars, from_evidence, from_retrieval
 
 WEEKS = ["20230106", "20230113", "20230120", "20230127", "20230203"]  # the fifth (index 4) is dev by default
 
@@ -53,6 +53,13 @@ def test_the_quiz_evidence_becomes_an_answering_passage_only_when_it_states_the_
     silent = _question(evidence="The quarterback signed a contract on Monday, his agent said.")
     assert from_evidence(silent, keys, stats) == [] and from_evidence(_question(), keys, stats) == []
     assert stats["evidence passages"] == 1
+
+
+def test_the_chunk_size_is_the_product_default_unless_named_and_a_bad_one_is_one_line():
+    assert chunk_chars(None) == 700 and chunk_chars("1000") == 1000
+    for bad in ("abc", "50"):
+        with pytest.raises(SystemExit, match=f"READER_CHUNK_CHARS='{bad}': Input should be"):
+            chunk_chars(bad)
 
 
 def _build(folder, docs, questions):

@@ -33,6 +33,7 @@ from collections import Counter
 from pathlib import Path
 
 import realtimeqa as rtqa
+from pydantic import ValidationError
 
 from assistant.config import ChunkingSettings
 from assistant.evaluation.phrases import padded
@@ -42,9 +43,20 @@ from assistant.ingest.cleaning import content_mask
 from .common import ALLOWED_YEARS, CACHE, DEV_SLOTS, SEED, Timer, check_year, is_dev_week, log_to, write_json
 from .retrieved import Retrieved
 
-# The product's default chunk size (700 when this was written); READER_CHUNK_CHARS cuts every passage (hits,
-# evidence, SQuAD, cloze) at another size, for a reader meant to read a product ingested at that size.
-CHUNK_CHARS = int(os.environ.get("READER_CHUNK_CHARS", ChunkingSettings().chunk_chars))
+
+def chunk_chars(named: str | None) -> int:
+    """The product's default chunk size (700 when this was written), or READER_CHUNK_CHARS's, which cuts every
+    passage (hits, evidence, SQuAD, cloze) at another size, for a reader meant to read a product ingested at that
+    size; held to the product's own bounds for chunk_chars."""
+    if named is None:
+        return ChunkingSettings().chunk_chars
+    try:
+        return ChunkingSettings(chunk_chars=named).chunk_chars  # pydantic parses the text as the config file does
+    except ValidationError as error:
+        raise SystemExit(f"READER_CHUNK_CHARS={named!r}: {error.errors()[0]['msg']}") from None
+
+
+CHUNK_CHARS = chunk_chars(os.environ.get("READER_CHUNK_CHARS"))
 MAX_CHARS = rtqa.DEFAULT_MAX_CHARS  # articles cut at a line break before this (as the benchmark does)
 SPAN_KINDS = {"name", "number", "date"}  # answer kinds that get a span target
 TRAIN_POS, TRAIN_HARD, TRAIN_NEG, TRAIN_RANDOM = 3, 2, 2, 1  # per training question (see select())
