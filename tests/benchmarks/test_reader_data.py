@@ -177,3 +177,44 @@ def test_a_titled_row_reads_its_title_first_never_as_a_label_and_its_span_still_
     assert passage_text(read["sentences"])[0][a:b] == "Denver"
     assert titled({**row, "title": ""}) == {**row, "title": ""}
     assert titled({**row, "title": "Is it over?", "span": None})["sentences"][0] == "Is it over?"
+
+
+def _written_dataset():
+    text = ("GM to invest in electric pickups\n"
+            "On Tuesday, GM announced a $35 billion investment in electric vehicles by 2025.\n"
+            "The pickups will be built at its plant in Orion Township, Michigan.\n")
+    doc = rtqa.Document(id="gm", url="https://example.com/gm", title="GM to invest", text=text,
+                        publish_date="2022-01-26", weeks=["20220128"])
+    return rtqa.Dataset(year=2022, weeks=["20220128"], questions=[], documents={"gm": doc})
+
+
+def test_a_written_question_trains_on_the_passage_stating_its_answer_with_a_span_of_any_kind():
+    from training.reader.written import question_rows
+
+    stats: Counter = Counter()
+    rows = question_rows(_written_dataset(), {"doc_id": "gm", "question": "Where will GM build its electric pickups?",
+                                              "answer": "Orion Township, Michigan"}, 0, stats)
+    assert [(r["has_answer"], r["source"], r["year"], r["split"]) for r in rows] == [(True, "written", 2022, "train")]
+    text = " ".join(rows[0]["sentences"])
+    assert text[slice(*rows[0]["span"])] == "Orion Township, Michigan" and rows[0]["labels"].count(1) == 1
+    phrase = question_rows(_written_dataset(), {"doc_id": "gm", "question": "What will GM's new billions go to?",
+                                                "answer": "electric vehicles"}, 1, stats)
+    assert phrase[0]["answer_kind"] == "phrase" and " ".join(phrase[0]["sentences"])[
+        slice(*phrase[0]["span"])] == "electric vehicles"  # build-data gives phrases no span; written ones get one
+    assert stats["answering questions"] == 2
+
+
+def test_a_near_miss_is_no_answer_and_an_answer_not_in_the_article_or_in_the_question_is_dropped():
+    from training.reader.written import question_rows
+
+    stats: Counter = Counter()
+    dataset = _written_dataset()
+    near = question_rows(dataset, {"doc_id": "gm", "question": "How many Bolts did GM sell in Canada?", "answer": None},
+                         0, stats)
+    assert near and all(not r["has_answer"] and set(r["labels"]) == {0} for r in near)
+    assert question_rows(dataset, {"doc_id": "gm", "question": "Who leads GM?", "answer": "Mary Barra"}, 1, stats) == []
+    assert question_rows(dataset, {"doc_id": "gm", "question": "What did GM invest $35 billion in?",
+                                   "answer": "$35 billion"}, 2, stats) == []
+    assert question_rows(dataset, {"doc_id": "nope", "question": "Who?", "answer": "GM"}, 3, stats) == []
+    assert stats["skipped: the answer is in no passage (cut as debris, or not copied exactly)"] == 1
+    assert stats["skipped: the answer is in the question"] == 1

@@ -1,5 +1,5 @@
-"""python -m training.reader {verify-base,retrieve,build-data,extra-qa,swap-negatives,cloze,train,average,from-int8,evaluate,
-export,latency} ...
+"""python -m training.reader {verify-base,retrieve,build-data,extra-qa,swap-negatives,cloze,written,train,average,from-int8,
+evaluate,export,latency} ...
 (training/README.md)"""
 
 from __future__ import annotations
@@ -71,6 +71,12 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--limit", type=int, default=None, help="at most N questions (a seeded sample)")
     p.add_argument("--limit-weeks", type=int, default=None, help="only each year's first N training weeks (a smoke run)")
     p.add_argument("--years", type=int, nargs="+", default=list(ALLOWED_YEARS))
+
+    p = sub.add_parser("written", help="questions people wrote about 2022 articles, labelled on the article's "
+                                       "passages: rows for train --cloze")
+    p.add_argument("files", type=Path, nargs="+", help="JSON Lines: doc_id, question, answer (null: a near miss)")
+    p.add_argument("--repo", type=Path, default=DEFAULT_REPO, help="bare git dir of realtimeqa/realtimeqa_public")
+    p.add_argument("--out", type=Path, required=True, help="the rows' JSONL file")
 
     p = sub.add_parser("extra-qa", help="rows on documents that are not news (TAT-QA tables, PolicyQA policies), "
                                         "near misses included: for train --cloze")
@@ -162,6 +168,9 @@ def main(argv: list[str] | None = None) -> None:
         from .cloze import build as cloze
         cloze(args.repo, args.out, tuple(args.dev_slots), limit=args.limit, years=tuple(args.years),
               limit_weeks=args.limit_weeks)
+    elif args.command == "written":
+        from .written import build as written
+        print(json.dumps(written(args.repo, args.files, args.out), indent=1))
     elif args.command == "extra-qa":
         from .documents_qa import build as extra_qa
         print(json.dumps(extra_qa(args.out, args.limit), indent=1))

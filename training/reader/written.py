@@ -1,0 +1,105 @@
+"""Questions written by people (annotators) about 2022 training articles, labelled on the passages the product
+would cut from them: rows for `train --cloze`.
+
+The written file is JSON Lines, one question a line: `doc_id` (a 2022 hit article), `question`, and `answer` (words
+copied from one sentence of the article) or null for a near miss (a question on the same story that the article
+does not answer). An answering question gives its article's passage that states the answer (labelled by the same
+phrase matcher as build-data, with a span whatever the answer's kind, as SQuAD's rows have) and the article's
+passage sharing most of its key words that does not; a near miss gives the article's two passages sharing most of
+its key words, both "no answer". 2022 only: no 2023 week is ever read, so no fold's dev week can leak in.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import realtimeqa as rtqa
+
+from assistant.evaluation.phrases import padded
+
+from .common import log_to
+from .data import char_span, key_hits, label_passage, load_year, passages, weeks_of
+from .rows import read_rows
+
+YEAR = 2022  # may train a model, never be reported on: written questions touch no year that is
+NEAR_MISS_PASSAGES = 2
+
+
+def question_of(row: dict, n: int, week: str) -> rtqa.Question:
+    return rtqa.Question(id=f"written-{row['doc_id']}-{n}", week=week, date=week, source="written",
+                         question=row["question"], choices=[row.get("answer") or ""], answer_index=0, evidence="")
+
+
+def no_answer_row(sentences: list[str], keys: dict[str, bool]) -> dict:
+    pads = [padded(s) for s in sentences]
+    return {"sentences": sentences, "labels": [0] * len(sentences), "has_answer": False, "holds_wrong": False,
+            "sentence_keys": [key_hits(p, keys) for p in pads], "passage_keys": key_hits(padded(" ".join(sentences)), keys),
+            "span": None}
+
+
+def with_span(row: dict, answer: str) -> dict:
+    """The answer's span in the passage text for every kind of answer (build-data gives one to names, numbers and
+    dates only), in the first sentence labelled 1."""
+    if row["span"] is None:
+        first = row["labels"].index(1)
+        local = char_span(row["sentences"][first], answer)
+        if local is not None:
+            offset = sum(len(s) + 1 for s in row["sentences"][:first])
+            row["span"] = [offset + local[0], offset + local[1]]
+    return row
+
+
+def labelled(doc: rtqa.Document, q: rtqa.Question, keys: dict[str, bool], near_miss: bool) -> list[dict]:
+    rows = []
+    for c, sentences in enumerate(passages(doc)):
+        row = no_answer_row(sentences, keys) if near_miss else label_passage(sentences, q, keys)
+        if row is not None:
+            row.update(doc_id=doc.id, doc_rank=0, chunk=c)
+            rows.append(row)
+    return sorted(rows, key=lambda r: (-r["passage_keys"], r["chunk"]))
+
+
+def question_rows(dataset: rtqa.Dataset, row: dict, n: int, st: Counter) -> list[dict]:
+    doc = dataset.documents.get(row.get("doc_id") or "")
+    if doc is None or not doc.weeks or not (row.get("question") or "").strip():
+        st["skipped: no such 2022 article or no question"] += 1
+        return []
+    answer = row.get("answer")
+    q = question_of(row, n, doc.weeks[0])
+    keys = rtqa.key_words(dataset, q)
+    if answer is None:
+        chosen = labelled(doc, q, keys, near_miss=True)[:NEAR_MISS_PASSAGES]
+        st["near misses"] += bool(chosen)
+    elif rtqa.contains(padded(q.question), answer):
+        st["skipped: the answer is in the question"] += 1
+        return []
+    else:
+        rows = labelled(doc, q, keys, near_miss=False)
+        positive = [with_span(r, answer) for r in rows if r["has_answer"]][:1]
+        if not positive:
+            st["skipped: the answer is in no passage (cut as debris, or not copied exactly)"] += 1
+            return []
+        chosen = positive + [r for r in rows if not r["has_answer"]][:1]
+        st["answering questions"] += 1
+    for r in chosen:
+        r.update(question_id=q.id, week=q.week, year=YEAR, split="train", source="written", question=q.question,
+                 answer=answer or "", wrong=[], answer_kind=rtqa.answer_kind(answer) if answer else "none",
+                 question_kind=rtqa.question_kind(q.question), answer_in_candidates=answer is not None,
+                 title=doc.title)
+    return chosen
+
+
+def build(repo: Path, files: list[Path], out: Path) -> dict:
+    dataset = load_year(repo, YEAR, weeks_of(repo, YEAR))
+    st: Counter = Counter()
+    written = []
+    for path in files:
+        for n, row in enumerate(read_rows(path)):
+            written += question_rows(dataset, row, n, st)
+    out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in written), encoding="utf-8")
+    st.update({"rows written": len(written), "answering rows": sum(r["has_answer"] for r in written),
+               "spans": sum(r["span"] is not None for r in written)})
+    log_to().info(f"written: {dict(st)} -> {out}")
+    return dict(st)
