@@ -218,3 +218,18 @@ def test_a_near_miss_is_no_answer_and_an_answer_not_in_the_article_or_in_the_que
     assert question_rows(dataset, {"doc_id": "nope", "question": "Who?", "answer": "GM"}, 3, stats) == []
     assert stats["skipped: the answer is in no passage (cut as debris, or not copied exactly)"] == 1
     assert stats["skipped: the answer is in the question"] == 1
+
+
+def test_a_missing_or_broken_written_file_is_one_line_before_any_year_is_read(tmp_path):
+    from training.reader.written import build
+
+    good = tmp_path / "good.jsonl"
+    good.write_text('{"doc_id": "gm", "question": "Who?", "answer": "GM"}\n\n')
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"doc_id": "gm", "question": "Who?", "answer": "GM"}\n{"doc_id": \n')
+    no_repo = tmp_path / "no-repo"  # never reached: the files are checked first
+    with pytest.raises(SystemExit, match=r"broken.jsonl:2: not JSON"):
+        build(no_repo, [good, broken], tmp_path / "rows.jsonl")
+    with pytest.raises(SystemExit, match=r"no written questions at .*absent.jsonl"):
+        build(no_repo, [tmp_path / "absent.jsonl"], tmp_path / "rows.jsonl")
+    assert not (tmp_path / "rows.jsonl").exists()

@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--limit-weeks", type=int, default=None, help="only each year's first N training weeks (a smoke run)")
     p.add_argument("--years", type=int, nargs="+", default=list(ALLOWED_YEARS))
 
-    p = sub.add_parser("written", help="questions people wrote about 2022 articles, labelled on the article's "
+    p = sub.add_parser("written", help="questions annotators wrote about 2022 articles, labelled on the article's "
                                        "passages: rows for train --cloze")
     p.add_argument("files", type=Path, nargs="+", help="JSON Lines: doc_id, question, answer (null: a near miss)")
     p.add_argument("--repo", type=Path, default=DEFAULT_REPO, help="bare git dir of realtimeqa/realtimeqa_public")

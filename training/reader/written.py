@@ -1,5 +1,5 @@
-"""Questions written by people (annotators) about 2022 training articles, labelled on the passages the product
-would cut from them: rows for `train --cloze`.
+"""Questions written by annotators (helper sessions given training/written/BRIEF.md) about 2022 training articles,
+labelled on the passages the product would cut from them: rows for `train --cloze`.
 
 The written file is JSON Lines, one question a line: `doc_id` (a 2022 hit article), `question`, and `answer` (words
 copied from one sentence of the article) or null for a near miss (a question on the same story that the article
@@ -21,7 +21,6 @@ from assistant.evaluation.phrases import padded
 
 from .common import log_to
 from .data import char_span, key_hits, label_passage, load_year, passages, weeks_of
-from .rows import read_rows
 
 YEAR = 2022  # may train a model, never be reported on: written questions touch no year that is
 NEAR_MISS_PASSAGES = 2
@@ -91,12 +90,25 @@ def question_rows(dataset: rtqa.Dataset, row: dict, n: int, st: Counter) -> list
     return chosen
 
 
+def read_written(path: Path) -> list[dict]:
+    if not path.is_file():
+        raise SystemExit(f"no written questions at {path}")
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        try:
+            rows += [json.loads(line)] if line.strip() else []
+        except json.JSONDecodeError as e:
+            raise SystemExit(f"{path}:{n}: not JSON ({e.msg})") from None
+    return rows
+
+
 def build(repo: Path, files: list[Path], out: Path) -> dict:
+    questions = [read_written(path) for path in files]  # every file checked before the year is loaded
     dataset = load_year(repo, YEAR, weeks_of(repo, YEAR))
     st: Counter = Counter()
     written = []
-    for path in files:
-        for n, row in enumerate(read_rows(path)):
+    for rows in questions:
+        for n, row in enumerate(rows):
             written += question_rows(dataset, row, n, st)
     out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in written), encoding="utf-8")
     st.update({"rows written": len(written), "answering rows": sum(r["has_answer"] for r in written),
