@@ -22,7 +22,7 @@ from assistant.evaluation.phrases import padded
 from .common import log_to
 from .data import char_span, key_hits, label_passage, load_year, passages, weeks_of
 
-YEAR = 2022  # may train a model, never be reported on: written questions touch no year that is
+YEAR = 2022  # a year that may train a model and is never reported on; no written question touches another
 NEAR_MISS_PASSAGES = 2
 
 
