@@ -216,7 +216,7 @@ def test_a_near_miss_is_no_answer_and_an_answer_not_in_the_article_or_in_the_que
     assert question_rows(dataset, {"doc_id": "gm", "question": "What did GM invest $35 billion in?",
                                    "answer": "$35 billion"}, 2, stats) == []
     assert question_rows(dataset, {"doc_id": "nope", "question": "Who?", "answer": "GM"}, 3, stats) == []
-    assert stats["skipped: the answer is in no passage (cut as debris, or not copied exactly)"] == 1
+    assert stats["skipped: no passage states the answer (pairing own)"] == 1
     assert stats["skipped: the answer is in the question"] == 1
 
 
@@ -233,3 +233,27 @@ def test_a_missing_or_broken_written_file_is_one_line_before_any_year_is_read(tm
     with pytest.raises(SystemExit, match=r"no written questions at .*absent.jsonl"):
         build(no_repo, [tmp_path / "absent.jsonl"], tmp_path / "rows.jsonl")
     assert not (tmp_path / "rows.jsonl").exists()
+
+
+def test_pairing_other_answers_a_written_question_from_another_article_of_its_week_and_own_keeps_its_article():
+    from training.reader.written import question_rows
+
+    docs = {"gm": _written_dataset().documents["gm"]}
+    for doc_id, text in {
+        "gm2": "Electric pickups\n"
+               "GM's electric pickups will roll out of its Orion Township factory, the Michigan company said.\n",
+        "copy": "GM plans\nGM will build its new electric pickups in Orion Township, Michigan.\n",  # the question's own words
+        "gas": "Fuel prices\nGas prices rose again on Tuesday.\nDrivers complained about electric bills too.\n"}.items():
+        docs[doc_id] = rtqa.Document(id=doc_id, url=f"https://example.com/{doc_id}", title=text.split("\n")[0],
+                                     text=text, publish_date="2022-01-26", weeks=["20220128"])
+    dataset = rtqa.Dataset(year=2022, weeks=["20220128"], questions=[], documents=docs)
+    row = {"doc_id": "gm", "question": "In which Michigan township will GM build its new electric pickups?",
+           "answer": "Orion Township"}
+    stats: Counter = Counter()
+    sources = {pairing: [(r["doc_id"], r["has_answer"]) for r in question_rows(dataset, row, 0, stats, pairing)]
+               for pairing in ("own", "other", "both")}
+    assert sources["own"] == [("gm", True)]
+    assert sources["other"][0] == ("gm2", True) and all(d not in ("gm", "copy") for d, _ in sources["other"])
+    assert sources["both"] == sources["own"] + sources["other"]
+    other = question_rows(dataset, row, 0, stats, "other")[0]
+    assert " ".join(other["sentences"])[slice(*other["span"])] == "Orion Township"

@@ -75,6 +75,8 @@ def main(argv: list[str] | None = None) -> None:
     p = sub.add_parser("written", help="questions annotators wrote about 2022 articles, labelled on the article's "
                                        "passages: rows for train --cloze")
     p.add_argument("files", type=Path, nargs="+", help="JSON Lines: doc_id, question, answer (null: a near miss)")
+    p.add_argument("--pair", choices=["own", "other", "both"], default="own",
+                   help="answering passages from the question's own article, another article of its week, or both")
     p.add_argument("--repo", type=Path, default=DEFAULT_REPO, help="bare git dir of realtimeqa/realtimeqa_public")
     p.add_argument("--out", type=Path, required=True, help="the rows' JSONL file")
 
@@ -170,7 +172,7 @@ def main(argv: list[str] | None = None) -> None:
               limit_weeks=args.limit_weeks)
     elif args.command == "written":
         from .written import build as written
-        print(json.dumps(written(args.repo, args.files, args.out), indent=1))
+        print(json.dumps(written(args.repo, args.files, args.out, args.pair), indent=1))
     elif args.command == "extra-qa":
         from .documents_qa import build as extra_qa
         print(json.dumps(extra_qa(args.out, args.limit), indent=1))

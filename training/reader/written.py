@@ -7,6 +7,11 @@ does not answer). An answering question gives its article's passage that states 
 phrase matcher as build-data, with a span whatever the answer's kind, as SQuAD's rows have) and the article's
 passage sharing most of its key words that does not; a near miss gives the article's two passages sharing most of
 its key words, both "no answer". 2022 only: no 2023 week is ever read, so no fold's dev week can leak in.
+
+`pair`: "own" as above; "other" answers an answering question from another article of the same week instead (its
+passage stating the answer with the most key words, and that week's hardest no-answer passage: cloze's pairing), as
+a quiz question is answered by other articles in other words; a question no other article answers is left out;
+"both" gives both sets of rows. Near misses always keep their own article's passages (another article may answer them).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import realtimeqa as rtqa
 
 from assistant.evaluation.phrases import padded
 
+from .cloze import WeekIndex, pair
 from .common import log_to
 from .data import char_span, key_hits, label_passage, load_year, passages, weeks_of
 
@@ -60,7 +66,20 @@ def labelled(doc: rtqa.Document, q: rtqa.Question, keys: dict[str, bool], near_m
     return sorted(rows, key=lambda r: (-r["passage_keys"], r["chunk"]))
 
 
-def question_rows(dataset: rtqa.Dataset, row: dict, n: int, st: Counter) -> list[dict]:
+def own_rows(doc: rtqa.Document, q: rtqa.Question, keys: dict[str, bool]) -> list[dict]:
+    rows = labelled(doc, q, keys, near_miss=False)
+    positive = [with_span(r, q.answer) for r in rows if r["has_answer"]][:1]
+    return positive + [r for r in rows if not r["has_answer"]][:1] if positive else []
+
+
+def other_rows(index: WeekIndex, dataset: rtqa.Dataset, doc: rtqa.Document, q: rtqa.Question) -> list[dict]:
+    rows = pair(index, dataset, q, doc.id)
+    return [with_span(r, q.answer) if r["has_answer"] else r for r in rows]
+
+
+def question_rows(dataset: rtqa.Dataset, row: dict, n: int, st: Counter, pairing: str = "own",
+                  weeks: dict[str, WeekIndex] | None = None) -> list[dict]:
+    """`weeks`: each week's index of passages, built on first use (pairing "other" and "both")."""
     doc = dataset.documents.get(row.get("doc_id") or "")
     if doc is None or not doc.weeks or not (row.get("question") or "").strip():
         st["skipped: no such 2022 article or no question"] += 1
@@ -75,12 +94,13 @@ def question_rows(dataset: rtqa.Dataset, row: dict, n: int, st: Counter) -> list
         st["skipped: the answer is in the question"] += 1
         return []
     else:
-        rows = labelled(doc, q, keys, near_miss=False)
-        positive = [with_span(r, answer) for r in rows if r["has_answer"]][:1]
-        if not positive:
-            st["skipped: the answer is in no passage (cut as debris, or not copied exactly)"] += 1
+        own = own_rows(doc, q, keys) if pairing in ("own", "both") else []
+        other = other_rows(week_index(dataset, q.week, weeks), dataset, doc, q) if pairing != "own" else []
+        st["answered by another article of the week"] += bool(other)
+        chosen = own + other
+        if not chosen:
+            st[f"skipped: no passage states the answer (pairing {pairing})"] += 1
             return []
-        chosen = positive + [r for r in rows if not r["has_answer"]][:1]
         st["answering questions"] += 1
     for r in chosen:
         r.update(question_id=q.id, week=q.week, year=YEAR, split="train", source="written", question=q.question,
@@ -88,6 +108,13 @@ def question_rows(dataset: rtqa.Dataset, row: dict, n: int, st: Counter) -> list
                  question_kind=rtqa.question_kind(q.question), answer_in_candidates=answer is not None,
                  title=doc.title)
     return chosen
+
+
+def week_index(dataset: rtqa.Dataset, week: str, weeks: dict[str, WeekIndex] | None) -> WeekIndex:
+    weeks = {} if weeks is None else weeks
+    if week not in weeks:
+        weeks[week] = WeekIndex(dataset, sorted(d.id for d in dataset.documents.values() if week in d.weeks))
+    return weeks[week]
 
 
 def read_written(path: Path) -> list[dict]:
@@ -102,14 +129,15 @@ def read_written(path: Path) -> list[dict]:
     return rows
 
 
-def build(repo: Path, files: list[Path], out: Path) -> dict:
+def build(repo: Path, files: list[Path], out: Path, pairing: str = "own") -> dict:
     questions = [read_written(path) for path in files]  # every file checked before the year is loaded
     dataset = load_year(repo, YEAR, weeks_of(repo, YEAR))
     st: Counter = Counter()
-    written = []
+    written: list[dict] = []
+    weeks: dict[str, WeekIndex] = {}
     for rows in questions:
         for n, row in enumerate(rows):
-            written += question_rows(dataset, row, n, st)
+            written += question_rows(dataset, row, n, st, pairing, weeks)
     out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in written), encoding="utf-8")
     st.update({"rows written": len(written), "answering rows": sum(r["has_answer"] for r in written),
                "spans": sum(r["span"] is not None for r in written)})
