@@ -257,3 +257,4 @@ def test_pairing_other_answers_a_written_question_from_another_article_of_its_we
     assert sources["both"] == sources["own"] + sources["other"]
     other = question_rows(dataset, row, 0, stats, "other")[0]
     assert " ".join(other["sentences"])[slice(*other["span"])] == "Orion Township"
+    assert other["title"] == "Electric pickups"  # its own article's title, not the question's article's

@@ -177,11 +177,17 @@ def label_passage(sentences: list[str], question: rtqa.Question, keys: dict[str,
            "sentence_keys": overlaps, "passage_keys": key_hits(text_pad, keys), "span": None}
     if positive and rtqa.answer_kind(answer) in SPAN_KINDS:
         best = max((i for i, v in enumerate(labels) if v == 1), key=lambda i: (overlaps[i], -i))
-        local = char_span(sentences[best], answer)
-        if local is not None:
-            offset = sum(len(s) + 1 for s in sentences[:best])
-            row["span"] = [offset + local[0], offset + local[1]]
+        row["span"] = passage_span(sentences, best, answer)
     return row
+
+
+def passage_span(sentences: list[str], index: int, answer: str) -> list[int] | None:
+    """The answer's span in sentence `index`, as offsets in the passage text (the sentences joined by one space)."""
+    local = char_span(sentences[index], answer)
+    if local is None:
+        return None
+    offset = sum(len(s) + 1 for s in sentences[:index])
+    return [offset + local[0], offset + local[1]]
 
 
 def select(rows: list[dict], rng: random.Random, dev: bool) -> list[dict]:

@@ -26,7 +26,7 @@ from assistant.evaluation.phrases import padded
 
 from .cloze import WeekIndex, pair
 from .common import log_to
-from .data import char_span, key_hits, label_passage, load_year, passages, weeks_of
+from .data import key_hits, label_passage, load_year, passage_span, passages, weeks_of
 
 YEAR = 2022  # a year that may train a model and is never reported on; no written question touches another
 NEAR_MISS_PASSAGES = 2
@@ -48,11 +48,7 @@ def with_span(row: dict, answer: str) -> dict:
     """The answer's span in the passage text for every kind of answer (build-data gives one to names, numbers and
     dates only), in the first sentence labelled 1."""
     if row["span"] is None:
-        first = row["labels"].index(1)
-        local = char_span(row["sentences"][first], answer)
-        if local is not None:
-            offset = sum(len(s) + 1 for s in row["sentences"][:first])
-            row["span"] = [offset + local[0], offset + local[1]]
+        row["span"] = passage_span(row["sentences"], row["labels"].index(1), answer)
     return row
 
 
@@ -96,7 +92,8 @@ def question_rows(dataset: rtqa.Dataset, row: dict, n: int, st: Counter, pairing
     else:
         own = own_rows(doc, q, keys) if pairing in ("own", "both") else []
         other = other_rows(week_index(dataset, q.week, weeks), dataset, doc, q) if pairing != "own" else []
-        st["answered by another article of the week"] += bool(other)
+        if pairing != "own":
+            st["answered by another article of the week"] += bool(other)
         chosen = own + other
         if not chosen:
             st[f"skipped: no passage states the answer (pairing {pairing})"] += 1
@@ -106,7 +103,7 @@ def question_rows(dataset: rtqa.Dataset, row: dict, n: int, st: Counter, pairing
         r.update(question_id=q.id, week=q.week, year=YEAR, split="train", source="written", question=q.question,
                  answer=answer or "", wrong=[], answer_kind=rtqa.answer_kind(answer) if answer else "none",
                  question_kind=rtqa.question_kind(q.question), answer_in_candidates=answer is not None,
-                 title=doc.title)
+                 title=dataset.documents[r["doc_id"]].title)  # an "other" row's own article, as cloze's
     return chosen
 
 
