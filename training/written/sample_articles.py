@@ -43,4 +43,6 @@ def main(first: int, last: int, out: Path) -> None:
 
 
 if __name__ == "__main__":
+    if len(sys.argv) != 4 or not all(a.isdigit() for a in sys.argv[1:3]) or int(sys.argv[1]) >= int(sys.argv[2]):
+        raise SystemExit("usage: sample_articles.py FIRST LAST OUT (folder numbers, FIRST < LAST)")
     main(int(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3]))
