@@ -75,7 +75,8 @@ def other_rows(index: WeekIndex, dataset: rtqa.Dataset, doc: rtqa.Document, q: r
 
 def question_rows(dataset: rtqa.Dataset, row: dict, n: int, st: Counter, pairing: str = "own",
                   weeks: dict[str, WeekIndex] | None = None) -> list[dict]:
-    """`weeks`: each week's index of passages, built on first use (pairing "other" and "both")."""
+    """`weeks`: a cache of each week's index of passages (pairing "other" and "both"), filled on first use; pass
+    the same dict to every call, as `build` does (without it each call builds its week's index afresh)."""
     doc = dataset.documents.get(row.get("doc_id") or "")
     if doc is None or not doc.weeks or not (row.get("question") or "").strip():
         st["skipped: no such 2022 article or no question"] += 1
